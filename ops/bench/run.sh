@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Benchmark the relay against a private Postfix instance on this machine.
+#
+# For each target, one after the other (never overlapping): a fresh smtp-sink on
+# 127.0.0.2 stands for every destination; the target listens on 127.0.0.1 and
+# relays everything to the sink; smtp-source injects the load while a small
+# probe session samples end-of-DATA latency. See ops/bench/README.md for what
+# every figure means and for the standard loads.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BENCH_LIB="$HERE/lib"
+# shellcheck source=lib/common.sh
+source "$BENCH_LIB/common.sh"
+# shellcheck source=lib/postfix.sh
+source "$BENCH_LIB/postfix.sh"
+# shellcheck source=lib/relay.sh
+source "$BENCH_LIB/relay.sh"
+
+usage() {
+  cat <<EOF
+usage: ops/bench/run.sh [options]
+  --messages N            messages injected by smtp-source (20000)
+  --size BYTES            payload bytes per message, headers not counted (1024)
+  --sessions S            parallel SMTP sessions of smtp-source (20)
+  --recipients-per-msg R  recipients per message, all in one domain (1)
+  --target T              relay | postfix | both (both; relay runs first)
+  --storage K             relay storage: h2 | postgres (h2); postgres reads
+                          PG_URL, PG_USER, PG_PASSWORD from the environment
+  --heap SIZE             relay JVM -Xmx (512m)
+  --reuse                 smtp-source -d: several messages per connection
+                          (default: one connection per message)
+  --warmup N              messages sent and delivered before measuring (3000)
+  --probe N               latency probe messages at most, 0 = no probe (2000)
+  --probe-interval S      pause between probe messages, seconds (0.05)
+  --jar PATH              relay jar (relay-node/target/relay-node.jar)
+  --build                 run 'mvn -B -q -DskipTests package' first
+  --relay-conf FILE       extra HOCON included last in the relay's config
+  --stall SECONDS         give up when the sink count has not moved this long (120)
+  --workdir DIR           where logs and results go (a new /tmp/relay-bench.XXXXXX)
+  --keep                  keep the relay data dir and Postfix queue after the run
+EOF
+}
+
+MESSAGES=20000 SIZE=1024 SESSIONS=20 RECIPIENTS=1 TARGET=both STORAGE=h2 HEAP=512m
+REUSE=no WARMUP=3000 PROBE=2000 PROBE_INTERVAL=0.05 JAR="$REPO/relay-node/target/relay-node.jar"
+BUILD=no RELAY_CONF="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
+
+while (( $# )); do
+  case $1 in
+    --messages) MESSAGES=$2; shift ;;
+    --size) SIZE=$2; shift ;;
+    --sessions) SESSIONS=$2; shift ;;
+    --recipients-per-msg) RECIPIENTS=$2; shift ;;
+    --target) TARGET=$2; shift ;;
+    --storage) STORAGE=$2; shift ;;
+    --heap) HEAP=$2; shift ;;
+    --reuse) REUSE=yes ;;
+    --warmup) WARMUP=$2; shift ;;
+    --probe) PROBE=$2; shift ;;
+    --probe-interval) PROBE_INTERVAL=$2; shift ;;
+    --jar) JAR=$2; shift ;;
+    --build) BUILD=yes ;;
+    --relay-conf) RELAY_CONF=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
+    --stall) STALL=$2; shift ;;
+    --workdir) WORKDIR=$2; shift ;;
+    --keep) KEEP=yes ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; bench_die "unknown option: $1" ;;
+  esac
+  shift
+done
+
+for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL"; do
+  [[ $value =~ ^[0-9]+$ ]] || bench_die "not a whole number: $value"
+done
+(( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg must be >= 1"
+case $TARGET in relay) TARGETS=(relay) ;; postfix) TARGETS=(postfix) ;; both) TARGETS=(relay postfix) ;;
+  *) bench_die "--target must be relay, postfix or both" ;; esac
+case $STORAGE in h2) ;; postgres)
+  [ -n "${PG_URL:-}" ] && [ -n "${PG_USER:-}" ] || bench_die "--storage postgres needs PG_URL and PG_USER (and PG_PASSWORD) in the environment" ;;
+  *) bench_die "--storage must be h2 or postgres" ;; esac
+
+bench_require smtp-source smtp-sink python3 curl
+[ -n "$WORKDIR" ] || WORKDIR=$(mktemp -d /tmp/relay-bench.XXXXXX)
+mkdir -p "$WORKDIR"
+chmod 755 "$WORKDIR"
+WORKDIR=$(cd "$WORKDIR" && pwd)
+bench_log "work dir $WORKDIR"
+
+if [[ " ${TARGETS[*]} " == *" relay "* ]]; then
+  bench_require java
+  if [ "$BUILD" = yes ]; then
+    bench_log "building the relay (mvn -B -q -DskipTests package)"
+    (cd "$REPO" && mvn -B -q -DskipTests package) || bench_die "build failed"
+  fi
+  [ -f "$JAR" ] || bench_die "no relay jar at $JAR; build it with 'mvn -B -q -DskipTests package' (or --build), or use --target postfix"
+fi
+if [[ " ${TARGETS[*]} " == *" postfix "* ]]; then
+  bench_require postfix
+  [ "$(id -u)" = 0 ] || bench_die "the Postfix target must run as root"
+fi
+
+# inject DIR PORT COUNT NAME: smtp-source with the run's load shape; returns its status.
+inject() {
+  local dir=$1 port=$2 count=$3 name=$4 opts
+  opts=(-s "$SESSIONS" -m "$count" -l "$SIZE" -r "$RECIPIENTS" -M bench.client
+    -f from@bench.example -t to@dest.example)
+  [ "$REUSE" = yes ] && opts+=(-d)
+  echo "${name}_command=smtp-source ${opts[*]} 127.0.0.1:$port" >> "$dir/meta.env"
+  bench_fg timeout "$INJECT_TIMEOUT" smtp-source "${opts[@]}" "127.0.0.1:$port" \
+    > "$dir/$name.out" 2>&1
+}
+
+# measure DIR PORT PID: warm up, inject the load with the probe beside it, wait for
+# the sink, and record the raw figures in DIR/meta.env and DIR/*.json.
+measure() {
+  local dir=$1 port=$2 pid=$3 baseline=0 rc probe_pid="" sampler_pid expected complete=no accepted
+  if (( WARMUP > 0 )); then
+    bench_log "warm-up: $WARMUP messages"
+    inject "$dir" "$port" "$WARMUP" warmup || bench_die "warm-up injection failed: $(tail -3 "$dir/warmup.out")"
+    bench_wait_sink "$dir" "$WARMUP" "$STALL" "$SETTLE" || bench_die "warm-up messages did not all reach the sink"
+    baseline=$(bench_sink_field "$dir" count)
+  fi
+
+  python3 "$BENCH_LIB/proctree.py" sample "$pid" "$dir/rss.json" --interval 0.5 &
+  sampler_pid=$!
+  bench_on_exit "bench_stop_pid $sampler_pid 5"
+  echo "cpu_before=$(bench_cpu "$pid")" >> "$dir/meta.env"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$dir/meta.env"
+
+  bench_log "injecting $MESSAGES x $SIZE B over $SESSIONS sessions"
+  echo "inject_start=$(bench_now)" >> "$dir/meta.env"
+  if (( PROBE > 0 )); then
+    python3 "$BENCH_LIB/probe.py" 127.0.0.1 "$port" --size "$SIZE" --max "$PROBE" \
+      --interval "$PROBE_INTERVAL" --stop-file "$dir/probe.stop" --out "$dir/probe.json" &
+    probe_pid=$!
+    bench_on_exit "bench_stop_pid $probe_pid 5"
+  fi
+  rc=0
+  inject "$dir" "$port" "$MESSAGES" inject || rc=$?
+  echo "inject_end=$(bench_now)" >> "$dir/meta.env"
+  echo "inject_rc=$rc" >> "$dir/meta.env"
+  (( rc == 0 )) || bench_log "smtp-source exited with status $rc: $(tail -3 "$dir/inject.out")"
+  accepted=0
+  if [ -n "$probe_pid" ]; then
+    touch "$dir/probe.stop"
+    wait "$probe_pid" || true
+    accepted=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted"])' "$dir/probe.json" 2>/dev/null || echo 0)
+  fi
+
+  expected=$(( baseline + MESSAGES + accepted ))
+  bench_log "waiting for the sink to count $expected messages"
+  bench_wait_sink "$dir" "$expected" "$STALL" "$SETTLE" && complete=yes
+  echo "complete=$complete" >> "$dir/meta.env"
+  echo "cpu_after=$(bench_cpu "$pid")" >> "$dir/meta.env"
+  echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$dir/meta.env"
+  python3 "$BENCH_LIB/proctree.py" mem "$pid" > "$dir/mem.json"
+  bench_stop_pid "$sampler_pid" 5
+  # The figures count only the measured phase; report.py subtracts the warm-up.
+  echo "sink_baseline=$baseline" >> "$dir/meta.env"
+}
+
+# start_meta DIR TARGET DESCRIPTION: the run's parameters at the head of DIR/meta.env.
+start_meta() {
+  cat > "$1/meta.env" <<EOF
+target=$2
+description=$3
+messages=$MESSAGES
+size=$SIZE
+sessions=$SESSIONS
+recipients=$RECIPIENTS
+warmup=$WARMUP
+reuse=$REUSE
+EOF
+}
+
+run_relay() {
+  local dir="$WORKDIR/relay" smtp_port http_port
+  mkdir -p "$dir/data"
+  bench_start_sink "$dir"
+  smtp_port=$(bench_free_port 127.0.0.1)
+  http_port=$(bench_free_port 127.0.0.1)
+  relay_write_config "$dir/relay.conf" "$dir/data" "$smtp_port" "127.0.0.2:$SINK_PORT" \
+    "$http_port" "$STORAGE" "$RELAY_CONF"
+  start_meta "$dir" relay "relay-node.jar, storage $STORAGE, -Xmx$HEAP"
+  relay_start "$JAR" "$dir/relay.conf" "$HEAP" "$dir/relay.log" "$http_port"
+  measure "$dir" "$smtp_port" "$RELAY_PID"
+  relay_stop
+  bench_stop_pid "$SINK_PID" 5
+  python3 "$BENCH_LIB/relayevents.py" summary "$dir/relay.log" > "$dir/events.json" || true
+  [ "$KEEP" = yes ] || rm -rf "$dir/data"
+}
+
+run_postfix() {
+  local dir="$WORKDIR/postfix" smtp_port
+  mkdir -p "$dir"
+  bench_start_sink "$dir"
+  smtp_port=$(bench_free_port 127.0.0.1)
+  postfix_setup "$dir/instance" "$smtp_port" "$SINK_PORT" "$SESSIONS"
+  start_meta "$dir" postfix "Postfix $(postconf -h mail_version), private instance, defaults + relayhost"
+  postfix_start "$dir/instance" "$smtp_port"
+  measure "$dir" "$smtp_port" "$POSTFIX_PID"
+  echo "left_in_queue=$(postfix_queue_count "$dir/instance")" >> "$dir/meta.env"
+  postfix_stop "$dir/instance"
+  bench_stop_pid "$SINK_PID" 5
+  cp "$dir/instance/maillog" "$dir/maillog" 2>/dev/null || true
+  [ "$KEEP" = yes ] || rm -rf "$dir/instance/queue"
+}
+
+DIRS=()
+for target in "${TARGETS[@]}"; do
+  bench_log "=== target $target ==="
+  "run_$target"
+  DIRS+=("$WORKDIR/$target")
+done
+
+python3 "$BENCH_LIB/report.py" "$WORKDIR/results.json" "${DIRS[@]}" | tee "$WORKDIR/results.txt"
+echo
+echo "results: $WORKDIR/results.txt (all figures: $WORKDIR/results.json, logs under $WORKDIR)"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Self-test of the benchmark scripts: run.sh and queue-recovery.sh end to end with
+# small loads, the relay replaced by selftest/fake_relay.py (through a `java` shim
+# on PATH). Checks that every figure is produced and every message accounted for;
+# the figures themselves mean nothing. Needs root for the Postfix target; without
+# root only the relay side is exercised. Exits non-zero on the first failure.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+BENCH=$(cd "$HERE/.." && pwd)
+export PATH="$HERE/bin:$PATH"
+WORK=$(mktemp -d /tmp/relay-bench-selftest.XXXXXX)
+chmod 755 "$WORK"   # the private Postfix reaches its data directory as user postfix
+# Keep the logs when something failed.
+trap 'status=$?; if [ $status = 0 ]; then rm -rf "$WORK"; else echo "selftest: logs kept in $WORK"; fi' EXIT
+TARGET=relay
+[ "$(id -u)" = 0 ] && command -v postfix >/dev/null && TARGET=both
+
+echo "selftest: run.sh --target $TARGET"
+"$BENCH/run.sh" --target "$TARGET" --messages 300 --sessions 5 --warmup 20 --probe 40 \
+  --probe-interval 0.01 --jar "$HERE/fake_relay.py" --workdir "$WORK/run" > "$WORK/run.out" 2>&1 \
+  || { cat "$WORK/run.out"; echo "selftest: run.sh failed"; exit 1; }
+python3 - "$WORK/run/results.json" "$TARGET" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))
+targets = {t["target"]: t for t in results["targets"]}
+expected = {"relay"} | ({"postfix"} if sys.argv[2] == "both" else set())
+assert set(targets) == expected, targets.keys()
+for name, fig in targets.items():
+    assert fig["smtp_source_exit"] == "0", (name, fig["smtp_source_exit"])
+    assert fig["complete"], (name, "sink did not count every message")
+    assert fig["sink_count"] == 300 + fig["probe_accepted"], (name, fig["sink_count"])
+    assert fig["probe_accepted"] > 0 and fig["probe_failed"] == 0, (name, fig["probe_errors"])
+    for key in ("injection_msg_per_s", "end_to_end_msg_per_s", "probe_latency_p99_ms",
+                "cpu_ms_per_msg", "peak_rss_mb"):
+        assert fig[key] is not None and fig[key] > 0, (name, key, fig[key])
+relay = targets["relay"]
+assert relay["accept_ms_n"] == 20 + 300 + relay["probe_accepted"], relay["accept_ms_n"]
+assert relay["relay_event_counts"]["delivered"] == relay["accept_ms_n"], relay["relay_event_counts"]
+if "postfix" in targets:
+    assert targets["postfix"]["left_in_queue"] == "0", targets["postfix"]["left_in_queue"]
+    assert results["relay_over_postfix_end_to_end"] is not None
+print("selftest: run.sh figures complete for", ", ".join(sorted(targets)))
+PY
+
+echo "selftest: queue-recovery.sh"
+"$BENCH/queue-recovery.sh" --messages 300 --sessions 5 --jar "$HERE/fake_relay.py" \
+  --workdir "$WORK/recovery" > "$WORK/recovery.out" 2>&1 \
+  || { cat "$WORK/recovery.out"; echo "selftest: queue-recovery.sh failed"; exit 1; }
+grep -q 'recovered pending / queued *300 / 300' "$WORK/recovery.out" \
+  || { cat "$WORK/recovery.out"; echo "selftest: recovery figures missing"; exit 1; }
+grep -q 'verdict *PASS' "$WORK/recovery.out"
+echo "selftest: queue-recovery.sh PASS"
+echo "selftest: all passed"

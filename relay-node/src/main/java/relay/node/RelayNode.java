@@ -1,0 +1,160 @@
+package relay.node;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import relay.http.HealthRoutes;
+import relay.http.Readiness;
+import relay.node.config.NodeSettings;
+import relay.node.delivery.DsnSubmitter;
+import relay.node.delivery.SmtpDeliveryTransport;
+import relay.node.smtp.ClientRegistry;
+import relay.node.smtp.QueueIds;
+import relay.node.smtp.SmtpListeners;
+import relay.node.smtp.SpoolMessageSink;
+import relay.persistence.queue.DeliveryPorts;
+import relay.persistence.queue.DeliveryQueue;
+import relay.persistence.queue.QueueGateway;
+import relay.persistence.queue.QueueSettings;
+
+/**
+ * One running relay node. {@link #start} builds it from configuration and returns when it is ready
+ * for traffic; {@link #stop} runs the graceful shutdown.
+ */
+public final class RelayNode implements Readiness {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayNode.class);
+
+  private final ActorSystem<Void> system;
+  private final NodeStorage storage;
+  private final SmtpListeners listeners;
+  private volatile ServerBinding http; // set once, right after the node is built
+  private final AtomicBoolean accepting = new AtomicBoolean(true);
+
+  private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners) {
+    this.system = system;
+    this.storage = storage;
+    this.listeners = listeners;
+  }
+
+  public static RelayNode start(Config userConfig) throws Exception {
+    NodeSettings settings = NodeSettings.fromConfig(userConfig);
+    Files.createDirectories(settings.dataDir());
+    Config config = settings.storage().persistenceConfig().withFallback(userConfig).resolve();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
+    try {
+      return assemble(system, settings, config);
+    } catch (Exception e) {
+      // Logged here: with exit-jvm on, terminating the system may end the process before the
+      // caller sees the exception.
+      LOG.error("relay: cannot start: {}", e.toString(), e);
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static RelayNode assemble(ActorSystem<Void> system, NodeSettings settings, Config config) throws Exception {
+    Cluster cluster = Cluster.get(system);
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+    Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay.io-dispatcher"));
+    NodeStorage storage = NodeStorage.open(settings.storage(), io);
+    try {
+      QueueIds ids = new QueueIds();
+
+      QueueSettings queueSettings = QueueSettings.fromConfig(config.getConfig("relay.queue"));
+      QueueGateway gateway = new QueueGateway(system, queueSettings.gateway());
+      DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC());
+      DeliveryQueue.init(system, queueSettings,
+          new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings), storage.spool(), dsn, Clock.systemUTC()));
+
+      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io);
+      SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
+          new ClientRegistry(settings.clients()), sink);
+
+      RelayNode node = new RelayNode(system, storage, listeners);
+      node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
+          .bind(new HealthRoutes(node).routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      node.registerShutdownTasks();
+      LOG.info("relay {} ready: SMTP on {}, HTTP on {}, storage {}", settings.hostname(),
+          listeners.boundAddresses(), node.http.localAddress(), settings.storage().kind());
+      return node;
+    } catch (Exception | Error e) {
+      storage.close();
+      throw e;
+    }
+  }
+
+  private void registerShutdownTasks() {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "relay-not-ready", () -> {
+      accepting.set(false);
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "relay-smtp-unbind", listeners::unbind);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "relay-smtp-sessions-421",
+        listeners::closeSessions);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "relay-http-unbind",
+        () -> http.unbind().thenApply(u -> Done.getInstance()));
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "relay-storage-close", () -> {
+      storage.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  @Override
+  public boolean isReady() {
+    return checks().values().stream().allMatch(Boolean::booleanValue);
+  }
+
+  @Override
+  public Map<String, Boolean> checks() {
+    Map<String, Boolean> checks = new LinkedHashMap<>();
+    checks.put("accepting", accepting.get());
+    checks.put("cluster-member-up", Cluster.get(system).selfMember().status() == MemberStatus.up());
+    checks.put("smtp-listeners-bound", listeners.allBound());
+    checks.put("http-bound", http != null);
+    checks.put("storage-reachable", storage.isReachable());
+    return checks;
+  }
+
+  public List<java.net.InetSocketAddress> smtpAddresses() {
+    return new ArrayList<>(listeners.boundAddresses());
+  }
+
+  /** Runs the graceful shutdown and waits for the actor system to end. */
+  public void stop() throws Exception {
+    CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason())
+        .toCompletableFuture().get(2, TimeUnit.MINUTES);
+    system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
+  }
+
+  public void awaitTermination() throws Exception {
+    system.getWhenTerminated().toCompletableFuture().get();
+  }
+}

@@ -1,0 +1,66 @@
+package relay.node.config;
+
+import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The node's own settings (relay.* outside the protocol and queue sections), read once at start
+ * and checked: a bad value stops the node with a message naming the key.
+ */
+public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings> listeners,
+    List<RegisteredClient> clients, StorageSettings storage, Map<String, Route> routes, int httpPort, String httpHost) {
+
+  public NodeSettings {
+    listeners = List.copyOf(listeners);
+    clients = List.copyOf(clients);
+    routes = Map.copyOf(routes);
+  }
+
+  public static NodeSettings fromConfig(Config config) {
+    Config relay = config.getConfig("relay");
+    Path dataDir = Path.of(relay.getString("data-dir"));
+    List<ListenerSettings> listeners = relay.getConfigList("listeners").stream()
+        .map(ListenerSettings::fromConfig).toList();
+    List<RegisteredClient> clients = new ArrayList<>();
+    for (Config c : relay.getConfigList("clients")) {
+      String name = c.getString("name");
+      List<String> ips = c.getStringList("ips").stream().map(ip -> checkSingleAddress(name, ip)).toList();
+      clients.add(new RegisteredClient(name, ips));
+    }
+    Map<String, Route> routes = new LinkedHashMap<>();
+    relay.getConfig("routes").root().unwrapped().forEach((domain, target) ->
+        routes.put(domain.toLowerCase(Locale.ROOT), Route.parse(domain, String.valueOf(target))));
+    return new NodeSettings(relay.getString("hostname"), dataDir, listeners, clients,
+        StorageSettings.fromConfig(relay.getConfig("storage"), dataDir), routes,
+        relay.getInt("http.port"), relay.getString("http.host"));
+  }
+
+  /**
+   * A registered address must be one host: a range would relay for every machine in it, which the
+   * operators we serve never want. The literal is parsed, never looked up in DNS.
+   */
+  static String checkSingleAddress(String client, String ip) {
+    String s = ip.trim();
+    if (s.contains("/")) {
+      throw new IllegalArgumentException("relay.clients: client \"" + client + "\" lists the range \"" + ip
+          + "\"; only single IP addresses may be registered");
+    }
+    boolean literal = s.matches("[0-9.]+") || s.contains(":");
+    if (!literal || s.isEmpty()) {
+      throw new IllegalArgumentException("relay.clients: client \"" + client + "\" lists \"" + ip
+          + "\", which is not an IP address");
+    }
+    try {
+      return InetAddress.getByName(s).getHostAddress();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("relay.clients: client \"" + client + "\" lists \"" + ip
+          + "\", which is not an IP address");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package relay.node.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the journal, snapshots and spool live: embedded H2 in the data directory (one node) or a
+ * shared PostgreSQL (clusters). {@link #persistenceConfig()} turns this into the
+ * pekko-persistence-jdbc database block so that the operator writes one storage section only.
+ */
+public record StorageSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
+    SpoolKind spool, Path spoolDir) {
+
+  public enum Kind { H2, POSTGRES }
+
+  public enum SpoolKind { FILE, DATABASE }
+
+  static StorageSettings fromConfig(Config storage, Path dataDir) {
+    Kind kind = switch (storage.getString("kind").toLowerCase(Locale.ROOT)) {
+      case "h2" -> Kind.H2;
+      case "postgres", "postgresql" -> Kind.POSTGRES;
+      default -> throw new IllegalArgumentException(
+          "relay.storage.kind must be \"h2\" or \"postgres\", not \"" + storage.getString("kind") + "\"");
+    };
+    int pool = storage.getInt("pool-size");
+    if (pool < 2 || pool > 200) {
+      throw new IllegalArgumentException("relay.storage.pool-size must be between 2 and 200, not " + pool);
+    }
+    SpoolKind spool = switch (storage.getString("spool").toLowerCase(Locale.ROOT)) {
+      case "auto" -> kind == Kind.H2 ? SpoolKind.FILE : SpoolKind.DATABASE;
+      case "file" -> SpoolKind.FILE;
+      case "database" -> SpoolKind.DATABASE;
+      default -> throw new IllegalArgumentException(
+          "relay.storage.spool must be \"auto\", \"file\" or \"database\", not \"" + storage.getString("spool") + "\"");
+    };
+    Path spoolDir = dataDir.resolve("spool");
+    if (kind == Kind.H2) {
+      // WRITE_DELAY=0: every commit reaches the file before it returns, so a killed process loses
+      // no acknowledged write (H2's default keeps up to 500 ms of commits in memory).
+      // MAX_LENGTH_INPLACE_LOB: journal payloads are BLOB columns; H2 moves any over 256 bytes
+      // into its separate LOB store, which costs extra maps and pages on every commit. Batched
+      // events are a few KB, so they stay in the row.
+      Path file = Path.of(storage.getString("h2.file")).toAbsolutePath();
+      String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
+      return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir);
+    }
+    return new StorageSettings(kind, storage.getString("postgres.url"), storage.getString("postgres.user"),
+        storage.getString("postgres.password"), pool, spool, spoolDir);
+  }
+
+  /** The pekko-persistence-jdbc shared database block for this storage. */
+  public Config persistenceConfig() {
+    String prefix = "pekko-persistence-jdbc.shared-databases.slick.";
+    boolean h2 = kind == Kind.H2;
+    return ConfigFactory.parseMap(Map.of(
+        prefix + "profile", h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$",
+        prefix + "db.url", jdbcUrl,
+        prefix + "db.user", user,
+        prefix + "db.password", password,
+        prefix + "db.driver", h2 ? "org.h2.Driver" : "org.postgresql.Driver",
+        prefix + "db.numThreads", poolSize,
+        prefix + "db.maxConnections", poolSize));
+  }
+
+  public String driverClass() {
+    return kind == Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
+  }
+}

@@ -1,0 +1,99 @@
+package relay.node.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import relay.node.smtp.QueueIds;
+import relay.persistence.queue.DsnKind;
+import relay.persistence.queue.DsnPort;
+import relay.persistence.queue.DsnRequest;
+import relay.persistence.queue.FailedRecipient;
+import relay.persistence.queue.QueueGateway;
+import relay.persistence.queue.QueuedMessage;
+import relay.persistence.spool.Spool;
+import relay.persistence.spool.SpoolWriter;
+import relay.protocol.message.DeliveryStatusNotification;
+import relay.protocol.message.DsnRecipient;
+import relay.protocol.message.DsnReport;
+import relay.protocol.message.HeaderSection;
+import relay.protocol.reply.SmtpReply;
+
+/**
+ * Sends a delivery status notification (RFC 3464) to the original sender through the relay's own
+ * queue: the report is built from the queue's request and the original's header section (read
+ * from the spool, which the queue keeps until this completes), spooled as a new message with the
+ * null reverse-path (so no DSN is ever sent about a DSN, RFC 5321 6.1) and enqueued for the
+ * sender's domain.
+ */
+public final class DsnSubmitter implements DsnPort {
+
+  /** The original's header section is copied into the report up to this size. */
+  private static final int MAX_ORIGINAL_HEADERS = 64 * 1024;
+
+  private final String hostname;
+  private final Spool spool;
+  private final QueueGateway gateway;
+  private final QueueIds ids;
+  private final Executor io;
+  private final Clock clock;
+
+  public DsnSubmitter(String hostname, Spool spool, QueueGateway gateway, QueueIds ids, Executor io, Clock clock) {
+    this.hostname = hostname;
+    this.spool = spool;
+    this.gateway = gateway;
+    this.ids = ids;
+    this.io = io;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<Done> submit(DsnRequest request) {
+    return CompletableFuture.supplyAsync(() -> spoolReport(request), io)
+        .thenCompose(spooled -> spooled.writer().commit(List.of(spooled.domain()))
+            .thenCompose(durable -> gateway.enqueue(spooled.domain(), spooled.message())));
+  }
+
+  private record Spooled(SpoolWriter writer, String domain, QueuedMessage message) {}
+
+  private Spooled spoolReport(DsnRequest request) {
+    HeaderSection original;
+    try (InputStream in = spool.open(request.queueId(), request.domain())) {
+      original = HeaderSection.read(in, MAX_ORIGINAL_HEADERS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the original of " + request.queueId() + " for its DSN", e);
+    }
+    Instant now = clock.instant();
+    DsnReport report = request.kind() == DsnKind.DELAYED
+        ? DsnReport.delayed(hostname, request.receivedAt(), request.sender(),
+            request.retryUntil().orElse(now))
+        : DsnReport.failed(hostname, request.receivedAt(), request.sender());
+    DeliveryStatusNotification.Builder dsn = DeliveryStatusNotification.builder(report)
+        .originalHeaders(original).date(now);
+    for (FailedRecipient r : request.recipients()) {
+      SmtpReply reply = SmtpReply.of(r.code(), r.enhanced(), r.text());
+      dsn.recipient(request.kind() == DsnKind.DELAYED
+          ? DsnRecipient.delayed(r.recipient(), reply, r.remoteHost(), r.at())
+          : DsnRecipient.failed(r.recipient(), reply, r.remoteHost(), r.at()));
+    }
+    byte[] bytes = dsn.build().bytes();
+    String domain = request.sender().substring(request.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    String queueId = ids.next();
+    try {
+      SpoolWriter writer = spool.create(queueId);
+      writer.write(bytes, 0, bytes.length);
+      boolean utf8 = !original.isAscii();
+      return new Spooled(writer, domain,
+          new QueuedMessage(queueId, "", List.of(request.sender()), bytes.length, now, utf8, utf8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot spool the DSN for " + request.queueId(), e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package relay.node.smtp;
+
+import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Tcp;
+import relay.node.config.ListenerSettings;
+import relay.protocol.server.ClientPolicy;
+import relay.protocol.server.MessageSink;
+import relay.protocol.server.ServerControl;
+import relay.protocol.server.SmtpServer;
+import relay.protocol.server.SmtpServerSettings;
+
+/** The node's SMTP listeners: bound at start, unbound and drained at shutdown. */
+public final class SmtpListeners {
+
+  private final List<Tcp.ServerBinding> bindings;
+  private final ServerControl control;
+  private volatile boolean unbound;
+
+  private SmtpListeners(List<Tcp.ServerBinding> bindings, ServerControl control) {
+    this.bindings = List.copyOf(bindings);
+    this.control = control;
+  }
+
+  /** Binds every configured listener; fails (and unbinds what was bound) if any cannot bind. */
+  public static SmtpListeners bind(ActorSystem<?> system, Config config, String hostname,
+      List<ListenerSettings> listeners, ClientPolicy policy, MessageSink sink) throws Exception {
+    SmtpServerSettings settings = SmtpServerSettings.fromConfig(config.getConfig("relay.smtp.server"))
+        .withHostname(hostname);
+    ServerControl control = ServerControl.create();
+    List<Tcp.ServerBinding> bound = new ArrayList<>();
+    try {
+      for (ListenerSettings listener : listeners) {
+        bound.add(SmtpServer.bind(system, listener.host(), listener.port(), settings, policy, sink, control)
+            .toCompletableFuture().get(30, TimeUnit.SECONDS));
+      }
+    } catch (Exception e) {
+      for (Tcp.ServerBinding b : bound) {
+        b.unbind();
+      }
+      throw new IllegalStateException("cannot bind SMTP listener: " + e.getMessage(), e);
+    }
+    return new SmtpListeners(bound, control);
+  }
+
+  public List<InetSocketAddress> boundAddresses() {
+    return bindings.stream().map(Tcp.ServerBinding::localAddress).toList();
+  }
+
+  public boolean allBound() {
+    return !unbound && !bindings.isEmpty();
+  }
+
+  /** Stops accepting new connections on every listener. */
+  public CompletionStage<Done> unbind() {
+    unbound = true;
+    CompletableFuture<?>[] all = bindings.stream()
+        .map(b -> b.unbind().toCompletableFuture()).toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all).thenApply(v -> Done.getInstance());
+  }
+
+  /** Answers every open session "421 4.3.2" (after a commit in progress) and waits for them to close. */
+  public CompletionStage<Done> closeSessions() {
+    return control.shutdown();
+  }
+}

@@ -1,0 +1,151 @@
+package relay.node.smtp;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.util.ByteString;
+import relay.persistence.queue.EnqueueRefusedException;
+import relay.persistence.queue.QueueGateway;
+import relay.persistence.queue.QueuedMessage;
+import relay.persistence.spool.Spool;
+import relay.persistence.spool.SpoolWriter;
+import relay.protocol.address.Mailbox;
+import relay.protocol.server.Envelope;
+import relay.protocol.reply.Replies;
+import relay.protocol.server.MessageRefusedException;
+import relay.protocol.server.MessageSink;
+import relay.protocol.server.MessageWriter;
+
+/**
+ * Accepts a message durably: the body streams into the spool while DATA arrives; at the end the
+ * spool entry is made durable for each destination domain and one {@link QueuedMessage} per domain
+ * is enqueued. The SMTP session replies 250 only when {@link MessageWriter#commit} completes, that
+ * is when every write has been acknowledged.
+ */
+public final class SpoolMessageSink implements MessageSink {
+
+  private final Spool spool;
+  private final QueueGateway queues;
+  private final QueueIds ids;
+  private final AcceptanceLog log;
+  private final Executor io;
+
+  public SpoolMessageSink(Spool spool, QueueGateway queues, QueueIds ids, AcceptanceLog log,
+      Executor io) {
+    this.spool = spool;
+    this.io = io;
+    this.queues = queues;
+    this.ids = ids;
+    this.log = log;
+  }
+
+  @Override
+  public MessageWriter begin() throws IOException {
+    return new Writer(spool.create(ids.next()));
+  }
+
+  /** Records the acceptance of a message (the "received" event). */
+  public interface AcceptanceLog {
+    void received(Envelope envelope, Duration acceptTime);
+  }
+
+  private final class Writer implements MessageWriter {
+    private final SpoolWriter spoolWriter;
+
+    Writer(SpoolWriter spoolWriter) {
+      this.spoolWriter = spoolWriter;
+    }
+
+    @Override
+    public String queueId() {
+      return spoolWriter.queueId();
+    }
+
+    @Override
+    public void write(ByteString chunk) throws IOException {
+      byte[] bytes = chunk.toArrayUnsafe();
+      spoolWriter.write(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public CompletionStage<Done> commit(Envelope envelope) {
+      long started = System.nanoTime();
+      Map<String, List<String>> byDomain = new LinkedHashMap<>();
+      for (Mailbox rcpt : envelope.recipients()) {
+        byDomain.computeIfAbsent(rcpt.domainKey(), d -> new ArrayList<>()).add(rcpt.address());
+      }
+      String sender = envelope.sender().map(Mailbox::address).orElse("");
+      Instant receivedAt = envelope.receivedAt();
+      return spoolWriter.commit(byDomain.keySet()).thenCompose(durable -> {
+        List<CompletableFuture<Done>> enqueued = new ArrayList<>(byDomain.size());
+        byDomain.forEach((domain, rcpts) -> enqueued.add(queues.enqueue(domain,
+            new QueuedMessage(queueId(), sender, rcpts, envelope.size(), receivedAt,
+                envelope.eightBitMime(), envelope.smtputf8())).toCompletableFuture()
+            .whenComplete((ok, failure) -> releaseIfRefused(domain, failure))));
+        return CompletableFuture.allOf(enqueued.toArray(CompletableFuture[]::new));
+      }).handle((all, failure) -> {
+        if (failure != null) {
+          throw new CompletionException(refusal(failure));
+        }
+        log.received(envelope, Duration.ofNanos(System.nanoTime() - started));
+        return Done.getInstance();
+      });
+    }
+
+    /**
+     * A domain whose queue certainly did not take the message gives up its spool reference, so a
+     * refused message leaves no body behind. After a timeout or a journal failure the enqueue may
+     * still have been written, so the reference stays (a leak at worst, never a lost message).
+     */
+    private void releaseIfRefused(String domain, Throwable failure) {
+      EnqueueRefusedException refused = refusedEnqueue(failure);
+      if (refused == null || refused.reason() == EnqueueRefusedException.Reason.TIMEOUT
+          || refused.reason() == EnqueueRefusedException.Reason.FAILED) {
+        return;
+      }
+      io.execute(() -> {
+        try {
+          spool.release(queueId(), domain);
+        } catch (IOException e) {
+          // left for an operator: the queue never refers to it
+        }
+      });
+    }
+
+    /** What the client is told when the message could not be queued (it was not accepted). */
+    private Throwable refusal(Throwable failure) {
+      EnqueueRefusedException refused = refusedEnqueue(failure);
+      if (refused == null) {
+        return failure;
+      }
+      return switch (refused.reason()) {
+        case QUEUE_FULL -> new MessageRefusedException(Replies.QUEUE_FULL, failure);
+        case BACKLOG_FULL -> new MessageRefusedException(Replies.QUEUE_BUSY, failure);
+        default -> failure;
+      };
+    }
+
+    private static EnqueueRefusedException refusedEnqueue(Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        if (t instanceof EnqueueRefusedException refused) {
+          return refused;
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void abort() {
+      spoolWriter.abort();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import relay.node.config.NodeSettings;
+import relay.node.config.Route;
+import relay.node.config.StorageSettings;
+
+/** The node's configuration as an operator writes it: layering, checks and clear errors. */
+class NodeSettingsTest {
+
+  private static NodeSettings load(String hocon) {
+    return NodeSettings.fromConfig(RelayConfig.layered(ConfigFactory.parseString(hocon)));
+  }
+
+  @Test
+  void embeddedDatabaseAndSpoolLiveInTheConfiguredDataDirectory() {
+    NodeSettings settings = load("relay.data-dir = \"/var/lib/relay-test\"");
+    assertTrue(settings.storage().jdbcUrl().startsWith("jdbc:h2:file:/var/lib/relay-test/relay;"),
+        settings.storage().jdbcUrl());
+    assertEquals(Path.of("/var/lib/relay-test/spool"), settings.storage().spoolDir());
+    assertEquals(StorageSettings.SpoolKind.FILE, settings.storage().spool());
+  }
+
+  @Test
+  void postgresUsesTheDatabaseSpoolByDefault() {
+    NodeSettings settings = load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db:5432/relay\" }");
+    assertEquals(StorageSettings.SpoolKind.DATABASE, settings.storage().spool());
+    assertEquals("jdbc:postgresql://db:5432/relay", settings.storage().jdbcUrl());
+  }
+
+  @Test
+  void registeredClientsAreSingleAddresses() {
+    NodeSettings settings = load("relay.clients = [ { name = app, ips = [\"192.0.2.10\", \"2001:db8::10\"] } ]");
+    assertEquals(List.of("192.0.2.10", "2001:db8:0:0:0:0:0:10"), settings.clients().get(0).ips());
+  }
+
+  @Test
+  void aRangeIsRefusedAtLoadWithAClearError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load("relay.clients = [ { name = lab, ips = [\"192.0.2.0/24\"] } ]"));
+    assertEquals("relay.clients: client \"lab\" lists the range \"192.0.2.0/24\"; only single IP addresses "
+        + "may be registered", e.getMessage());
+  }
+
+  @Test
+  void aHostNameIsNotAnAddress() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load("relay.clients = [ { name = app, ips = [\"app.example.org\"] } ]"));
+    assertTrue(e.getMessage().contains("is not an IP address"), e.getMessage());
+  }
+
+  @Test
+  void routesAreParsedOnceWithAddressLiterals() {
+    NodeSettings settings = load("relay.routes { \"Example.COM\" = \"[192.0.2.1]:2525\", \"*\" = \"smarthost.test:587\" }");
+    assertEquals(new Route("192.0.2.1", 2525), settings.routes().get("example.com"));
+    assertEquals(new Route("smarthost.test", 587), settings.routes().get("*"));
+  }
+
+  @Test
+  void badRoutesAndStorageKindsNameTheirKey() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> load("relay.routes { \"*\" = \"smarthost\" }"))
+        .getMessage().startsWith("relay.routes:"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> load("relay.storage.kind = mysql"))
+        .getMessage().startsWith("relay.storage.kind"));
+  }
+}

@@ -1,0 +1,73 @@
+package relay.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A raw SMTP client over a socket for tests: write lines exactly, read whole replies. */
+final class SmtpDialog implements AutoCloseable {
+
+  private final Socket socket;
+  private final BufferedReader in;
+  private final OutputStream out;
+
+  private SmtpDialog(Socket socket) throws IOException {
+    this.socket = socket;
+    this.socket.setSoTimeout(20_000);
+    this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    this.out = socket.getOutputStream();
+  }
+
+  static SmtpDialog connect(InetSocketAddress relay) throws IOException {
+    return connectFrom(null, relay);
+  }
+
+  /** Connects from a chosen local address (e.g. 127.0.0.9, an unregistered client). */
+  static SmtpDialog connectFrom(String localAddress, InetSocketAddress relay) throws IOException {
+    Socket socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
+    socket.connect(relay, 5_000);
+    return new SmtpDialog(socket);
+  }
+
+  /** Sends raw text as is (the caller writes the CRLFs). */
+  SmtpDialog send(String raw) throws IOException {
+    out.write(raw.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    return this;
+  }
+
+  /** Reads one reply; returns its lines joined by "\n". */
+  String reply() throws IOException {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = in.readLine();
+      if (line == null) {
+        return lines.isEmpty() ? "<closed>" : String.join("\n", lines);
+      }
+      lines.add(line);
+      if (line.length() < 4 || line.charAt(3) != '-') {
+        return String.join("\n", lines);
+      }
+    }
+  }
+
+  /** Sends one command line and returns the reply. */
+  String command(String line) throws IOException {
+    send(line + "\r\n");
+    return reply();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,127 @@
+package relay.persistence.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one structured JSON line per message event to the logger {@code relay.events}.
+ *
+ * <p>Fields: {@code event} (received, delivered, deferred, bounced, expired), {@code queue_id},
+ * {@code client} (received only), {@code sender} ({@code ""} for the null sender), {@code
+ * recipients}, {@code domain}, {@code remote_host}, {@code reply} ("250 2.0.0 Ok"), {@code
+ * attempt}, {@code delay_ms} (since reception) and {@code size}. The queues log after the event is
+ * persisted, never during replay; the node logs {@code received} itself.
+ */
+public final class MessageEventLog {
+
+  /** The logger name operators route to the delivery log. */
+  public static final String LOGGER = "relay.events";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Logger log;
+
+  public MessageEventLog() {
+    this(LoggerFactory.getLogger(LOGGER));
+  }
+
+  public MessageEventLog(Logger log) {
+    this.log = log;
+  }
+
+  /**
+   * The relay accepted a message (after it is durable and enqueued).
+   *
+   * @param acceptMs from the end of the data to the 250 reply: spool sync and enqueue
+   */
+  public void received(String queueId, String client, String sender, List<String> recipients,
+      long size, double acceptMs) {
+    ObjectNode line = base("received", queueId, sender, recipients);
+    line.put("client", client);
+    line.put("size", size);
+    line.put("accept_ms", Math.round(acceptMs * 100) / 100.0);
+    write(line);
+  }
+
+  public void delivered(String queueId, String domain, String sender, List<String> recipients,
+      String remoteHost, String reply, int attempt, long delayMs, long size) {
+    write(outcome("delivered", queueId, domain, sender, recipients, remoteHost, reply, attempt,
+        delayMs, size));
+  }
+
+  public void deferred(String queueId, String domain, String sender, List<String> recipients,
+      String remoteHost, String reply, int attempt, long delayMs, long size) {
+    write(outcome("deferred", queueId, domain, sender, recipients, remoteHost, reply, attempt,
+        delayMs, size));
+  }
+
+  public void bounced(String queueId, String domain, String sender, List<String> recipients,
+      String remoteHost, String reply, int attempt, long delayMs, long size) {
+    write(outcome("bounced", queueId, domain, sender, recipients, remoteHost, reply, attempt,
+        delayMs, size));
+  }
+
+  /**
+   * A destination queue came back (after a restart, a failover or passivation) holding pending
+   * mail; {@code recoveryMs} from the start of its recovery to being ready to deliver.
+   */
+  public void queueRecovered(String domain, int pendingMessages, long pendingRecipients,
+      long recoveryMs) {
+    if (!log.isInfoEnabled()) {
+      return;
+    }
+    ObjectNode line = JSON.createObjectNode();
+    line.put("event", "queue_recovered");
+    line.put("domain", domain);
+    line.put("pending", pendingMessages);
+    line.put("pending_recipients", pendingRecipients);
+    line.put("recovery_ms", recoveryMs);
+    write(line);
+  }
+
+  public void expired(String queueId, String domain, String sender, List<String> recipients,
+      String remoteHost, String reply, int attempt, long delayMs, long size) {
+    write(outcome("expired", queueId, domain, sender, recipients, remoteHost, reply, attempt,
+        delayMs, size));
+  }
+
+  private static ObjectNode outcome(String event, String queueId, String domain, String sender,
+      List<String> recipients, String remoteHost, String reply, int attempt, long delayMs,
+      long size) {
+    ObjectNode line = base(event, queueId, sender, recipients);
+    line.put("domain", domain);
+    line.put("remote_host", remoteHost);
+    line.put("reply", reply);
+    line.put("attempt", attempt);
+    line.put("delay_ms", delayMs);
+    line.put("size", size);
+    return line;
+  }
+
+  private static ObjectNode base(String event, String queueId, String sender,
+      List<String> recipients) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("event", event);
+    line.put("queue_id", queueId);
+    line.put("sender", sender);
+    ArrayNode rcpts = line.putArray("recipients");
+    recipients.forEach(rcpts::add);
+    return line;
+  }
+
+  private void write(ObjectNode line) {
+    if (!log.isInfoEnabled()) {
+      return;
+    }
+    try {
+      log.info(JSON.writeValueAsString(line));
+    } catch (JsonProcessingException e) {
+      log.warn("event log line not written: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package relay.persistence.queue;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
+import relay.persistence.spool.SpoolNames;
+
+/**
+ * The node's way into the delivery queues: {@link #enqueue} one message for one domain and learn
+ * when it is persisted. Batches per domain by itself: while one {@code EnqueueBatch} to a domain
+ * is in flight, further enqueues wait (at most {@code max-backlog}) and leave together, up to
+ * {@code max-batch-size} per batch, as soon as the reply comes. So one hot domain costs one
+ * journal write per round trip, not one per message, and an idle domain gets its write at once.
+ *
+ * <p>Thread-safe; one instance per node. Failures are {@link EnqueueRefusedException}s: the
+ * backlog is full (at once, without waiting), the queue refused (full or invalid), the ask timed
+ * out, or the write failed.
+ */
+public final class QueueGateway {
+
+  private final GatewaySettings settings;
+  private final BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> send;
+  private final Map<String, Lane> lanes = new HashMap<>();
+
+  /** Sends through Cluster Sharding to {@link DeliveryQueue#TYPE_KEY} entities. */
+  public QueueGateway(ActorSystem<?> system, GatewaySettings settings) {
+    this(settings, viaSharding(ClusterSharding.get(system), settings.askTimeout()));
+  }
+
+  /** With another way to send a batch (tests of the batching itself). */
+  QueueGateway(GatewaySettings settings,
+      BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> send) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.send = Objects.requireNonNull(send, "send");
+  }
+
+  private static BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> viaSharding(
+      ClusterSharding sharding, Duration timeout) {
+    return (domain, batch) -> {
+      EntityRef<DeliveryQueue.Command> queue = sharding.entityRefFor(DeliveryQueue.TYPE_KEY, domain);
+      CompletionStage<StatusReply<Done>> reply =
+          queue.ask(replyTo -> new DeliveryQueue.EnqueueBatch(batch, replyTo), timeout);
+      return reply.thenCompose(r -> r.isSuccess()
+          ? CompletableFuture.completedFuture(Done.getInstance())
+          : CompletableFuture.failedFuture(new QueueRefusal(r.getError().getMessage())));
+    };
+  }
+
+  /** The queue answered with an error reply (nothing persisted). */
+  private static final class QueueRefusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    QueueRefusal(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private record Waiting(QueuedMessage message, CompletableFuture<Done> done) {}
+
+  /** Per-domain: enqueues waiting, and whether a batch is in flight. */
+  private static final class Lane {
+    final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
+    boolean inFlight;
+  }
+
+  /**
+   * Enqueues one message for one destination domain; completes when the domain's queue persisted
+   * it, or fails with {@link EnqueueRefusedException}.
+   */
+  public CompletionStage<Done> enqueue(String domain, QueuedMessage message) {
+    String key;
+    try {
+      key = SpoolNames.domain(domain);
+      Objects.requireNonNull(message, "message");
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return CompletableFuture.failedFuture(
+          new EnqueueRefusedException(EnqueueRefusedException.Reason.INVALID, e.getMessage(), e));
+    }
+    Waiting waiting = new Waiting(message, new CompletableFuture<>());
+    List<Waiting> batch;
+    synchronized (lanes) {
+      Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+      if (lane.backlog.size() >= settings.maxBacklog()) {
+        return CompletableFuture.failedFuture(new EnqueueRefusedException(
+            EnqueueRefusedException.Reason.BACKLOG_FULL,
+            settings.maxBacklog() + " enqueues already waiting for " + key, null));
+      }
+      lane.backlog.add(waiting);
+      batch = lane.inFlight ? null : takeBatch(lane);
+    }
+    if (batch != null) {
+      sendBatch(key, batch);
+    }
+    return waiting.done();
+  }
+
+  /** Enqueues waiting for a domain behind its batch in flight (for metrics). */
+  public int backlog(String domain) {
+    synchronized (lanes) {
+      Lane lane = lanes.get(domain);
+      return lane == null ? 0 : lane.backlog.size();
+    }
+  }
+
+  private List<Waiting> takeBatch(Lane lane) {
+    List<Waiting> batch = new ArrayList<>(Math.min(lane.backlog.size(), settings.maxBatchSize()));
+    while (!lane.backlog.isEmpty() && batch.size() < settings.maxBatchSize()) {
+      batch.add(lane.backlog.poll());
+    }
+    lane.inFlight = true;
+    return batch;
+  }
+
+  private void sendBatch(String key, List<Waiting> batch) {
+    CompletionStage<Done> sent;
+    try {
+      sent = send.apply(key, batch.stream().map(Waiting::message).toList());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((ok, err) -> {
+      if (err == null) {
+        batch.forEach(w -> w.done().complete(Done.getInstance()));
+      } else {
+        EnqueueRefusedException refused = refusal(key, err);
+        batch.forEach(w -> w.done().completeExceptionally(refused));
+      }
+      List<Waiting> next;
+      synchronized (lanes) {
+        Lane lane = lanes.get(key);
+        lane.inFlight = false;
+        if (lane.backlog.isEmpty()) {
+          lanes.remove(key);
+          next = null;
+        } else {
+          next = takeBatch(lane);
+        }
+      }
+      if (next != null) {
+        sendBatch(key, next);
+      }
+    });
+  }
+
+  private static EnqueueRefusedException refusal(String domain, Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null
+        ? err.getCause() : err;
+    if (cause instanceof QueueRefusal r) {
+      EnqueueRefusedException.Reason reason = r.getMessage().startsWith(DeliveryQueue.QUEUE_FULL)
+          ? EnqueueRefusedException.Reason.QUEUE_FULL : EnqueueRefusedException.Reason.INVALID;
+      return new EnqueueRefusedException(reason, r.getMessage(), null);
+    }
+    if (cause instanceof TimeoutException) {
+      return new EnqueueRefusedException(EnqueueRefusedException.Reason.TIMEOUT,
+          "no confirmation from the queue of " + domain, cause);
+    }
+    return new EnqueueRefusedException(EnqueueRefusedException.Reason.FAILED,
+        "enqueue to " + domain + " failed: " + cause, cause);
+  }
+}

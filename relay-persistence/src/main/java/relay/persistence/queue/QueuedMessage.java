@@ -1,0 +1,43 @@
+package relay.persistence.queue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import relay.persistence.CborSerializable;
+
+/**
+ * One accepted message as enqueued for one destination domain: its spool id, envelope and the
+ * facts delivery needs. Never the body: that stays in the spool.
+ *
+ * @param queueId spool and log id of the message (the same for every domain it goes to)
+ * @param sender reverse-path, {@code ""} for the null sender {@code <>} (RFC 5321 §4.5.5: never a
+ *     DSN for it)
+ * @param recipients forward-paths in this domain, at least one, duplicates removed
+ * @param size body size in bytes (for SIZE, RFC 1870, and the log)
+ * @param receivedAt when the relay accepted it; starts the lifetime and delay-warning clocks
+ * @param eightBit whether the body needs 8BITMIME (RFC 6152)
+ * @param smtputf8 whether the envelope or headers need SMTPUTF8 (RFC 6531)
+ */
+public record QueuedMessage(String queueId, String sender, List<String> recipients, long size,
+    Instant receivedAt, boolean eightBit, boolean smtputf8) implements CborSerializable {
+
+  public QueuedMessage {
+    Objects.requireNonNull(queueId, "queueId");
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    recipients = List.copyOf(new java.util.LinkedHashSet<>(Objects.requireNonNull(recipients, "recipients")));
+    if (queueId.isBlank()) {
+      throw new IllegalArgumentException("queue id is blank");
+    }
+    if (recipients.isEmpty()) {
+      throw new IllegalArgumentException("message " + queueId + " has no recipient");
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size for " + queueId);
+    }
+  }
+
+  public boolean hasNullSender() {
+    return sender.isEmpty();
+  }
+}

@@ -1,0 +1,143 @@
+package relay.persistence.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batching per domain in the gateway, with the send step in the test's hands: one batch in
+ * flight per domain, the rest waiting, bounded both ways, every caller told the result.
+ */
+class QueueGatewayTest {
+
+  record Sent(String domain, List<QueuedMessage> batch, CompletableFuture<Done> reply) {}
+
+  final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+  final QueueGateway gateway = new QueueGateway(new GatewaySettings(3, 4, Duration.ofSeconds(1)),
+      (domain, batch) -> {
+        Sent s = new Sent(domain, batch, new CompletableFuture<>());
+        sent.add(s);
+        return s.reply();
+      });
+
+  static QueuedMessage m(String id) {
+    return TestQueues.message(id, "s@x.example", "a@d.example");
+  }
+
+  static List<String> ids(Sent s) {
+    return s.batch().stream().map(QueuedMessage::queueId).toList();
+  }
+
+  Sent next() throws InterruptedException {
+    Sent s = sent.poll(5, TimeUnit.SECONDS);
+    assertTrue(s != null, "a batch was sent");
+    return s;
+  }
+
+  static EnqueueRefusedException refusal(CompletionStage<Done> f) throws Exception {
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> f.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    return assertInstanceOf(EnqueueRefusedException.class, e.getCause());
+  }
+
+  @Test
+  void theFirstEnqueueGoesAtOnceAndLaterOnesLeaveTogetherWhenTheReplyComes() throws Exception {
+    CompletionStage<Done> f1 = gateway.enqueue("d.example", m("Q1"));
+    Sent first = next();
+    assertEquals(List.of("Q1"), ids(first));
+
+    List<CompletionStage<Done>> waiting = new ArrayList<>();
+    for (String id : List.of("Q2", "Q3", "Q4", "Q5")) {
+      waiting.add(gateway.enqueue("d.example", m(id)));
+    }
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "nothing leaves while a batch is in flight");
+    assertEquals(4, gateway.backlog("d.example"));
+    assertFalse(f1.toCompletableFuture().isDone());
+
+    first.reply().complete(Done.getInstance());
+    assertEquals(Done.getInstance(), f1.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    Sent second = next();
+    assertEquals(List.of("Q2", "Q3", "Q4"), ids(second), "max-batch-size = 3");
+    second.reply().complete(Done.getInstance());
+    Sent third = next();
+    assertEquals(List.of("Q5"), ids(third));
+    third.reply().complete(Done.getInstance());
+    for (CompletionStage<Done> f : waiting) {
+      assertEquals(Done.getInstance(), f.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+    assertEquals(0, gateway.backlog("d.example"));
+  }
+
+  @Test
+  void aFullBacklogFailsAtOnceAndLeavesTheOthersAlone() throws Exception {
+    gateway.enqueue("d.example", m("Q0"));
+    Sent first = next();
+    List<CompletionStage<Done>> waiting = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      waiting.add(gateway.enqueue("d.example", m("Q" + i)));
+    }
+    CompletionStage<Done> over = gateway.enqueue("d.example", m("Q5"));
+    assertEquals(EnqueueRefusedException.Reason.BACKLOG_FULL, refusal(over).reason());
+
+    first.reply().complete(Done.getInstance());
+    next().reply().complete(Done.getInstance());
+    next().reply().complete(Done.getInstance());
+    for (CompletionStage<Done> f : waiting) {
+      f.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void domainsDoNotWaitForEachOtherAndCaseDoesNotMatter() throws Exception {
+    gateway.enqueue("a.example", m("Q1"));
+    Sent a = next();
+    gateway.enqueue("B.Example", m("Q2"));
+    Sent b = next();
+    assertEquals("a.example", a.domain());
+    assertEquals("b.example", b.domain());
+    gateway.enqueue("b.EXAMPLE", m("Q3"));
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "b.example has a batch in flight");
+    b.reply().complete(Done.getInstance());
+    assertEquals(List.of("Q3"), ids(next()));
+  }
+
+  @Test
+  void aFailedWriteFailsEveryMessageOfItsBatchAndTheLaneGoesOn() throws Exception {
+    CompletionStage<Done> f1 = gateway.enqueue("d.example", m("Q1"));
+    Sent first = next();
+    CompletionStage<Done> f2 = gateway.enqueue("d.example", m("Q2"));
+    CompletionStage<Done> f3 = gateway.enqueue("d.example", m("Q3"));
+    first.reply().completeExceptionally(new TimeoutException("ask timed out"));
+    assertEquals(EnqueueRefusedException.Reason.TIMEOUT, refusal(f1).reason());
+
+    Sent second = next();
+    second.reply().completeExceptionally(new IllegalStateException("journal down"));
+    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f2).reason());
+    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f3).reason());
+
+    CompletionStage<Done> f4 = gateway.enqueue("d.example", m("Q4"));
+    next().reply().complete(Done.getInstance());
+    f4.toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anInvalidDomainIsRefusedWithoutSending() throws Exception {
+    assertEquals(EnqueueRefusedException.Reason.INVALID,
+        refusal(gateway.enqueue("../etc", m("Q1"))).reason());
+    assertNull(sent.poll(50, TimeUnit.MILLISECONDS));
+  }
+}

@@ -1,0 +1,130 @@
+package relay.protocol.client;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+
+/**
+ * The {@code relay.smtp.client} section, read once and checked (see reference.conf for each key
+ * and its RFC). Timeouts follow RFC 5321 4.5.3.2 by default. {@link #port()} is the port callers
+ * connect to on each MX address (25); {@link SmtpClientConnection#open} itself takes the full
+ * socket address.
+ */
+public record ClientSettings(
+    String heloName,
+    int port,
+    Duration connectTimeout,
+    Duration greetingTimeout,
+    Duration heloTimeout,
+    Duration mailTimeout,
+    Duration rcptTimeout,
+    Duration dataInitTimeout,
+    Duration dataBlockTimeout,
+    Duration dataDoneTimeout,
+    Duration rsetTimeout,
+    Duration quitTimeout,
+    int maxReplyLineLength,
+    int maxReplyLines,
+    int bufferSize) {
+
+  private static final Duration MIN = Duration.ofMillis(1);
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  public ClientSettings {
+    if (heloName == null || heloName.isEmpty()) {
+      throw new IllegalArgumentException("relay.smtp.client.helo-name is empty");
+    }
+    for (int i = 0; i < heloName.length(); i++) {
+      char c = heloName.charAt(i);
+      if (c <= ' ' || c >= 127) {
+        throw new IllegalArgumentException("relay.smtp.client.helo-name has a space or control character");
+      }
+    }
+    checkInt("port", port, 1, 65535);
+    check("connect-timeout", connectTimeout, Duration.ofMinutes(10));
+    check("greeting-timeout", greetingTimeout, HOUR);
+    check("helo-timeout", heloTimeout, HOUR);
+    check("mail-timeout", mailTimeout, HOUR);
+    check("rcpt-timeout", rcptTimeout, HOUR);
+    check("data-init-timeout", dataInitTimeout, HOUR);
+    check("data-block-timeout", dataBlockTimeout, HOUR);
+    check("data-done-timeout", dataDoneTimeout, Duration.ofHours(2));
+    check("rset-timeout", rsetTimeout, HOUR);
+    check("quit-timeout", quitTimeout, HOUR);
+    checkInt("max-reply-line-length", maxReplyLineLength, 512, 65536);
+    checkInt("max-reply-lines", maxReplyLines, 1, 10000);
+    checkInt("buffer-size", bufferSize, 1024, 16 * 1024 * 1024);
+  }
+
+  /** Reads the {@code relay.smtp.client} section (the section, not the root config). */
+  public static ClientSettings fromConfig(Config client) {
+    String helo = client.getString("helo-name").trim();
+    return new ClientSettings(
+        helo.isEmpty() ? localHostName() : helo,
+        client.getInt("port"),
+        client.getDuration("connect-timeout"),
+        client.getDuration("greeting-timeout"),
+        client.getDuration("helo-timeout"),
+        client.getDuration("mail-timeout"),
+        client.getDuration("rcpt-timeout"),
+        client.getDuration("data-init-timeout"),
+        client.getDuration("data-block-timeout"),
+        client.getDuration("data-done-timeout"),
+        client.getDuration("rset-timeout"),
+        client.getDuration("quit-timeout"),
+        client.getInt("max-reply-line-length"),
+        client.getInt("max-reply-lines"),
+        (int) Math.min(Integer.MAX_VALUE, client.getBytes("buffer-size")));
+  }
+
+  /** The defaults from reference.conf. */
+  public static ClientSettings defaults() {
+    return fromConfig(ConfigFactory.defaultReference().getConfig("relay.smtp.client"));
+  }
+
+  /** A copy with every reply and write timeout (not connect) set to one value; for tests. */
+  public ClientSettings withReplyTimeouts(Duration timeout) {
+    return new ClientSettings(heloName, port, connectTimeout, timeout, timeout, timeout, timeout, timeout, timeout,
+        timeout, timeout, timeout, maxReplyLineLength, maxReplyLines, bufferSize);
+  }
+
+  public ClientSettings withHeloName(String name) {
+    return new ClientSettings(name, port, connectTimeout, greetingTimeout, heloTimeout, mailTimeout, rcptTimeout,
+        dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, maxReplyLineLength,
+        maxReplyLines, bufferSize);
+  }
+
+  /** A copy that connects to another port (tests point it at a sink). */
+  public ClientSettings withPort(int otherPort) {
+    return new ClientSettings(heloName, otherPort, connectTimeout, greetingTimeout, heloTimeout, mailTimeout,
+        rcptTimeout, dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, maxReplyLineLength,
+        maxReplyLines, bufferSize);
+  }
+
+  private static String localHostName() {
+    try {
+      String name = InetAddress.getLocalHost().getCanonicalHostName();
+      // RFC 5321 4.1.1.1: a bare IP is only valid as an address literal.
+      if (name.indexOf(':') >= 0 || (!name.isEmpty() && Character.isDigit(name.charAt(name.length() - 1)))) {
+        return "[" + (name.indexOf(':') >= 0 ? "IPv6:" : "") + name + "]";
+      }
+      return name;
+    } catch (UnknownHostException e) {
+      return "localhost.localdomain";
+    }
+  }
+
+  private static void check(String key, Duration value, Duration max) {
+    if (value.compareTo(MIN) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException("relay.smtp.client." + key + " = " + value + " is outside " + MIN + ".." + max);
+    }
+  }
+
+  private static void checkInt(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("relay.smtp.client." + key + " = " + value + " is outside " + min + ".." + max);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package relay.protocol.client;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how long one socket write may block (RFC 5321 4.5.3.2.5, "data block": 3 minutes per
+ * TCP send). A blocking {@link Socket} has read timeouts but no write timeout, so a server that
+ * stops reading would hold the thread for ever. This stream notes when each write to the socket
+ * began; a shared daemon thread checks every open connection a few times per timeout and closes
+ * the socket under a write that has blocked too long, which makes the write fail.
+ */
+final class WriteWatchdog extends OutputStream {
+
+  private static final ScheduledExecutorService CHECKER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "smtp-client-write-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final OutputStream out;
+  private final Socket socket;
+  private final long timeoutNanos;
+  private final ScheduledFuture<?> check;
+  /** System.nanoTime() when the current write began; 0 when no write is in progress. */
+  private volatile long writeStarted;
+  private volatile boolean fired;
+
+  WriteWatchdog(OutputStream out, Socket socket, Duration timeout) {
+    this.out = out;
+    this.socket = socket;
+    this.timeoutNanos = timeout.toNanos();
+    long period = Math.max(1, Math.min(timeout.toMillis() / 4, 1000));
+    this.check = CHECKER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** True once the watchdog closed the socket under a blocked write. */
+  boolean fired() {
+    return fired;
+  }
+
+  /** Stops watching; call when the connection closes. */
+  void stop() {
+    check.cancel(false);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    begin();
+    try {
+      out.write(b);
+    } finally {
+      writeStarted = 0;
+    }
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    begin();
+    try {
+      out.write(b, off, len);
+    } finally {
+      writeStarted = 0;
+    }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    stop();
+    out.close();
+  }
+
+  private void begin() {
+    long now = System.nanoTime();
+    writeStarted = now == 0 ? 1 : now;
+  }
+
+  private void check() {
+    long started = writeStarted;
+    if (started != 0 && System.nanoTime() - started > timeoutNanos) {
+      fired = true;
+      stop();
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // the blocked write fails either way
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The outbound SMTP client: one blocking connection per thread, used by the delivery workers on
+ * a dispatcher meant for blocking work.
+ *
+ * <p>Implements the client side of RFC 5321 (EHLO with HELO fallback 3.2, transactions 3.3,
+ * dot-stuffing 4.5.2, timeouts 4.5.3.2), RFC 2920 PIPELINING, RFC 1870 SIZE, RFC 6152 8BITMIME,
+ * RFC 6531 SMTPUTF8 and RFC 2034/3463 enhanced status codes. Not yet: STARTTLS (RFC 3207) and
+ * CHUNKING (RFC 3030), which are recognised in EHLO but not used.
+ *
+ * <p>Bad input from the server never escapes as anything but {@link
+ * relay.protocol.client.SmtpClientException}: a malformed, over-long or over-many-lined reply is a
+ * protocol error ({@code 451 4.5.0}), a silent server a timeout ({@code 451 4.4.2}), a closed
+ * socket a lost connection ({@code 451 4.4.2}); in each case the connection is closed. Every
+ * reply the server did give is returned as it is, per recipient, in a {@link
+ * relay.protocol.client.TransactionResult}. Bad input from the caller (an envelope path with a
+ * line break or angle bracket) is refused with {@link IllegalArgumentException} before anything
+ * is sent.
+ */
+package relay.protocol.client;

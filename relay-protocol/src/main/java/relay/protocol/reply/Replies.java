@@ -1,0 +1,224 @@
+package relay.protocol.reply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one catalogue of every reply the inbound SMTP server sends. Reply texts live only here;
+ * the session picks a constant or calls a small factory, and {@link SmtpReply#encode()} makes the
+ * bytes.
+ *
+ * <p>Basic codes follow RFC 5321 4.2/4.3.2, enhanced codes RFC 3463 and RFC 2034 (which leaves the
+ * greeting and the HELO/EHLO replies without one). Texts are bland on purpose: they say what the
+ * peer did wrong, never anything about the relay's internals.
+ */
+public final class Replies {
+
+  private Replies() {}
+
+  // ---- greeting, HELO/EHLO, closing --------------------------------------------------------
+
+  /** 220: the greeting (RFC 5321 4.3.1); no enhanced code (RFC 2034 §3). */
+  public static SmtpReply greeting(String hostname) {
+    return SmtpReply.of(220, "", hostname + " ESMTP");
+  }
+
+  /** 250 to HELO: the plain SMTP greeting, no extensions (RFC 5321 4.1.1.1). */
+  public static SmtpReply helo(String hostname) {
+    return SmtpReply.of(250, "", hostname);
+  }
+
+  /**
+   * 250 to EHLO: the host name on the first line, then one service extension keyword per line
+   * (RFC 5321 4.1.1.1), e.g. {@code PIPELINING}, {@code SIZE 36700160}.
+   */
+  public static SmtpReply ehlo(String hostname, List<String> keywords) {
+    List<String> lines = new ArrayList<>(keywords.size() + 1);
+    lines.add(hostname);
+    lines.addAll(keywords);
+    return new SmtpReply(250, "", lines, false);
+  }
+
+  /** 221 to QUIT, then the server closes (RFC 5321 4.1.1.10). */
+  public static final SmtpReply BYE = SmtpReply.of(221, "2.0.0", "Bye").closing();
+
+  // ---- positive replies ----------------------------------------------------------------------
+
+  /** 250 to RSET and NOOP. */
+  public static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "Ok");
+
+  /** 250 to an accepted MAIL FROM (2.1.0: originator address valid). */
+  public static final SmtpReply SENDER_OK = SmtpReply.of(250, "2.1.0", "Ok");
+
+  /** 250 to an accepted RCPT TO (2.1.5: destination address valid). */
+  public static final SmtpReply RECIPIENT_OK = SmtpReply.of(250, "2.1.5", "Ok");
+
+  /** 354 to DATA (RFC 5321 4.1.1.4); intermediate, so no enhanced code. */
+  public static final SmtpReply START_DATA =
+      SmtpReply.of(354, "", "End data with <CR><LF>.<CR><LF>");
+
+  /** 250 after the end of data / the last BDAT chunk, sent only once the message is durable. */
+  public static SmtpReply queued(String queueId) {
+    return SmtpReply.of(250, "2.0.0", "Ok: queued as " + queueId);
+  }
+
+  /** 250 to a BDAT chunk that is not the last one (RFC 3030 §2). */
+  public static SmtpReply chunkReceived(long octets) {
+    return SmtpReply.of(250, "2.0.0", "Ok: " + octets + " octets received");
+  }
+
+  /** 252 to VRFY: the relay never confirms addresses (RFC 5321 3.5.3, 7.3). */
+  public static final SmtpReply CANNOT_VRFY = SmtpReply.of(252, "2.1.5",
+      "Cannot VRFY user, but will accept message and attempt delivery");
+
+  /** 214 to HELP (RFC 5321 4.1.1.8). */
+  public static final SmtpReply HELP = new SmtpReply(214, "2.0.0", List.of(
+      "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP VRFY HELP QUIT",
+      "See RFC 5321 for their syntax"), false);
+
+  // ---- command syntax (5.5.x) ----------------------------------------------------------------
+
+  /** 500: the verb is not one this server knows. */
+  public static final SmtpReply COMMAND_UNRECOGNIZED =
+      SmtpReply.of(500, "5.5.1", "Command unrecognized");
+
+  /** 502: a known SMTP verb this server does not implement (EXPN, TURN, ETRN, ...). */
+  public static final SmtpReply COMMAND_NOT_IMPLEMENTED =
+      SmtpReply.of(502, "5.5.1", "Command not implemented");
+
+  /** 500: command line longer than the limit (RFC 5321 4.5.3.1.4); nothing of it was executed. */
+  public static final SmtpReply LINE_TOO_LONG = SmtpReply.of(500, "5.5.2", "Line too long");
+
+  /** 500: a NUL octet in a command line. */
+  public static final SmtpReply NUL_IN_COMMAND =
+      SmtpReply.of(500, "5.5.2", "Syntax error: NUL character in command");
+
+  /** 500: a bare CR inside a command line (only CRLF or LF ends a command). */
+  public static final SmtpReply BARE_CR_IN_COMMAND =
+      SmtpReply.of(500, "5.5.2", "Syntax error: bare CR in command");
+
+  /** 500: a command line that is not valid UTF-8 (RFC 6531 §3.3 needs UTF-8 when 8-bit). */
+  public static final SmtpReply INVALID_UTF8 =
+      SmtpReply.of(500, "5.5.2", "Syntax error: invalid UTF-8 in command");
+
+  /** 501: arguments of a known command are malformed. */
+  public static final SmtpReply SYNTAX_ERROR_IN_PARAMETERS =
+      SmtpReply.of(501, "5.5.4", "Syntax error in parameters");
+
+  /** 501: EHLO/HELO without the domain argument (RFC 5321 4.1.1.1). */
+  public static final SmtpReply HELO_SYNTAX =
+      SmtpReply.of(501, "5.5.4", "Syntax: EHLO hostname");
+
+  /** 501: MAIL FROM path is not a valid reverse-path (RFC 5321 4.1.2). */
+  public static final SmtpReply BAD_SENDER_SYNTAX =
+      SmtpReply.of(501, "5.1.7", "Bad sender address syntax");
+
+  /** 501: RCPT TO path is not a valid forward-path (RFC 5321 4.1.2). */
+  public static final SmtpReply BAD_RECIPIENT_SYNTAX =
+      SmtpReply.of(501, "5.5.2", "Bad recipient address syntax");
+
+  /** 553: a non-ASCII address without SMTPUTF8 on MAIL FROM (RFC 6531 3.7.4.1). */
+  public static final SmtpReply NON_ASCII_ADDRESS =
+      SmtpReply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+
+  /** 555: a MAIL/RCPT parameter that is not recognized (RFC 5321 4.1.1.11). */
+  public static SmtpReply parameterNotRecognized(String keyword) {
+    return SmtpReply.of(555, "5.5.4", "Parameter not recognized: " + printable(keyword));
+  }
+
+  /** 504: a recognized parameter value this server does not implement (e.g. BODY=BINARYMIME). */
+  public static SmtpReply parameterNotImplemented(String what) {
+    return SmtpReply.of(504, "5.5.4", "Parameter not implemented: " + printable(what));
+  }
+
+  // ---- sequence (503 5.5.1) ------------------------------------------------------------------
+
+  public static final SmtpReply NEED_HELO =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: send EHLO/HELO first");
+  public static final SmtpReply NESTED_MAIL =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: nested MAIL command");
+  public static final SmtpReply NEED_MAIL =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need MAIL command");
+  public static final SmtpReply NEED_RCPT =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: need RCPT command");
+  public static final SmtpReply RCPT_AFTER_BDAT =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: RCPT after BDAT");
+  public static final SmtpReply BDAT_DATA_MIXED =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: BDAT and DATA cannot be mixed");
+
+  /** 554 to DATA/BDAT when RCPT was tried but none was accepted (RFC 2920 3.1). */
+  public static final SmtpReply NO_VALID_RECIPIENTS =
+      SmtpReply.of(554, "5.5.1", "No valid recipients");
+
+  // ---- policy and limits ---------------------------------------------------------------------
+
+  /** 554 at RCPT: the client may not relay (never an open relay). */
+  public static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
+
+  /** 452 for every recipient beyond the per-message limit (RFC 5321 4.5.3.1.8). */
+  public static final SmtpReply TOO_MANY_RECIPIENTS =
+      SmtpReply.of(452, "4.5.3", "Too many recipients");
+
+  /** 552 when the declared (SIZE=) or actual size exceeds the limit (RFC 1870 §6). */
+  public static final SmtpReply MESSAGE_TOO_BIG =
+      SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit");
+
+  // ---- content refusals, after the end of data -----------------------------------------------
+
+  /** 554: a text line over 1000 octets incl. CRLF (RFC 5321 4.5.3.1.6); never split silently. */
+  public static final SmtpReply TEXT_LINE_TOO_LONG =
+      SmtpReply.of(554, "5.6.0", "Message refused: text line longer than 998 octets");
+
+  /** 554: a CR or LF not part of CRLF (RFC 5321 2.3.8); the "SMTP smuggling" guard. */
+  public static final SmtpReply BARE_LINE_ENDING =
+      SmtpReply.of(554, "5.6.0", "Message refused: bare CR or LF in message");
+
+  /** 554: more Received headers than the limit (RFC 5321 6.3). */
+  public static final SmtpReply MAIL_LOOP =
+      SmtpReply.of(554, "5.4.6", "Too many Received headers: mail loop");
+
+  /** 452: the destination's queue holds its maximum of pending messages (RFC 3463 4.3.1). */
+  public static final SmtpReply QUEUE_FULL =
+      SmtpReply.of(452, "4.3.1", "Insufficient system storage: destination queue full, try later");
+
+  /** 451: more messages are waiting to be queued than the relay takes at once; try again soon. */
+  public static final SmtpReply QUEUE_BUSY =
+      SmtpReply.of(451, "4.3.1", "Relay busy, try again later");
+
+  /** 451: spool or queue failure; the message was discarded and the client should retry. */
+  public static final SmtpReply LOCAL_ERROR =
+      SmtpReply.of(451, "4.3.0", "Local error in processing");
+
+  // ---- closing 421s --------------------------------------------------------------------------
+
+  /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */
+  public static SmtpReply idleTimeout(String hostname) {
+    return SmtpReply.of(421, "4.4.2", hostname + " Idle timeout, closing").closing();
+  }
+
+  /** 421 after more than max-errors errors in one session. */
+  public static SmtpReply tooManyErrors(String hostname) {
+    return SmtpReply.of(421, "4.7.0", hostname + " Too many errors, closing").closing();
+  }
+
+  /** 421 when the node shuts down (RFC 5321 3.8). */
+  public static SmtpReply shuttingDown(String hostname) {
+    return SmtpReply.of(421, "4.3.2", hostname + " Service shutting down").closing();
+  }
+
+  /** 421 when the client cannot be identified because a policy lookup failed. */
+  public static SmtpReply serviceUnavailable(String hostname) {
+    return SmtpReply.of(421, "4.3.0", hostname + " Service temporarily unavailable, closing")
+        .closing();
+  }
+
+  /** Keeps a peer-supplied token safe to echo: printable ASCII only, at most 64 characters. */
+  private static String printable(String token) {
+    StringBuilder out = new StringBuilder(Math.min(token.length(), 64));
+    for (int i = 0; i < token.length() && out.length() < 64; i++) {
+      char c = token.charAt(i);
+      out.append(c >= 0x21 && c <= 0x7e ? c : '?');
+    }
+    return out.toString();
+  }
+}

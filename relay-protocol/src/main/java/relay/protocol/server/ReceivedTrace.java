@@ -1,0 +1,24 @@
+package relay.protocol.server;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import relay.protocol.address.Mailbox;
+
+/**
+ * The facts of the Received: trace header the relay adds to a message (RFC 5321 4.4): the name
+ * the client gave in EHLO/HELO, its IP, the protocol keyword (RFC 3848/6531), the queue id, the
+ * recipient when there is exactly one, and the time of receipt.
+ */
+public record ReceivedTrace(String heloName, String remoteIp, String protocol, String queueId,
+    Optional<Mailbox> singleRecipient, Instant receivedAt) {
+
+  public ReceivedTrace {
+    Objects.requireNonNull(heloName, "heloName");
+    Objects.requireNonNull(remoteIp, "remoteIp");
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(queueId, "queueId");
+    Objects.requireNonNull(singleRecipient, "singleRecipient");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+  }
+}

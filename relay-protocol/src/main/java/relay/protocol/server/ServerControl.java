@@ -1,0 +1,71 @@
+package relay.protocol.server;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+
+/**
+ * The node's handle on all live SMTP sessions of a listener (or several). {@link #shutdown()}
+ * makes every live session answer {@code 421 4.3.2 ... Service shutting down} and close; a session
+ * whose message is being committed answers that commit first, a session in the middle of DATA
+ * aborts its message. Connections accepted after shutdown are greeted with the 421 directly.
+ * Thread-safe.
+ */
+public final class ServerControl {
+
+  private final Set<Runnable> sessions = ConcurrentHashMap.newKeySet();
+  private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
+  private volatile boolean shuttingDown;
+
+  private ServerControl() {}
+
+  public static ServerControl create() {
+    return new ServerControl();
+  }
+
+  /**
+   * Tells every live session to close. Returns a stage that completes once no session is left
+   * (new connections may still be refused by the listener meanwhile: unbind it first).
+   */
+  public CompletionStage<Done> shutdown() {
+    shuttingDown = true;
+    for (Runnable session : sessions) {
+      session.run();
+    }
+    completeIfIdle();
+    return allClosed;
+  }
+
+  public boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  /** Sessions currently open. */
+  public int liveSessions() {
+    return sessions.size();
+  }
+
+  /**
+   * Registers a session; {@code onShutdown} must be safe to call from any thread and more than
+   * once. If shutdown already started, it is called at once.
+   */
+  void register(Runnable onShutdown) {
+    sessions.add(onShutdown);
+    if (shuttingDown) {
+      onShutdown.run();
+    }
+  }
+
+  void deregister(Runnable onShutdown) {
+    sessions.remove(onShutdown);
+    completeIfIdle();
+  }
+
+  private void completeIfIdle() {
+    if (shuttingDown && sessions.isEmpty()) {
+      allClosed.complete(Done.getInstance());
+    }
+  }
+}

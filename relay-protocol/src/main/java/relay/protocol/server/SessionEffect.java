@@ -1,0 +1,36 @@
+package relay.protocol.server;
+
+import java.util.Optional;
+
+/**
+ * What the stage must do after a {@link Transition}, in list order, before it sends the replies.
+ */
+public sealed interface SessionEffect {
+
+  /**
+   * Open a spool entry ({@link MessageSink#begin}) and answer at once with
+   * {@link SessionInput.MessageOpened} or {@link SessionInput.MessageFailed}.
+   */
+  record OpenMessage() implements SessionEffect {}
+
+  /** Switch the decoder to DATA mode; amend the content with a header for {@code trace}. */
+  record ExpectData(long maxBytes, ReceivedTrace trace) implements SessionEffect {}
+
+  /**
+   * Switch the decoder to BDAT mode for {@code size} octets (RFC 3030). {@code startsMessage} is
+   * present on the first chunk of an opened message (start the header amendment); a
+   * {@code discard} chunk is consumed and dropped (the command was refused, its reply follows
+   * the octets).
+   */
+  record ExpectBdat(long size, boolean last, Optional<ReceivedTrace> startsMessage,
+      boolean discard, long maxBytes) implements SessionEffect {}
+
+  /** Commit the open message with this envelope; report MessageQueued or MessageFailed. */
+  record CommitMessage(Envelope envelope) implements SessionEffect {}
+
+  /** Discard the open message, if any (idempotent). */
+  record AbortMessage() implements SessionEffect {}
+
+  /** Close the connection once the replies are written. */
+  record Close() implements SessionEffect {}
+}

@@ -1,0 +1,39 @@
+package relay.protocol.server;
+
+import java.time.Instant;
+import relay.protocol.command.SmtpCommand;
+import relay.protocol.reply.SmtpReply;
+
+/** What can happen to an SMTP session: the inputs of {@link SmtpSession#next}. */
+public sealed interface SessionInput {
+
+  /** The client policy identified the connection: time for the greeting. */
+  record Connected(ClientIdentity client) implements SessionInput {}
+
+  /** The client policy failed (timeout, store down): 421 and close. */
+  record IdentificationFailed() implements SessionInput {}
+
+  /** One parsed command line. */
+  record CommandLine(SmtpCommand command) implements SessionInput {}
+
+  /** A command line over the limit was received and dropped. */
+  record LineTooLong() implements SessionInput {}
+
+  /** The stage opened a spool entry after {@link SessionEffect.OpenMessage}. */
+  record MessageOpened(String queueId, Instant receivedAt) implements SessionInput {}
+
+  /** The content of DATA, or of one BDAT chunk, has been consumed. */
+  record DataFinished(DataOutcome outcome) implements SessionInput {}
+
+  /** The committed message is durable and enqueued. */
+  record MessageQueued(String queueId) implements SessionInput {}
+
+  /** Opening or committing the message failed; {@code reply} is what the client is told. */
+  record MessageFailed(SmtpReply reply) implements SessionInput {}
+
+  /** No input within command-timeout or data-timeout. */
+  record IdleTimeout() implements SessionInput {}
+
+  /** The node is shutting down. */
+  record ShuttingDown() implements SessionInput {}
+}

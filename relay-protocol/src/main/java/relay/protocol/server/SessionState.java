@@ -1,0 +1,102 @@
+package relay.protocol.server;
+
+import java.util.Objects;
+import java.util.Optional;
+import relay.protocol.reply.SmtpReply;
+
+/**
+ * The whole state of one SMTP session as an immutable value; {@link SmtpSession#next} maps it to
+ * the next one. Connection-scoped parts (client, greeting, error count) outlive transactions;
+ * "no transaction" is an empty {@code transaction}.
+ *
+ * @param phase where the session is in its life
+ * @param client who the policy says the client is (present after the greeting)
+ * @param greeting the last EHLO/HELO
+ * @param transaction the mail transaction in progress, if any
+ * @param chunk the BDAT chunk whose octets are being consumed (phase OPENING for BDAT, or BDAT)
+ * @param errors errors counted so far (see {@link ErrorCounting})
+ * @param shutdownRequested the node is shutting down; close once the commit in flight is answered
+ */
+public record SessionState(Phase phase, Optional<ClientIdentity> client, Optional<Greeting> greeting,
+    Optional<Transaction> transaction, Optional<PendingChunk> chunk, int errors,
+    boolean shutdownRequested) {
+
+  /** Where a session is in its life. */
+  public enum Phase {
+    /** Waiting for the client policy; nothing sent yet. */
+    CONNECTING,
+    /** Waiting for a command line. */
+    COMMAND,
+    /** Waiting for the stage to open the spool entry (synchronous). */
+    OPENING,
+    /** Consuming DATA content up to CRLF.CRLF. */
+    DATA,
+    /** Consuming the octets of one BDAT chunk. */
+    BDAT,
+    /** Waiting for the commit of the message; no input is read meanwhile. */
+    COMMITTING,
+    /** The connection is closing; all input is ignored. */
+    CLOSED
+  }
+
+  /** The argument of the last EHLO or HELO and which one it was. */
+  public record Greeting(String name, boolean extended) {
+    public Greeting {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * A BDAT chunk being consumed: its size, whether it is the last, and the refusal to send once
+   * its octets are consumed, if the command was refused.
+   */
+  public record PendingChunk(long size, boolean last, Optional<SmtpReply> refusal) {}
+
+  public SessionState {
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(greeting, "greeting");
+    Objects.requireNonNull(transaction, "transaction");
+    Objects.requireNonNull(chunk, "chunk");
+  }
+
+  public static SessionState initial() {
+    return new SessionState(Phase.CONNECTING, Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.empty(), 0, false);
+  }
+
+  public SessionState withPhase(Phase p) {
+    return new SessionState(p, client, greeting, transaction, chunk, errors, shutdownRequested);
+  }
+
+  public SessionState withClient(ClientIdentity c) {
+    return new SessionState(phase, Optional.of(c), greeting, transaction, chunk, errors,
+        shutdownRequested);
+  }
+
+  public SessionState withGreeting(Greeting g) {
+    return new SessionState(phase, client, Optional.of(g), transaction, chunk, errors,
+        shutdownRequested);
+  }
+
+  public SessionState withTransaction(Optional<Transaction> t) {
+    return new SessionState(phase, client, greeting, t, chunk, errors, shutdownRequested);
+  }
+
+  public SessionState withChunk(Optional<PendingChunk> c) {
+    return new SessionState(phase, client, greeting, transaction, c, errors, shutdownRequested);
+  }
+
+  public SessionState withErrors(int n) {
+    return new SessionState(phase, client, greeting, transaction, chunk, n, shutdownRequested);
+  }
+
+  public SessionState withShutdownRequested() {
+    return new SessionState(phase, client, greeting, transaction, chunk, errors, true);
+  }
+
+  /** Whether a spool entry is open (between OpenMessage and commit/abort). */
+  public boolean hasOpenMessage() {
+    return transaction.map(Transaction::hasOpenMessage).orElse(false);
+  }
+}

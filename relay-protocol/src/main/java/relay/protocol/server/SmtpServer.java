@@ -1,0 +1,53 @@
+package relay.protocol.server;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * What the node uses to serve SMTP: the per-connection {@link Flow} (to plug into any transport,
+ * e.g. behind TLS later) and a plain-TCP listener built from it.
+ */
+public final class SmtpServer {
+
+  private SmtpServer() {}
+
+  /** The flow of one connection: client bytes in, reply bytes out. */
+  public static Flow<ByteString, ByteString, NotUsed> connectionFlow(SmtpServerSettings settings,
+      ClientPolicy policy, MessageSink sink, InetSocketAddress remote, InetSocketAddress local,
+      ServerControl control) {
+    return connectionFlow(settings, policy, sink, remote, local, control, Clock.systemUTC());
+  }
+
+  /** As above, with the clock that stamps Received:, Date: and Envelope.receivedAt. */
+  public static Flow<ByteString, ByteString, NotUsed> connectionFlow(SmtpServerSettings settings,
+      ClientPolicy policy, MessageSink sink, InetSocketAddress remote, InetSocketAddress local,
+      ServerControl control, Clock clock) {
+    return Flow.fromGraph(
+        new SmtpServerStage(settings, policy, sink, remote, local, control, clock));
+  }
+
+  /**
+   * Listens on {@code host:port} (0 for any free port) and serves every accepted connection with
+   * {@link #connectionFlow}. Unbind through the returned binding; stop the sessions with
+   * {@link ServerControl#shutdown()}.
+   */
+  public static CompletionStage<Tcp.ServerBinding> bind(ClassicActorSystemProvider system,
+      String host, int port, SmtpServerSettings settings, ClientPolicy policy, MessageSink sink,
+      ServerControl control) {
+    Materializer materializer = Materializer.matFromSystem(system);
+    return Tcp.get(system).bind(host, port)
+        .to(Sink.foreach(connection -> connection.handleWith(
+            connectionFlow(settings, policy, sink, connection.remoteAddress(),
+                connection.localAddress(), control),
+            materializer)))
+        .run(materializer);
+  }
+}

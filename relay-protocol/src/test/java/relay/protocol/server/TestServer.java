@@ -1,0 +1,64 @@
+package relay.protocol.server;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.stream.javadsl.Tcp;
+
+/**
+ * A real SMTP listener on 127.0.0.1 and a free port, with an in-memory sink; closing it shuts
+ * the sessions down and unbinds.
+ */
+final class TestServer implements AutoCloseable {
+
+  /** Every connection is a registered client. */
+  static final ClientPolicy REGISTERED = (remote, local) -> CompletableFuture.completedFuture(
+      ClientIdentity.registered(remote.getAddress().getHostAddress(), "test-client"));
+
+  /** No connection is identified: it may only mail postmaster. */
+  static final ClientPolicy ANONYMOUS = (remote, local) -> CompletableFuture.completedFuture(
+      ClientIdentity.anonymous(remote.getAddress().getHostAddress()));
+
+  final InMemoryMessageSink sink = new InMemoryMessageSink();
+  final ServerControl control = ServerControl.create();
+  private final Tcp.ServerBinding binding;
+
+  private TestServer(ActorSystem system, SmtpServerSettings settings, ClientPolicy policy)
+      throws Exception {
+    this.binding = SmtpServer.bind(system, "127.0.0.1", 0, settings, policy, sink, control)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static TestServer start(ActorSystem system, SmtpServerSettings settings, ClientPolicy policy)
+      throws Exception {
+    return new TestServer(system, settings, policy);
+  }
+
+  static TestServer start(ActorSystem system) throws Exception {
+    return start(system, TestSettings.defaults(), REGISTERED);
+  }
+
+  int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** An actor system for one test class, quiet unless something goes wrong. */
+  static ActorSystem newSystem(String name) {
+    return ActorSystem.create(name, ConfigFactory.parseString(
+        "pekko.loglevel = ERROR\npekko.stdout-loglevel = ERROR\n").withFallback(ConfigFactory.load()));
+  }
+
+  static void stopSystem(ActorSystem system) throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(20).toSeconds(),
+        TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    control.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
