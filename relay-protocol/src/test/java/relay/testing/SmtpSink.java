@@ -332,12 +332,16 @@ public final class SmtpSink implements AutoCloseable {
 
   private void serve(Socket socket, int number) {
     maxConcurrent.accumulateAndGet(current.incrementAndGet(), Math::max);
+    Session session = null;
     try (socket) {
-      new Session(socket, number).run();
+      session = new Session(socket, number);
+      session.run();
     } catch (IOException e) {
       // client went away or the sink went down
     } finally {
-      current.decrementAndGet();
+      if (session == null || !session.quit) {
+        current.decrementAndGet();
+      }
       open.remove(socket);
     }
   }
@@ -375,6 +379,12 @@ public final class SmtpSink implements AutoCloseable {
     private String mailParameters = "";
     private final List<String> recipients = new ArrayList<>();
     private int messagesHere;
+    /**
+     * The client sent QUIT: the connection no longer counts as open. Counted when QUIT arrives,
+     * not when this thread ends, because the client may read 221, close and connect again
+     * before this thread gets to run once more.
+     */
+    private volatile boolean quit;
 
     Session(Socket socket, int number) throws IOException {
       this.socket = socket;
@@ -420,6 +430,8 @@ public final class SmtpSink implements AutoCloseable {
         } else if (verb.equals("NOOP")) {
           reply(250, "2.0.0", "Ok");
         } else if (verb.equals("QUIT")) {
+          quit = true;
+          current.decrementAndGet();
           reply(221, "2.0.0", "Bye");
           out.flush();
           return;
