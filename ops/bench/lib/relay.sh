@@ -34,7 +34,9 @@ relay_write_config() {
 relay_start() {
   local jar=$1 conf=$2 heap=$3 log=$4 http_port=$5 limit=${6:-180} deadline
   RELAY_STARTED=$(bench_now)
-  java "-Xmx$heap" "-Dconfig.file=$conf" -jar "$jar" > "$log" 2> "$log.err" &
+  # RELAY_JAVA_OPTS: extra JVM options (a profiler, GC settings), word-split on purpose.
+  # shellcheck disable=SC2086
+  java "-Xmx$heap" ${RELAY_JAVA_OPTS:-} "-Dconfig.file=$conf" -jar "$jar" > "$log" 2> "$log.err" &
   RELAY_PID=$!
   bench_on_exit "bench_stop_pid $RELAY_PID 30"
   deadline=$(( $(date +%s) + limit ))

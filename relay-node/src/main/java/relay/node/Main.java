@@ -10,9 +10,21 @@ import com.typesafe.config.ConfigFactory;
  */
 public final class Main {
 
+  /**
+   * The common pool's parallelism when the command line does not set it. Pekko's Java API hands
+   * out CompletionStages (every ask) whose dependent stages run asynchronously on the common
+   * pool; with fewer than 3 cores its default parallelism is 1, and then the JDK starts a new
+   * thread for every such callback instead.
+   */
+  static final String COMMON_POOL_PARALLELISM = "4";
+
   private Main() {}
 
   public static void main(String[] args) {
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
+          COMMON_POOL_PARALLELISM);
+    }
     Config config = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
         .withFallback(RelayConfig.load());
     try {
