@@ -2,11 +2,17 @@ package relay.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * How the node's configuration is layered, highest first: system properties, the deployment's
  * file (-Dconfig.file, or application.conf), the node's Pekko defaults (relay-node-defaults.conf:
  * cluster provider, persistence plugins, sharding), then every module's reference.conf.
+ *
+ * <p>Environment variables fill settings a deployment's file leaves out (see reference.conf); the
+ * seed nodes, a list, come from {@code RELAY_SEED_NODES} as comma-separated addresses.
  */
 public final class RelayConfig {
 
@@ -20,10 +26,27 @@ public final class RelayConfig {
 
   /** The given configuration (e.g. a test's) layered over the node's defaults. */
   public static Config layered(Config application) {
+    return layered(application, System.getenv("RELAY_SEED_NODES"));
+  }
+
+  static Config layered(Config application, String seedNodesVariable) {
     return ConfigFactory.defaultOverrides()
         .withFallback(application)
+        .withFallback(seedNodes(seedNodesVariable))
         .withFallback(ConfigFactory.parseResources(RelayConfig.class.getClassLoader(), "relay-node-defaults.conf"))
         .withFallback(ConfigFactory.defaultReferenceUnresolved())
         .resolve();
+  }
+
+  /** RELAY_SEED_NODES="pekko://relay@10.0.0.1:25520,pekko://relay@10.0.0.2:25520". */
+  private static Config seedNodes(String variable) {
+    if (variable == null || variable.isBlank()) {
+      return ConfigFactory.empty();
+    }
+    List<String> seeds = Arrays.stream(variable.split(",")).map(String::trim)
+        .filter(s -> !s.isEmpty()).toList();
+    return ConfigFactory.empty().withValue("relay.cluster.seed-nodes",
+        ConfigValueFactory.fromIterable(seeds).withOrigin(
+            ConfigFactory.empty("environment variable RELAY_SEED_NODES").origin()));
   }
 }

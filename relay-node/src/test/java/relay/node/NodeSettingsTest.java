@@ -70,4 +70,16 @@ class NodeSettingsTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> load("relay.storage.kind = mysql"))
         .getMessage().startsWith("relay.storage.kind"));
   }
+
+  @Test
+  void seedNodesComeFromTheEnvironmentUnlessTheFileListsThem() {
+    String variable = " pekko://relay@10.0.0.1:25520, pekko://relay@10.0.0.2:25520 ";
+    assertEquals(List.of("pekko://relay@10.0.0.1:25520", "pekko://relay@10.0.0.2:25520"),
+        RelayConfig.layered(ConfigFactory.empty(), variable).getStringList("pekko.cluster.seed-nodes"));
+    assertEquals(List.of("pekko://relay@10.9.9.9:25520"), RelayConfig.layered(ConfigFactory.parseString(
+        "relay.cluster.seed-nodes = [\"pekko://relay@10.9.9.9:25520\"]"), variable)
+        .getStringList("pekko.cluster.seed-nodes"));
+    assertEquals(List.of(), RelayConfig.layered(ConfigFactory.empty(), "")
+        .getStringList("pekko.cluster.seed-nodes"));
+  }
 }
