@@ -18,12 +18,21 @@ public final class Main {
    */
   static final String COMMON_POOL_PARALLELISM = "4";
 
+  /**
+   * dnsjava closes its resolver networking in a JVM shutdown hook of its own, which runs while
+   * the graceful shutdown still delivers mail; the node closes it last instead.
+   */
+  static final String DNSJAVA_SHUTDOWN_HOOK = "dnsjava.nio.register_shutdown_hook";
+
   private Main() {}
 
   public static void main(String[] args) {
     if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
       System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism",
           COMMON_POOL_PARALLELISM);
+    }
+    if (System.getProperty(DNSJAVA_SHUTDOWN_HOOK) == null) {
+      System.setProperty(DNSJAVA_SHUTDOWN_HOOK, "false");
     }
     Config config = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
         .withFallback(RelayConfig.load());

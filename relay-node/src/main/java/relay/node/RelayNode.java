@@ -123,6 +123,9 @@ public final class RelayNode implements Readiness {
         () -> http.unbind().thenApply(u -> Done.getInstance()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "relay-storage-close", () -> {
       storage.close();
+      if ("false".equals(System.getProperty(Main.DNSJAVA_SHUTDOWN_HOOK))) {
+        org.xbill.DNS.NioClient.close(); // the process's resolver networking, after the last delivery
+      }
       return CompletableFuture.completedFuture(Done.getInstance());
     });
   }

@@ -8,37 +8,71 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends numbered messages through the relay over several SMTP sessions at once, several messages
  * per session, and records which numbers got "250 2.0.0 Ok: queued". Each message's subject is
- * "{@code <prefix> <n>}", so the sink side can count arrivals and duplicates per number.
+ * "{@code <prefix> <n>}", so the sink side can count arrivals and duplicates per number; message n
+ * goes to a recipient in {@code domains[n % domains.size()]}.
+ *
+ * <p>With several nodes, session s starts on node {@code s % nodes}; when a node closes the
+ * session (421) or the connection breaks or is refused, the session moves on to the next node, as
+ * a client behind a load balancer would. A session ends when no node takes its connection.
+ * Every reply other than the expected ones is recorded with the node that gave it.
  */
 final class Injector {
 
-  private final InetSocketAddress relay;
+  private final List<InetSocketAddress> nodes;
   private final String prefix;
-  private final String recipientDomain;
+  private final List<String> domains;
+  private final List<Refusal> refusals = Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> accepted = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   Injector(InetSocketAddress relay, String prefix, String recipientDomain) {
-    this.relay = relay;
+    this(List.of(relay), prefix, List.of(recipientDomain));
+  }
+
+  Injector(List<InetSocketAddress> nodes, String prefix, List<String> domains) {
+    this.nodes = List.copyOf(nodes);
     this.prefix = prefix;
-    this.recipientDomain = recipientDomain;
+    this.domains = List.copyOf(domains);
   }
 
   /** What happened: the numbers accepted with 250, and how many sends failed otherwise. */
   record Result(List<Integer> accepted, int failed) {}
 
+  /** A reply that was not the expected 2xx/3xx, and the node (index) that gave it. */
+  record Refusal(int node, String reply) {}
+
+  /** Messages accepted so far (while sending). */
+  int acceptedCount() {
+    return accepted.size();
+  }
+
+  /** Replies other than the expected ones so far, in order. */
+  List<Refusal> refusals() {
+    synchronized (refusals) {
+      return List.copyOf(refusals);
+    }
+  }
+
+  /** Makes {@link #send} finish after the messages in progress. */
+  void stop() {
+    stopped.set(true);
+  }
+
   Result send(int messages, int sessions) throws Exception {
-    List<Integer> accepted = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(sessions);
     List<Future<?>> running = new ArrayList<>();
     for (int s = 0; s < sessions; s++) {
+      int first = s % nodes.size();
       running.add(pool.submit(() -> {
-        runSession(messages, next, accepted, failed);
+        runSession(first, messages, next, failed);
         return null;
       }));
     }
@@ -49,40 +83,63 @@ final class Injector {
     return new Result(List.copyOf(accepted), failed.get());
   }
 
-  private void runSession(int messages, AtomicInteger next, List<Integer> accepted, AtomicInteger failed) {
-    while (next.get() < messages) {
-      try (SmtpDialog smtp = SmtpDialog.connect(relay)) {
-        if (!smtp.reply().startsWith("220")) {
-          failed.incrementAndGet();
+  private void runSession(int firstNode, int messages, AtomicInteger next, AtomicInteger failed) {
+    int node = firstNode;
+    int unreachableInARow = 0;
+    while (next.get() < messages && !stopped.get() && unreachableInARow < nodes.size()) {
+      try (SmtpDialog smtp = SmtpDialog.connect(nodes.get(node))) {
+        unreachableInARow = 0;
+        String greeting = smtp.reply();
+        if (!greeting.startsWith("220")) {
+          refused(node, greeting, failed);
+        } else {
+          sendOnSession(smtp, node, messages, next, failed);
+        }
+      } catch (IOException e) {
+        unreachableInARow++;
+      }
+      node = (node + 1) % nodes.size();
+    }
+  }
+
+  /** Up to 100 messages on one connection; returns when the node closed it or all are sent. */
+  private void sendOnSession(SmtpDialog smtp, int node, int messages, AtomicInteger next,
+      AtomicInteger failed) throws IOException {
+    String reply = smtp.command("EHLO injector.test");
+    if (!reply.startsWith("250")) {
+      refused(node, reply, failed);
+      return;
+    }
+    for (int sentOnSession = 0; sentOnSession < 100 && !stopped.get(); sentOnSession++) {
+      int n = next.getAndIncrement();
+      if (n >= messages) {
+        break;
+      }
+      smtp.send("MAIL FROM:<load@sender.test>\r\nRCPT TO:<user" + (n % 50) + "@"
+          + domains.get(n % domains.size()) + ">\r\nDATA\r\n");
+      for (String expected : List.of("250", "250", "354")) {
+        reply = smtp.reply();
+        if (!reply.startsWith(expected)) {
+          refused(node, reply, failed);
           return;
         }
-        smtp.command("EHLO injector.test");
-        for (int sentOnSession = 0; sentOnSession < 100; sentOnSession++) {
-          int n = next.getAndIncrement();
-          if (n >= messages) {
-            break;
-          }
-          smtp.send("MAIL FROM:<load@sender.test>\r\nRCPT TO:<user" + (n % 50) + "@" + recipientDomain
-              + ">\r\nDATA\r\n");
-          boolean ok = smtp.reply().startsWith("250") & smtp.reply().startsWith("250")
-              & smtp.reply().startsWith("354");
-          if (!ok) {
-            failed.incrementAndGet();
-            return;
-          }
-          String queued = smtp.send("Subject: " + prefix + " " + n + "\r\n\r\nmessage " + n
-              + "\r\n.\r\n").reply();
-          if (queued.startsWith("250 2.0.0")) {
-            accepted.add(n);
-          } else {
-            failed.incrementAndGet();
-          }
+      }
+      reply = smtp.send("Subject: " + prefix + " " + n + "\r\n\r\nmessage " + n + "\r\n.\r\n")
+          .reply();
+      if (reply.startsWith("250 2.0.0")) {
+        accepted.add(n);
+      } else {
+        refused(node, reply, failed);
+        if (reply.startsWith("421")) {
+          return;
         }
-        smtp.command("QUIT");
-      } catch (IOException e) {
-        failed.incrementAndGet();
-        return;
       }
     }
+    smtp.command("QUIT");
+  }
+
+  private void refused(int node, String reply, AtomicInteger failed) {
+    failed.incrementAndGet();
+    refusals.add(new Refusal(node, reply));
   }
 }

@@ -2,57 +2,125 @@ package relay.node;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The relay as a separate JVM (relay.node.Main on this test's class path), for tests that kill it
- * with SIGKILL. Output goes to a log file beside its configuration.
+ * with SIGKILL, freeze it with SIGSTOP or stop it with SIGTERM. Output goes to a log file beside
+ * its configuration; a restarted node appends to the same log.
  */
 final class RelayProcess implements AutoCloseable {
 
-  private final Process process;
-  final InetSocketAddress smtp;
-
-  private RelayProcess(Process process, InetSocketAddress smtp) {
-    this.process = process;
-    this.smtp = smtp;
+  /** The ports of one node: SMTP listener, HTTP (health), and Pekko Artery (0 = any). */
+  record Ports(int smtp, int http, int cluster) {
+    static Ports free() throws IOException {
+      return new Ports(freePort(), freePort(), freePort());
+    }
   }
 
-  /** Starts Main with the given HOCON (the SMTP port is chosen here) and waits for its listener. */
+  private final Process process;
+  private final Path log;
+  final Ports ports;
+  final InetSocketAddress smtp;
+
+  private RelayProcess(Process process, Path log, Ports ports) {
+    this.process = process;
+    this.log = log;
+    this.ports = ports;
+    this.smtp = new InetSocketAddress("127.0.0.1", ports.smtp());
+  }
+
+  /** Starts Main with the given HOCON on free ports and waits for its SMTP listener. */
   static RelayProcess start(String hocon, Path workDir, String name) throws Exception {
-    int smtpPort = freePort();
-    int httpPort = freePort();
+    Ports ports = new Ports(freePort(), freePort(), 0);
+    RelayProcess relay = launch(hocon, workDir, name, ports);
+    relay.awaitListening(Duration.ofSeconds(60));
+    return relay;
+  }
+
+  /** Starts Main with the given HOCON on the given ports; does not wait (see {@link #awaitReady}). */
+  static RelayProcess launch(String hocon, Path workDir, String name, Ports ports) throws IOException {
     Path conf = workDir.resolve(name + ".conf");
     Files.writeString(conf, hocon
-        + "\nrelay.listeners = [ { name = \"test\", host = \"127.0.0.1\", port = " + smtpPort + " } ]\n"
-        + "relay.http.port = " + httpPort + "\nrelay.cluster.port = 0\n");
+        + "\nrelay.listeners = [ { name = \"test\", host = \"127.0.0.1\", port = " + ports.smtp() + " } ]\n"
+        + "relay.http { host = \"127.0.0.1\", port = " + ports.http() + " }\n"
+        + "relay.cluster { host = \"127.0.0.1\", port = " + ports.cluster() + " }\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m",
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
         "-Dconfig.file=" + conf, "-cp", System.getProperty("java.class.path"), "relay.node.Main"));
-    File log = workDir.resolve(name + ".log").toFile();
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-    Process process = builder.start();
-    InetSocketAddress smtp = new InetSocketAddress("127.0.0.1", smtpPort);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Path log = workDir.resolve(name + ".log");
+    File logFile = log.toFile();
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile));
+    return new RelayProcess(builder.start(), log, ports);
+  }
+
+  /** Waits until the SMTP port accepts connections. */
+  void awaitListening(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("relay process exited: " + Files.readString(log.toPath()));
-      }
+      assertAlive();
       try (Socket probe = new Socket()) {
         probe.connect(smtp, 500);
-        return new RelayProcess(process, smtp);
+        return;
       } catch (IOException notYet) {
         Thread.sleep(200);
       }
     }
     process.destroyForcibly();
-    throw new IllegalStateException("relay process did not open its SMTP port");
+    throw new IllegalStateException("relay process did not open its SMTP port; log " + log);
+  }
+
+  /** Waits until GET /ready answers 200: joined, storage reachable, listeners bound. */
+  void awaitReady(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertAlive();
+      if (isReady()) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("relay process not ready after " + timeout + "; log " + log);
+  }
+
+  boolean isReady() {
+    try {
+      HttpURLConnection http = (HttpURLConnection) URI.create(
+          "http://127.0.0.1:" + ports.http() + "/ready").toURL().openConnection();
+      http.setConnectTimeout(500);
+      http.setReadTimeout(1000);
+      try {
+        return http.getResponseCode() == 200;
+      } finally {
+        http.disconnect();
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void assertAlive() throws IOException {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("relay process exited (" + process.exitValue() + "): "
+          + tail(Files.readString(log)));
+    }
+  }
+
+  private static String tail(String text) {
+    return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
@@ -61,14 +129,41 @@ final class RelayProcess implements AutoCloseable {
     process.waitFor();
   }
 
-  /** SIGTERM: the graceful shutdown. */
+  /** SIGTERM: the graceful shutdown; SIGKILL if it has not ended within the timeout. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       process.waitFor();
     }
     return process.exitValue();
+  }
+
+  /** Waits for the process to end by itself. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** SIGSTOP: the process freezes, its sockets stay open but nothing answers. */
+  void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}. */
+  void thaw() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  Path log() {
+    return log;
   }
 
   static int freePort() throws IOException {
@@ -78,8 +173,9 @@ final class RelayProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (process.isAlive()) {
+      thaw(); // a frozen process ignores nothing but SIGKILL; thaw so it is not left stopped
       kill();
     }
   }

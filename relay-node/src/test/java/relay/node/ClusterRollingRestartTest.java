@@ -1,0 +1,64 @@
+package relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import relay.testing.ReceivedMessage;
+
+/**
+ * A rolling restart of all three nodes while clients keep sending: each node in turn gets SIGTERM
+ * (the graceful shutdown hands its queues to the others), exits, starts again and rejoins. Nothing
+ * accepted is lost, and the only refusals clients see are "421 4.3.2" from the node draining.
+ */
+class ClusterRollingRestartTest {
+
+  @Test
+  void aRollingRestartUnderLoadLosesNothing() throws Exception {
+    try (ClusterFixture cluster = ClusterFixture.start(3, 20, "")) {
+      Injector injector = new Injector(cluster.smtpAddresses(), "roll", cluster.domains);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      Future<Injector.Result> sending = pool.submit(() -> injector.send(Integer.MAX_VALUE, 12));
+      Thread.sleep(5_000);
+      for (int i = 0; i < cluster.size(); i++) {
+        int before = injector.acceptedCount();
+        int exit = cluster.node(i).terminate(Duration.ofSeconds(90));
+        assertEquals(143, exit, "node " + i + " ended by SIGTERM after its graceful shutdown, "
+            + "not killed after the timeout (137)");
+        cluster.launch(i).awaitReady(Duration.ofSeconds(120));
+        Thread.sleep(5_000);
+        System.out.printf("rolling restart: node %d restarted, %d messages accepted meanwhile%n",
+            i, injector.acceptedCount() - before);
+      }
+      injector.stop();
+      Injector.Result result = sending.get();
+      pool.shutdown();
+
+      List<Integer> accepted = result.accepted();
+      Map<Integer, List<ReceivedMessage>> arrivals =
+          cluster.awaitArrivals("roll", accepted, Duration.ofMinutes(3));
+      Set<Integer> missing = new HashSet<>(accepted);
+      missing.removeAll(arrivals.keySet());
+      long duplicates = arrivals.values().stream().filter(a -> a.size() > 1).count();
+      List<Injector.Refusal> refusals = injector.refusals();
+      System.out.printf("rolling restart: %d accepted, %d missing, %d duplicates, %d refusals %s%n",
+          accepted.size(), missing.size(), duplicates, refusals.size(),
+          refusals.stream().map(r -> r.node() + ": " + r.reply()).distinct().limit(5).toList());
+
+      assertTrue(accepted.size() > 1_000, "traffic flowed: " + accepted.size());
+      assertEquals(Set.of(), missing, "messages that got 250 and never arrived");
+      for (Injector.Refusal refusal : refusals) {
+        assertTrue(refusal.reply().startsWith("421 4.3.2 node" + refusal.node() + ".test "),
+            "only the draining node refuses, with 421 4.3.2: " + refusal);
+      }
+    }
+  }
+}
