@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import relay.http.HealthRoutes;
 import relay.http.Readiness;
+import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.SmtpDeliveryTransport;
@@ -49,10 +50,13 @@ public final class RelayNode implements Readiness {
   private final ActorSystem<Void> system;
   private final NodeStorage storage;
   private final SmtpListeners listeners;
+  private final ClusterQuorum quorum;
   private volatile ServerBinding http; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
-  private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners) {
+  private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
+      ClusterQuorum quorum) {
+    this.quorum = quorum;
     this.system = system;
     this.storage = storage;
     this.listeners = listeners;
@@ -93,11 +97,13 @@ public final class RelayNode implements Readiness {
       DeliveryQueue.init(system, queueSettings,
           new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings), storage.spool(), dsn, Clock.systemUTC()));
 
-      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io);
+      ClusterQuorum quorum = new ClusterQuorum(system);
+      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
+          quorum);
       SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
           new ClientRegistry(settings.clients()), sink);
 
-      RelayNode node = new RelayNode(system, storage, listeners);
+      RelayNode node = new RelayNode(system, storage, listeners, quorum);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
           .bind(new HealthRoutes(node).routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
@@ -140,6 +146,7 @@ public final class RelayNode implements Readiness {
     Map<String, Boolean> checks = new LinkedHashMap<>();
     checks.put("accepting", accepting.get());
     checks.put("cluster-member-up", Cluster.get(system).selfMember().status() == MemberStatus.up());
+    checks.put("cluster-majority-reachable", quorum.getAsBoolean());
     checks.put("smtp-listeners-bound", listeners.allBound());
     checks.put("http-bound", http != null);
     checks.put("storage-reachable", storage.isReachable());

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.util.ByteString;
 import relay.persistence.queue.EnqueueRefusedException;
@@ -29,7 +30,8 @@ import relay.protocol.server.MessageWriter;
  * Accepts a message durably: the body streams into the spool while DATA arrives; at the end the
  * spool entry is made durable for each destination domain and one {@link QueuedMessage} per domain
  * is enqueued. The SMTP session replies 250 only when {@link MessageWriter#commit} completes, that
- * is when every write has been acknowledged.
+ * is when every write has been acknowledged. A node that may not take mail now (see
+ * {@code relay.node.cluster.ClusterQuorum}) refuses at the end of DATA and keeps nothing.
  */
 public final class SpoolMessageSink implements MessageSink {
 
@@ -38,9 +40,11 @@ public final class SpoolMessageSink implements MessageSink {
   private final QueueIds ids;
   private final AcceptanceLog log;
   private final Executor io;
+  private final BooleanSupplier accepting;
 
   public SpoolMessageSink(Spool spool, QueueGateway queues, QueueIds ids, AcceptanceLog log,
-      Executor io) {
+      Executor io, BooleanSupplier accepting) {
+    this.accepting = accepting;
     this.spool = spool;
     this.io = io;
     this.queues = queues;
@@ -78,6 +82,11 @@ public final class SpoolMessageSink implements MessageSink {
 
     @Override
     public CompletionStage<Done> commit(Envelope envelope) {
+      if (!accepting.getAsBoolean()) {
+        spoolWriter.abort();
+        return CompletableFuture.failedFuture(
+            new MessageRefusedException(Replies.CLUSTER_MINORITY, null));
+      }
       long started = System.nanoTime();
       Map<String, List<String>> byDomain = new LinkedHashMap<>();
       for (Mailbox rcpt : envelope.recipients()) {

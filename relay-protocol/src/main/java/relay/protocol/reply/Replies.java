@@ -189,6 +189,13 @@ public final class Replies {
   public static final SmtpReply LOCAL_ERROR =
       SmtpReply.of(451, "4.3.0", "Local error in processing");
 
+  /**
+   * 451: this node is cut off from most of its cluster (a network partition); it takes no mail
+   * until the partition heals or it is downed, so a message is never queued on the losing side.
+   */
+  public static final SmtpReply CLUSTER_MINORITY =
+      SmtpReply.of(451, "4.4.0", "Relay node cut off from its cluster, try again later");
+
   // ---- closing 421s --------------------------------------------------------------------------
 
   /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */
