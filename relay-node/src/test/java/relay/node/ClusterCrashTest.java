@@ -21,7 +21,8 @@ import relay.testing.ReceivedMessage;
  * Three relay JVMs on one PostgreSQL; clients spread 20,000 messages for 50 domains over all
  * three; one node, chosen at random, is killed with SIGKILL at a random moment. Every message that
  * got 250 arrives; duplicates are counted and reported; the queues the dead node owned resume on
- * the survivors within 30 seconds (measured per domain at the sink).
+ * the survivors within 30 seconds: for every domain with mail accepted before the kill and not yet
+ * delivered then, the first of those messages arrives at the sink within 30 s of the kill.
  */
 class ClusterCrashTest {
 
@@ -53,7 +54,8 @@ class ClusterCrashTest {
       Set<Integer> missing = new HashSet<>(accepted);
       missing.removeAll(arrivals.keySet());
       long duplicates = arrivals.values().stream().filter(a -> a.size() > 1).count();
-      Map<String, Duration> resumeAfterKill = resumeAfter(killedAt, accepted, arrivals, cluster.domains);
+      Map<String, Duration> resumeAfterKill = resumeAfter(killedAt,
+          accepted.subList(0, acceptedAtKill), arrivals, cluster.domains);
       Duration slowest = resumeAfterKill.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
       System.out.printf("cluster crash test (seed %d): node %d killed after %d accepted; %d of %d "
           + "messages accepted, %d sends refused or cut; %d arrived, %d missing, %d duplicates; "
@@ -69,8 +71,8 @@ class ClusterCrashTest {
   }
 
   /**
-   * For each domain that still had accepted mail to deliver when the node died: how long after
-   * the kill its first message arrived.
+   * For each domain that still had mail to deliver at an instant (among the given messages, all
+   * accepted before it): how long after that instant the first of them arrived.
    */
   static Map<String, Duration> resumeAfter(Instant killedAt, List<Integer> accepted,
       Map<Integer, List<ReceivedMessage>> arrivals, List<String> domains) {

@@ -18,7 +18,7 @@ import relay.testing.ReceivedMessage;
 /**
  * A partitioned minority: one of three nodes is frozen with SIGSTOP for longer than failure
  * detection plus the Split Brain Resolver's stable-after. The majority downs it and runs its
- * queues (every domain delivers again within 30 s of the freeze); when the frozen node wakes it
+ * queues (mail pending at the freeze flows again within 30 s); when the frozen node wakes it
  * learns it was downed and stops itself. Every message that got 250 arrives.
  */
 class ClusterPartitionTest {
@@ -34,6 +34,7 @@ class ClusterPartitionTest {
       int frozen = 2;
       Instant frozenAt = Instant.now();
       cluster.node(frozen).freeze();
+      int acceptedAtFreeze = injector.acceptedCount();
       Thread.sleep(30_000);
       cluster.node(frozen).thaw();
       assertTrue(cluster.node(frozen).awaitExit(Duration.ofSeconds(60)),
@@ -50,14 +51,14 @@ class ClusterPartitionTest {
       missing.removeAll(arrivals.keySet());
       long duplicates = arrivals.values().stream().filter(a -> a.size() > 1).count();
       Map<String, Duration> resumed =
-          ClusterCrashTest.resumeAfter(frozenAt, accepted, arrivals, cluster.domains);
+          ClusterCrashTest.resumeAfter(frozenAt, accepted.subList(0, acceptedAtFreeze), arrivals,
+              cluster.domains);
       Duration slowest = resumed.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
       System.out.printf("partition test: %d accepted, %d missing, %d duplicates; %d domains "
-          + "delivered after the freeze, the slowest after %d ms%n", accepted.size(),
+          + "had mail pending at the freeze, the slowest resumed after %d ms%n", accepted.size(),
           missing.size(), duplicates, resumed.size(), slowest.toMillis());
 
       assertEquals(Set.of(), missing, "messages that got 250 and never arrived");
-      assertEquals(cluster.domains.size(), resumed.size(), "every domain delivered again: " + resumed);
       assertTrue(slowest.compareTo(Duration.ofSeconds(30)) <= 0,
           "queues ran on the majority within 30 s of the freeze: " + resumed);
     }
