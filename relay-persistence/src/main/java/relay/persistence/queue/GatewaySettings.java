@@ -8,18 +8,27 @@ import java.time.Duration;
  *
  * @param maxBatchSize messages per {@code EnqueueBatch} (one journal write)
  * @param maxBacklog enqueues waiting per domain behind the batch in flight
- * @param askTimeout how long to wait for a batch to be persisted
+ * @param askTimeout how long to wait for one attempt at persisting a batch
+ * @param askAttempts attempts per batch; a batch that timed out is sent again (the queue skips
+ *     messages it already holds, so a repeat never queues a message twice)
  */
-public record GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout) {
+public record GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout,
+    int askAttempts) {
 
   public GatewaySettings {
     SettingsChecks.positive("gateway.max-batch-size", maxBatchSize, 1, 10_000);
     SettingsChecks.positive("gateway.max-backlog", maxBacklog, 1, 1_000_000);
     SettingsChecks.check("gateway.ask-timeout", askTimeout, Duration.ofMillis(10), Duration.ofMinutes(5));
+    SettingsChecks.positive("gateway.ask-attempts", askAttempts, 1, 100);
+  }
+
+  /** One attempt per batch. */
+  public GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout) {
+    this(maxBatchSize, maxBacklog, askTimeout, 1);
   }
 
   public static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(gateway.getInt("max-batch-size"), gateway.getInt("max-backlog"),
-        gateway.getDuration("ask-timeout"));
+        gateway.getDuration("ask-timeout"), gateway.getInt("ask-attempts"));
   }
 }

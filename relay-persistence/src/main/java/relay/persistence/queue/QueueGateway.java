@@ -26,9 +26,10 @@ import relay.persistence.spool.SpoolNames;
  * {@code max-batch-size} per batch, as soon as the reply comes. So one hot domain costs one
  * journal write per round trip, not one per message, and an idle domain gets its write at once.
  *
- * <p>Thread-safe; one instance per node. Failures are {@link EnqueueRefusedException}s: the
- * backlog is full (at once, without waiting), the queue refused (full or invalid), the ask timed
- * out, or the write failed.
+ * <p>Thread-safe; one instance per node. A batch whose reply does not come in time is sent again,
+ * up to {@code ask-attempts} times. Failures are {@link EnqueueRefusedException}s: the backlog is
+ * full (at once, without waiting), the queue refused (full or invalid), every attempt timed out,
+ * or the write failed.
  */
 public final class QueueGateway {
 
@@ -126,6 +127,10 @@ public final class QueueGateway {
   }
 
   private void sendBatch(String key, List<Waiting> batch) {
+    sendBatch(key, batch, 1);
+  }
+
+  private void sendBatch(String key, List<Waiting> batch, int attempt) {
     CompletionStage<Done> sent;
     try {
       sent = send.apply(key, batch.stream().map(Waiting::message).toList());
@@ -133,6 +138,10 @@ public final class QueueGateway {
       sent = CompletableFuture.failedFuture(e);
     }
     sent.whenComplete((ok, err) -> {
+      if (err != null && isTimeout(err) && attempt < settings.askAttempts()) {
+        sendBatch(key, batch, attempt + 1); // idempotent: the queue skips what it already holds
+        return;
+      }
       if (err == null) {
         batch.forEach(w -> w.done().complete(Done.getInstance()));
       } else {
@@ -154,6 +163,12 @@ public final class QueueGateway {
         sendBatch(key, next);
       }
     });
+  }
+
+  private static boolean isTimeout(Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null
+        ? err.getCause() : err;
+    return cause instanceof TimeoutException;
   }
 
   private static EnqueueRefusedException refusal(String domain, Throwable err) {

@@ -27,12 +27,16 @@ class QueueGatewayTest {
   record Sent(String domain, List<QueuedMessage> batch, CompletableFuture<Done> reply) {}
 
   final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-  final QueueGateway gateway = new QueueGateway(new GatewaySettings(3, 4, Duration.ofSeconds(1)),
-      (domain, batch) -> {
-        Sent s = new Sent(domain, batch, new CompletableFuture<>());
-        sent.add(s);
-        return s.reply();
-      });
+  final QueueGateway gateway = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1)));
+
+  /** A gateway whose batches land in {@link #sent}, for the test to answer. */
+  QueueGateway gatewayWith(GatewaySettings settings) {
+    return new QueueGateway(settings, (domain, batch) -> {
+      Sent s = new Sent(domain, batch, new CompletableFuture<>());
+      sent.add(s);
+      return s.reply();
+    });
+  }
 
   static QueuedMessage m(String id) {
     return TestQueues.message(id, "s@x.example", "a@d.example");
@@ -113,6 +117,36 @@ class QueueGatewayTest {
     assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "b.example has a batch in flight");
     b.reply().complete(Done.getInstance());
     assertEquals(List.of("Q3"), ids(next()));
+  }
+
+  @Test
+  void aBatchWhoseReplyTimedOutIsSentAgainUpToTheAttemptsAndOnlyThenFails() throws Exception {
+    QueueGateway retrying = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1), 3));
+    CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
+    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
+    CompletionStage<Done> f2 = retrying.enqueue("d.example", m("Q2"));
+    Sent again = next();
+    assertEquals(List.of("Q1"), ids(again), "the same batch again, the newcomer still waits");
+    assertFalse(f1.toCompletableFuture().isDone());
+    again.reply().complete(Done.getInstance());
+    assertEquals(Done.getInstance(), f1.toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+    Sent second = next();
+    assertEquals(List.of("Q2"), ids(second));
+    second.reply().completeExceptionally(new TimeoutException("ask timed out"));
+    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
+    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
+    assertEquals(EnqueueRefusedException.Reason.TIMEOUT, refusal(f2).reason(), "after 3 attempts");
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "no fourth attempt");
+  }
+
+  @Test
+  void aWriteThatFailedIsNotSentAgain() throws Exception {
+    QueueGateway retrying = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1), 3));
+    CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
+    next().reply().completeExceptionally(new IllegalStateException("journal down"));
+    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f1).reason());
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "a refusal or failure is final");
   }
 
   @Test
