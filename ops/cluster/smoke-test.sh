@@ -65,14 +65,27 @@ swaks --server "127.0.0.1:$NODE2" --from sender@example.org --to rcpt@example.ne
 grep -q '<-  250 2.0.0' "$WORK/swaks.log" || fail "node 2 did not queue the message (see $WORK/swaks.log)"
 echo "smoke-test: node 2 queued the message: $(grep -m1 '<-  250 2.0.0' "$WORK/swaks.log")"
 
-deadline=$(($(date +%s) + 60))
-until grep -lqs "Subject: $TOKEN" "$WORK"/sink/*; do
-  [ "$(date +%s)" -lt "$deadline" ] || fail "the smarthost did not receive the message within 60s"
-  sleep 0.5
-done
-echo "smoke-test: the smarthost received it: $(grep -ls "Subject: $TOKEN" "$WORK"/sink/*)"
-grep -q 'X-Rcpt-To: rcpt@example.net' "$(grep -ls "Subject: $TOKEN" "$WORK"/sink/*)" \
-  || fail "the received message has another recipient"
+# wait_for SECONDS WHAT COMMAND...: run COMMAND until it succeeds, or fail after SECONDS.
+wait_for() {
+  local seconds=$1 what=$2 deadline
+  deadline=$(($(date +%s) + seconds))
+  shift 2
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "no $what within ${seconds}s"
+    sleep 0.5
+  done
+}
+received() { grep -lqs "Subject: $TOKEN" "$WORK"/sink/*; }
+delivered() { grep -qs '"event":"delivered"' "$WORK"/cluster/node*/events.log; }
+
+wait_for 60 "message at the smarthost" received
+MESSAGE=$(grep -ls "Subject: $TOKEN" "$WORK"/sink/*)
+echo "smoke-test: the smarthost received it: $MESSAGE"
+grep -q '^X-Rcpt-Args: <rcpt@example.net>' "$MESSAGE" || fail "the smarthost received it for another recipient"
+# The node that owns the example.net queue logs the delivery once the Delivered event is stored;
+# any of the three may own it.
+wait_for 30 "delivered event" delivered
+grep -H '"event":"delivered"' "$WORK"/cluster/node*/events.log
 
 CLUSTER_STARTED=no
 "$HERE/local-cluster.sh" stop --work-dir "$WORK/cluster" || fail "the cluster did not stop gracefully"
