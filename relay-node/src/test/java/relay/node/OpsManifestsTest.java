@@ -179,6 +179,15 @@ class OpsManifestsTest {
   }
 
   @Test
+  void theContainerSetsOnlyRelayVariablesTheNodeReads() throws Exception {
+    Set<String> known = RelayEnvironment.knownVariables();
+    for (String name : podEnv(0).keySet()) {
+      assertTrue(!name.startsWith("RELAY_") || known.contains(name),
+          "the container sets " + name + ", which the node never reads; known: " + known);
+    }
+  }
+
+  @Test
   void theSmtpServiceKeepsTheClientsSourceAddress() {
     int smtp = settings.listeners().get(0).port();
     List<Manifest> smtpServices = manifests.ofKind("Service").stream()
