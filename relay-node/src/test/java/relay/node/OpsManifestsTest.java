@@ -1,0 +1,296 @@
+package relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import relay.node.KubernetesManifests.Manifest;
+import relay.node.config.ListenerSettings;
+import relay.node.config.NodeSettings;
+import relay.node.config.StorageSettings;
+
+/**
+ * The Kubernetes manifests under ops/k8s describe a cluster that can form and serve: every
+ * Service and the disruption budget select the StatefulSet's pods, probes and Services point at
+ * ports the container declares, those ports are the ones the ConfigMap's relay.conf configures
+ * (read by the node's own settings code), the seeds name every pod through the headless Service,
+ * and the pods get time to drain. kubeconform is not installable here, and these are the
+ * mistakes a schema check would not catch anyway.
+ */
+class OpsManifestsTest {
+
+  /** Values Kubernetes gives the pods' fieldRef variables, for expanding $(...) references. */
+  private static final String NAMESPACE = "mail";
+
+  private static KubernetesManifests manifests;
+  private static Manifest statefulSet;
+  private static JsonNode pod;
+  private static JsonNode container;
+  private static Config relayConf;
+  private static NodeSettings settings;
+
+  @BeforeAll
+  static void load() throws Exception {
+    // Surefire runs in the module directory, relay-node; the manifests are in the repository's ops/.
+    manifests = KubernetesManifests.load(Path.of("").toAbsolutePath().getParent().resolve("ops/k8s"));
+    statefulSet = manifests.single("StatefulSet");
+    pod = statefulSet.doc().at("/spec/template/spec");
+    assertEquals(1, pod.path("containers").size(), "one container per relay pod");
+    container = pod.path("containers").get(0);
+    relayConf = nodeConfig(podEnv(0).get("RELAY_SEED_NODES"));
+    settings = NodeSettings.fromConfig(relayConf);
+  }
+
+  @Test
+  void everyDocumentHasApiVersionKindAndAUniqueName() {
+    Set<String> seen = new HashSet<>();
+    for (Manifest m : manifests.all) {
+      assertFalse(m.doc().path("apiVersion").asText().isBlank(), "no apiVersion in " + m);
+      assertFalse(m.kind().isBlank(), "no kind in " + m.file());
+      assertFalse(m.name().isBlank(), "no metadata.name in " + m);
+      assertTrue(seen.add(m.kind() + "/" + m.name()), "defined twice: " + m);
+    }
+    for (String kind : List.of("StatefulSet", "ConfigMap", "Secret", "Service", "PodDisruptionBudget")) {
+      assertFalse(manifests.ofKind(kind).isEmpty(), "no " + kind + " under ops/k8s");
+    }
+  }
+
+  @Test
+  void servicesAndTheDisruptionBudgetSelectTheRelayPods() {
+    Map<String, String> podLabels = KubernetesManifests.labels(statefulSet.doc().at("/spec/template/metadata/labels"));
+    assertSelects(podLabels, statefulSet.doc().at("/spec/selector/matchLabels"), statefulSet);
+    for (Manifest service : manifests.ofKind("Service")) {
+      assertSelects(podLabels, service.doc().at("/spec/selector"), service);
+      for (JsonNode port : service.doc().at("/spec/ports")) {
+        int target = containerPort(port.has("targetPort") ? port.path("targetPort") : port.path("port"));
+        assertTrue(target > 0, service + " forwards to a port the relay container does not declare: " + port);
+      }
+    }
+    Manifest budget = manifests.single("PodDisruptionBudget");
+    assertSelects(podLabels, budget.doc().at("/spec/selector/matchLabels"), budget);
+    assertEquals(1, budget.doc().at("/spec/maxUnavailable").asInt(), "one relay pod at a time may be disrupted");
+  }
+
+  @Test
+  void probesAskTheHealthPathsOnTheConfiguredHttpPort() {
+    assertProbe("readinessProbe", "/ready");
+    assertProbe("livenessProbe", "/alive");
+    if (container.has("startupProbe")) {
+      assertProbe("startupProbe", "/alive");
+    }
+    assertListensBeyondLoopback("relay.http.host", settings.httpHost());
+  }
+
+  @Test
+  void containerPortsAreThePortsOfTheConfigMapsRelayConf() {
+    List<Integer> declared = new ArrayList<>();
+    container.path("ports").forEach(p -> declared.add(p.path("containerPort").asInt()));
+    for (ListenerSettings listener : settings.listeners()) {
+      assertTrue(declared.contains(listener.port()), "SMTP listener port " + listener.port() + " is not a container port " + declared);
+      assertListensBeyondLoopback("relay.listeners " + listener.name(), listener.host());
+    }
+    assertEquals(settings.httpPort(), containerPort(textNode("http")), "container port http vs relay.http.port");
+    int artery = relayConf.getInt("relay.cluster.port");
+    assertEquals(artery, containerPort(textNode("artery")), "container port artery vs relay.cluster.port");
+    assertEquals(artery, relayConf.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals(StorageSettings.Kind.POSTGRES, settings.storage().kind(), "a cluster of several nodes needs relay.storage.kind = postgres");
+  }
+
+  @Test
+  void theNodeReadsTheRelayConfFromTheMountedConfigMap() {
+    Path file = Path.of(configFileArgument());
+    JsonNode mount = mountOf(file.getParent().toString());
+    JsonNode volume = volume(mount.path("name").asText());
+    String configMap = volume.at("/configMap/name").asText();
+    assertFalse(configMap.isEmpty(), "the volume at " + file.getParent() + " is not a ConfigMap: " + volume);
+    assertTrue(manifests.named("ConfigMap", configMap).doc().at("/data").has(file.getFileName().toString()),
+        "ConfigMap " + configMap + " has no key " + file.getFileName());
+  }
+
+  @Test
+  void seedsNameEveryPodThroughTheHeadlessService() {
+    String serviceName = statefulSet.doc().at("/spec/serviceName").asText();
+    JsonNode headless = manifests.named("Service", serviceName).doc();
+    assertEquals("None", headless.at("/spec/clusterIP").asText(), "the StatefulSet's service must be headless");
+    assertTrue(headless.at("/spec/publishNotReadyAddresses").asBoolean(),
+        "pods join the cluster before they are ready, so their DNS names must exist before that");
+
+    int replicas = statefulSet.doc().at("/spec/replicas").asInt();
+    int artery = relayConf.getInt("relay.cluster.port");
+    List<String> expected = IntStream.range(0, replicas)
+        .mapToObj(i -> "pekko://relay@" + podDnsName(i, serviceName) + ":" + artery).toList();
+    assertEquals(expected, relayConf.getStringList("pekko.cluster.seed-nodes"), "seed nodes as the node reads them");
+    for (String seed : expected) {
+      Address address = AddressFromURIString.parse(seed);
+      assertEquals("relay", address.system(), "the ActorSystem is named relay");
+    }
+    for (int i = 0; i < replicas; i++) {
+      assertEquals(podDnsName(i, serviceName), podEnv(i).get("RELAY_CLUSTER_HOST"),
+          "pod " + i + " must announce the DNS name its seed entry uses");
+    }
+  }
+
+  @Test
+  void anOddNumberOfPodsGetMoreTimeToStopThanTheRelayNeeds() {
+    int replicas = statefulSet.doc().at("/spec/replicas").asInt();
+    assertTrue(replicas >= 3 && replicas % 2 == 1, "keep-majority needs an odd number of nodes, 3 or more: " + replicas);
+    Duration stop = relayConf.getDuration("relay.shutdown.drain-timeout")
+        .plus(relayConf.getDuration("pekko.coordinated-shutdown.phases.service-requests-done.timeout"));
+    long grace = pod.path("terminationGracePeriodSeconds").asLong();
+    assertTrue(grace > stop.toSeconds(), "terminationGracePeriodSeconds " + grace
+        + " must exceed the open sessions' and the drain's timeouts, " + stop.toSeconds() + "s");
+  }
+
+  @Test
+  void everyReferencedSecretAndConfigMapExistsWithItsKey() {
+    for (JsonNode var : container.path("env")) {
+      JsonNode ref = var.at("/valueFrom/secretKeyRef");
+      if (!ref.isMissingNode()) {
+        JsonNode secret = manifests.named("Secret", ref.path("name").asText()).doc();
+        String key = ref.path("key").asText();
+        assertTrue(secret.at("/data").has(key) || secret.at("/stringData").has(key),
+            "Secret " + ref.path("name").asText() + " has no key " + key);
+      }
+    }
+    for (JsonNode volume : pod.path("volumes")) {
+      if (volume.has("configMap")) {
+        manifests.named("ConfigMap", volume.at("/configMap/name").asText());
+      }
+    }
+  }
+
+  @Test
+  void theContainerSetsOnlyRelayVariablesTheNodeReads() throws Exception {
+    Set<String> known = RelayEnvironment.knownVariables();
+    for (String name : podEnv(0).keySet()) {
+      assertTrue(!name.startsWith("RELAY_") || known.contains(name),
+          "the container sets " + name + ", which the node never reads; known: " + known);
+    }
+  }
+
+  @Test
+  void theSmtpServiceKeepsTheClientsSourceAddress() {
+    int smtp = settings.listeners().get(0).port();
+    List<Manifest> smtpServices = manifests.ofKind("Service").stream()
+        .filter(s -> portsOf(s).contains(smtp)).toList();
+    assertFalse(smtpServices.isEmpty(), "no Service forwards to the SMTP port " + smtp);
+    for (Manifest service : smtpServices) {
+      String type = service.doc().at("/spec/type").asText("ClusterIP");
+      if (type.equals("LoadBalancer") || type.equals("NodePort")) {
+        assertEquals("Local", service.doc().at("/spec/externalTrafficPolicy").asText(),
+            service + ": clients are identified by source address, which only externalTrafficPolicy Local keeps");
+      }
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The ConfigMap's relay.conf layered as the node layers it, with the pods' seed nodes. */
+  private static Config nodeConfig(String seedNodes) {
+    String configMap = volume(mountOf(Path.of(configFileArgument()).getParent().toString()).path("name").asText())
+        .at("/configMap/name").asText();
+    String text = manifests.named("ConfigMap", configMap).doc().at("/data")
+        .path(Path.of(configFileArgument()).getFileName().toString()).asText();
+    assertFalse(text.isBlank(), "ConfigMap " + configMap + " holds no relay.conf");
+    Config parsed = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription("ConfigMap " + configMap));
+    return RelayConfig.layered(parsed, seedNodes);
+  }
+
+  private static String configFileArgument() {
+    for (JsonNode arg : container.path("command")) {
+      if (arg.asText().startsWith("-Dconfig.file=")) {
+        return arg.asText().substring("-Dconfig.file=".length());
+      }
+    }
+    throw new AssertionError("the relay container's command sets no -Dconfig.file: " + container.path("command"));
+  }
+
+  private static JsonNode mountOf(String directory) {
+    for (JsonNode mount : container.path("volumeMounts")) {
+      if (mount.path("mountPath").asText().equals(directory)) {
+        return mount;
+      }
+    }
+    throw new AssertionError("nothing is mounted at " + directory + ", where -Dconfig.file points");
+  }
+
+  private static JsonNode volume(String name) {
+    for (JsonNode volume : pod.path("volumes")) {
+      if (volume.path("name").asText().equals(name)) {
+        return volume;
+      }
+    }
+    throw new AssertionError("the pod has no volume " + name);
+  }
+
+  /** Pod i's environment as Kubernetes expands it. */
+  private static Map<String, String> podEnv(int ordinal) {
+    String podName = statefulSet.name() + "-" + ordinal;
+    return KubernetesManifests.expandedEnv(container, Map.of("metadata.name", podName, "metadata.namespace", NAMESPACE));
+  }
+
+  private static String podDnsName(int ordinal, String serviceName) {
+    return statefulSet.name() + "-" + ordinal + "." + serviceName + "." + NAMESPACE + ".svc";
+  }
+
+  /** The container port a probe or Service names (by name or number), or 0 when it has none. */
+  private static int containerPort(JsonNode port) {
+    for (JsonNode p : container.path("ports")) {
+      if (port.isInt() ? p.path("containerPort").asInt() == port.asInt() : p.path("name").asText().equals(port.asText())) {
+        return p.path("containerPort").asInt();
+      }
+    }
+    return 0;
+  }
+
+  private static List<Integer> portsOf(Manifest service) {
+    List<Integer> ports = new ArrayList<>();
+    service.doc().at("/spec/ports").forEach(p -> ports.add(containerPort(p.has("targetPort") ? p.path("targetPort") : p.path("port"))));
+    return ports;
+  }
+
+  private static JsonNode textNode(String name) {
+    return TextNode.valueOf(name);
+  }
+
+  private static void assertSelects(Map<String, String> podLabels, JsonNode selector, Manifest who) {
+    Map<String, String> wanted = KubernetesManifests.labels(selector);
+    assertFalse(wanted.isEmpty(), who + " has an empty selector");
+    wanted.forEach((k, v) -> assertEquals(v, podLabels.get(k), who + " selects " + k + "=" + v + ", the pods have " + podLabels));
+  }
+
+  private static void assertProbe(String probe, String path) {
+    JsonNode get = container.at("/" + probe + "/httpGet");
+    assertFalse(get.isMissingNode(), "no " + probe + " with httpGet");
+    assertEquals(path, get.path("path").asText(), probe + " path");
+    assertEquals(settings.httpPort(), containerPort(get.path("port")), probe + " must use the relay.http.port container port");
+  }
+
+  private static void assertListensBeyondLoopback(String what, String host) {
+    try {
+      assertFalse(InetAddress.getByName(host).isLoopbackAddress(),
+          what + " = " + host + ": the kubelet and the Services reach the pod on its own address");
+    } catch (UnknownHostException e) {
+      throw new AssertionError(what + " = " + host + " is no address", e);
+    }
+  }
+}
