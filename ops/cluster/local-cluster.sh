@@ -241,7 +241,7 @@ start_node() {
   dir=$(node_dir "$i")
   # The seeds come from the environment, as on systemd and Kubernetes.
   # shellcheck disable=SC2086
-  RELAY_SEED_NODES=$(seed_nodes) setsid java "-Xmx$HEAP" ${LOCAL_CLUSTER_JAVA_OPTS:-} \
+  RELAY_SEED_NODES=$(seed_nodes) RELAY_CLUSTER_MIN_MEMBERS=$(( NODES / 2 + 1 )) setsid java "-Xmx$HEAP" ${LOCAL_CLUSTER_JAVA_OPTS:-} \
     "-Dconfig.file=$dir/relay.conf" -jar "$JAR" \
     < /dev/null > "$dir/events.log" 2> "$dir/relay.log" &
   echo $! > "$dir/relay.pid"

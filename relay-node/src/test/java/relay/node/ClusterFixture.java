@@ -94,6 +94,7 @@ final class ClusterFixture implements AutoCloseable {
         + "relay.dns.timeout = 2s\n"
         + "relay.queue.retry { initial = 1s, multiplier = 1.0, max-interval = 1s }\n"
         + "relay.cluster.seed-nodes = [" + seeds + "]\n"
+        + "relay.cluster.min-members = " + (ports.size() / 2 + 1) + "\n"
         + extraConfig + "\n";
   }
 
