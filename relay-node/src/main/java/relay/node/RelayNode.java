@@ -33,6 +33,8 @@ import relay.node.smtp.ClientRegistry;
 import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
+import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.client.ClientSessions;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
@@ -94,8 +96,10 @@ public final class RelayNode implements Readiness {
           new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings), storage.spool(), dsn, Clock.systemUTC()));
 
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io);
+      ClientSessions sessions = ClientSessions.start(system,
+          ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
       SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
-          new ClientRegistry(settings.clients()), sink);
+          new ClientRegistry(settings.clients(), sessions), sink);
 
       RelayNode node = new RelayNode(system, storage, listeners);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
