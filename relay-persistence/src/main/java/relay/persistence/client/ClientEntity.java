@@ -225,6 +225,10 @@ public final class ClientEntity extends AbstractBehavior<ClientEntity.Command> {
   }
 
   private Behavior<Command> onRelease(Release release) {
+    if (!ready && !waiting.isFull()) {
+      waiting.stash(release); // never ahead of the same holder's acquire waiting here
+      return this;
+    }
     slots.remove(release.holder(), release.slot());
     return this;
   }
