@@ -34,6 +34,8 @@ import relay.node.smtp.ClientRegistry;
 import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
+import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.client.ClientSessions;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
@@ -100,8 +102,10 @@ public final class RelayNode implements Readiness {
       ClusterQuorum quorum = new ClusterQuorum(system);
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
           quorum);
+      ClientSessions sessions = ClientSessions.start(system,
+          ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
       SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
-          new ClientRegistry(settings.clients()), sink);
+          new ClientRegistry(settings.clients(), sessions), sink);
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())

@@ -42,6 +42,27 @@ class NodeSettingsTest {
   }
 
   @Test
+  void sessionLimitsComeFromTheClientOrTheDefaults() {
+    NodeSettings settings = load("relay.client-defaults.max-sessions = 7\n"
+        + "relay.clients = [ { name = a, ips = [\"192.0.2.1\"], max-sessions = 2 },"
+        + " { name = b, ips = [\"192.0.2.2\"] } ]");
+    assertEquals(2, settings.clients().get(0).maxSessions());
+    assertEquals(7, settings.clients().get(1).maxSessions());
+    assertEquals(100, load("relay.clients = [ { name = c, ips = [\"192.0.2.3\"] } ]")
+        .clients().get(0).maxSessions(), "the documented default");
+  }
+
+  @Test
+  void aSessionLimitBelowOneIsRefusedNamingItsKey() {
+    assertEquals("relay.clients: client \"a\" max-sessions = 0 is outside 1..1000000",
+        assertThrows(IllegalArgumentException.class, () -> load(
+            "relay.clients = [ { name = a, ips = [\"192.0.2.1\"], max-sessions = 0 } ]")).getMessage());
+    assertEquals("relay.client-defaults.max-sessions = -1 is outside 1..1000000",
+        assertThrows(IllegalArgumentException.class,
+            () -> load("relay.client-defaults.max-sessions = -1")).getMessage());
+  }
+
+  @Test
   void aRangeIsRefusedAtLoadWithAClearError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> load("relay.clients = [ { name = lab, ips = [\"192.0.2.0/24\"] } ]"));

@@ -7,6 +7,9 @@
  *   <li>{@link relay.persistence.queue} holds the event-sourced {@code DeliveryQueue} entity (one
  *       per destination domain), its settings, the ports the node implements (transport, DSN) and
  *       the enqueue gateway that batches writes per domain.
+ *   <li>{@link relay.persistence.client} counts each registered client's concurrent SMTP
+ *       sessions across the cluster (sharded {@code ClientEntity}, one slot holder per node;
+ *       nothing persisted).
  *   <li>{@link relay.persistence.log} writes the structured per-message event log.
  * </ul>
  *

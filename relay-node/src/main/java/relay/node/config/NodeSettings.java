@@ -27,11 +27,16 @@ public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings>
     Path dataDir = Path.of(relay.getString("data-dir"));
     List<ListenerSettings> listeners = relay.getConfigList("listeners").stream()
         .map(ListenerSettings::fromConfig).toList();
+    int defaultMaxSessions = maxSessions("relay.client-defaults.max-sessions",
+        relay.getInt("client-defaults.max-sessions"));
     List<RegisteredClient> clients = new ArrayList<>();
     for (Config c : relay.getConfigList("clients")) {
       String name = c.getString("name");
       List<String> ips = c.getStringList("ips").stream().map(ip -> checkSingleAddress(name, ip)).toList();
-      clients.add(new RegisteredClient(name, ips));
+      int maxSessions = c.hasPath("max-sessions")
+          ? maxSessions("relay.clients: client \"" + name + "\" max-sessions", c.getInt("max-sessions"))
+          : defaultMaxSessions;
+      clients.add(new RegisteredClient(name, ips, maxSessions));
     }
     Map<String, Route> routes = new LinkedHashMap<>();
     relay.getConfig("routes").root().unwrapped().forEach((domain, target) ->
@@ -39,6 +44,14 @@ public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings>
     return new NodeSettings(relay.getString("hostname"), dataDir, listeners, clients,
         StorageSettings.fromConfig(relay.getConfig("storage"), dataDir), routes,
         relay.getInt("http.port"), relay.getString("http.host"));
+  }
+
+  /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */
+  static int maxSessions(String key, int value) {
+    if (value < 1 || value > 1_000_000) {
+      throw new IllegalArgumentException(key + " = " + value + " is outside 1..1000000");
+    }
+    return value;
   }
 
   /**

@@ -2,10 +2,17 @@ package relay.node.config;
 
 import java.util.List;
 
-/** A client allowed to relay, identified by the single source addresses it connects from. */
-public record RegisteredClient(String name, List<String> ips) {
+/**
+ * A client allowed to relay, identified by the single source addresses it connects from, and the
+ * most SMTP sessions it may have open at once across the cluster.
+ */
+public record RegisteredClient(String name, List<String> ips, int maxSessions) {
 
   public RegisteredClient {
     ips = List.copyOf(ips);
+    if (maxSessions < 1) {
+      throw new IllegalArgumentException("client \"" + name + "\": max-sessions = " + maxSessions
+          + " must be at least 1");
+    }
   }
 }

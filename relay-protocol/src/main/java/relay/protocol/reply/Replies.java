@@ -213,7 +213,20 @@ public final class Replies {
     return SmtpReply.of(421, "4.3.2", hostname + " Service shutting down").closing();
   }
 
-  /** 421 when the client cannot be identified because a policy lookup failed. */
+  /**
+   * 421 instead of the greeting: the client already has its maximum of concurrent sessions across
+   * the cluster (RFC 3463 4.4.5: system congestion). RFC 5321 3.1 lets a server answer 421 at
+   * connection time and close.
+   */
+  public static SmtpReply tooManySessions(String hostname) {
+    return SmtpReply.of(421, "4.4.5", hostname + " Too many concurrent sessions for this client, closing")
+        .closing();
+  }
+
+  /**
+   * 421 when the client cannot be identified or admitted because a policy lookup failed or did
+   * not answer in time (e.g. its session count); the client retries later.
+   */
   public static SmtpReply serviceUnavailable(String hostname) {
     return SmtpReply.of(421, "4.3.0", hostname + " Service temporarily unavailable, closing")
         .closing();

@@ -4,9 +4,17 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Port implemented by the node: who is this connection? Registered IPs now, AUTH later. Called
- * once per connection before the greeting; a failed stage makes the session answer 421 and close.
+ * Port implemented by the node: who is this connection, and may it have one more session?
+ * Registered IPs now, AUTH later. Called once per connection before the greeting.
+ *
+ * <ul>
+ *   <li>{@link Admission.Admitted}: the greeting; the stage releases its {@link SessionSlot} when
+ *       the connection ends, whatever the reason.
+ *   <li>{@link Admission.TooManySessions}: "421 4.4.5 ... Too many concurrent sessions" and close.
+ *   <li>A failed stage (a lookup or slot request that timed out, a store down): "421 4.3.0" and
+ *       close; the policy itself releases whatever it may have taken for that connection.
+ * </ul>
  */
 public interface ClientPolicy {
-  CompletionStage<ClientIdentity> identify(InetSocketAddress remote, InetSocketAddress local);
+  CompletionStage<Admission> identify(InetSocketAddress remote, InetSocketAddress local);
 }

@@ -10,6 +10,9 @@ public sealed interface SessionInput {
   /** The client policy identified the connection: time for the greeting. */
   record Connected(ClientIdentity client) implements SessionInput {}
 
+  /** The client is at its concurrent-session limit: 421 4.4.5 and close. */
+  record TooManySessions() implements SessionInput {}
+
   /** The client policy failed (timeout, store down): 421 and close. */
   record IdentificationFailed() implements SessionInput {}
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -35,6 +36,9 @@ import relay.protocol.reply.SmtpReply;
  *       flight, nor while replies wait for the client to read them.
  *   <li>Timeouts (RFC 5321 4.5.3.2): command-timeout while waiting for a command, data-timeout
  *       inside message content; either gives 421 4.4.2 and close. No timeout runs during a commit.
+ *   <li>Session slots: the {@link SessionSlot} of an admitted connection is released exactly once
+ *       when the stage stops, for whatever reason (QUIT, error, timeout, shutdown, peer reset),
+ *       even when the admission arrives after the connection is already gone.
  *   <li>250 to the end of data only once {@link MessageWriter#commit} completed; a failed write or
  *       commit gives 451 4.3.0 (or the reply of a {@link MessageRefusedException}) and the session
  *       goes on.
@@ -43,6 +47,8 @@ import relay.protocol.reply.SmtpReply;
 public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
   private static final String IDLE_TIMER = "idle";
+  /** Marks a stopped stage's slot holder: a slot that arrives later is released at once. */
+  private static final SessionSlot STOPPED = () -> { };
 
   private final Inlet<ByteString> in = Inlet.create("SmtpServer.in");
   private final Outlet<ByteString> out = Outlet.create("SmtpServer.out");
@@ -96,7 +102,10 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     private boolean closing;
     private boolean inputFinished;
 
-    private final AsyncCallback<Optional<ClientIdentity>> identified =
+    /** The admitted connection's slot; {@link #STOPPED} once the stage stopped. */
+    private final AtomicReference<SessionSlot> slot = new AtomicReference<>();
+
+    private final AsyncCallback<Optional<Admission>> identified =
         createAsyncCallback(this::onIdentified);
     private final AsyncCallback<Optional<Throwable>> committed =
         createAsyncCallback(this::onCommitted);
@@ -140,8 +149,12 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       waiting = true;
       restartIdleTimer();
       try {
-        policy.identify(remote, local).whenComplete(
-            (client, error) -> identified.invoke(Optional.ofNullable(error == null ? client : null)));
+        policy.identify(remote, local).whenComplete((admission, error) -> {
+          if (admission instanceof Admission.Admitted admitted) {
+            keepSlot(admitted.slot());
+          }
+          identified.invoke(Optional.ofNullable(error == null ? admission : null));
+        });
       } catch (RuntimeException e) {
         log().warning("client policy failed for {}: {}", remote, e);
         identified.invoke(Optional.empty());
@@ -151,6 +164,10 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     @Override
     public void postStop() {
       control.deregister(shutdownHook);
+      SessionSlot held = slot.getAndSet(STOPPED);
+      if (held != null && held != STOPPED) {
+        held.release();
+      }
       if (writer != null && !committing) {
         abortWriter(); // connection lost in the middle of a message
       }
@@ -164,12 +181,24 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
 
     // ---- async results -----------------------------------------------------------------------
 
-    private void onIdentified(Optional<ClientIdentity> client) {
+    /**
+     * Called on the policy's thread: the stage owns the slot from now on. If the stage has already
+     * stopped (the peer went away before the verdict), the slot is released at once.
+     */
+    private void keepSlot(SessionSlot admitted) {
+      if (!slot.compareAndSet(null, admitted)) {
+        admitted.release();
+      }
+    }
+
+    private void onIdentified(Optional<Admission> admission) {
       if (state.phase() != SessionState.Phase.CONNECTING) {
         return;
       }
       waiting = false;
-      input(client.<SessionInput>map(SessionInput.Connected::new)
+      input(admission.<SessionInput>map(a -> a instanceof Admission.Admitted admitted
+              ? new SessionInput.Connected(admitted.client())
+              : new SessionInput.TooManySessions())
           .orElseGet(SessionInput.IdentificationFailed::new));
       process();
     }

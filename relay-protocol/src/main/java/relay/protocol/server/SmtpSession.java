@@ -70,6 +70,8 @@ public final class SmtpSession {
     if (input instanceof SessionInput.Connected connected) {
       step.state = step.state.withClient(connected.client()).withPhase(Phase.COMMAND);
       step.reply(Replies.greeting(settings.hostname()));
+    } else if (input instanceof SessionInput.TooManySessions) {
+      step.closeWith(Replies.tooManySessions(settings.hostname()));
     } else if (input instanceof SessionInput.IdentificationFailed) {
       step.closeWith(Replies.serviceUnavailable(settings.hostname()));
     } else {

@@ -9,7 +9,9 @@
  *   <li>{@link relay.protocol.server.HeaderAmender}: Received:, Date:, Message-ID:, loop count.
  *   <li>{@link relay.protocol.server.SmtpServerStage} / {@link relay.protocol.server.SmtpServer}:
  *       the Pekko Streams connection, with the ports {@link relay.protocol.server.ClientPolicy}
- *       and {@link relay.protocol.server.MessageSink} that the node implements.
+ *       (identification and admission: a {@link relay.protocol.server.SessionSlot} released when
+ *       the connection ends, or 421 4.4.5 for a client at its session limit) and
+ *       {@link relay.protocol.server.MessageSink} that the node implements.
  * </ul>
  *
  * <p>Bad input never fails the stream: every problem is answered with a precise reply from

@@ -34,6 +34,10 @@ class RepliesTest {
     assertEquals("421 4.4.2 h Idle timeout, closing", Replies.idleTimeout("h").summary());
     assertEquals("421 4.7.0 h Too many errors, closing", Replies.tooManyErrors("h").summary());
     assertEquals("421 4.3.2 h Service shutting down", Replies.shuttingDown("h").summary());
+    assertTrue(Replies.tooManySessions("h").closesConnection());
+    assertTrue(Replies.tooManySessions("h").isTransient());
+    assertEquals("421 4.4.5 h Too many concurrent sessions for this client, closing",
+        Replies.tooManySessions("h").summary());
     assertFalse(Replies.LOCAL_ERROR.closesConnection());
     assertTrue(Replies.LOCAL_ERROR.isTransient());
     assertTrue(Replies.TOO_MANY_RECIPIENTS.isTransient());

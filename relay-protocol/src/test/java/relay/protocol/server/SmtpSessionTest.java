@@ -368,6 +368,16 @@ class SmtpSessionTest {
   }
 
   @Test
+  void aClientAtItsSessionLimitIsRefusedInsteadOfGreeted() {
+    SessionDriver d = new SessionDriver(TestSettings.defaults());
+    assertEquals(
+        List.of("421 4.4.5 relay.example Too many concurrent sessions for this client, closing"),
+        d.send(new SessionInput.TooManySessions()));
+    assertInstanceOf(SessionEffect.Close.class, d.effects().get(0));
+    assertEquals(List.of(), d.line("EHLO client.example"), "nothing is answered after the 421");
+  }
+
+  @Test
   void ehloInTheMiddleResetsTheTransaction() {
     transaction();
     c.line("EHLO client.example");

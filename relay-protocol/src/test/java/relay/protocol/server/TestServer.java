@@ -15,11 +15,12 @@ final class TestServer implements AutoCloseable {
 
   /** Every connection is a registered client. */
   static final ClientPolicy REGISTERED = (remote, local) -> CompletableFuture.completedFuture(
-      ClientIdentity.registered(remote.getAddress().getHostAddress(), "test-client"));
+      Admission.withoutSlot(ClientIdentity.registered(remote.getAddress().getHostAddress(),
+          "test-client")));
 
   /** No connection is identified: it may only mail postmaster. */
   static final ClientPolicy ANONYMOUS = (remote, local) -> CompletableFuture.completedFuture(
-      ClientIdentity.anonymous(remote.getAddress().getHostAddress()));
+      Admission.withoutSlot(ClientIdentity.anonymous(remote.getAddress().getHostAddress())));
 
   final InMemoryMessageSink sink = new InMemoryMessageSink();
   final ServerControl control = ServerControl.create();

@@ -1,0 +1,46 @@
+package relay.persistence.client;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * Settings of the cluster-wide session count (keys under {@code relay.client-sessions}), read
+ * once at start and checked: a value out of bounds stops the node with a message naming the key.
+ *
+ * @param acquireTimeout how long a new connection waits for its slot before it is answered
+ *     "421 4.3.0" (the slot, if granted later, is released)
+ * @param reportTimeout how long a freshly started {@link ClientEntity} waits for the nodes'
+ *     reports of the slots they hold before it answers acquires anyway
+ * @param maxWaitingAcquires acquires a starting entity keeps while it waits for the reports;
+ *     beyond, an acquire is answered "unavailable" at once
+ */
+public record ClientSessionSettings(Duration acquireTimeout, Duration reportTimeout,
+    int maxWaitingAcquires) {
+
+  public ClientSessionSettings {
+    within("relay.client-sessions.acquire-timeout", acquireTimeout, Duration.ofMillis(100),
+        Duration.ofMinutes(1));
+    within("relay.client-sessions.report-timeout", reportTimeout, Duration.ofMillis(10),
+        Duration.ofMinutes(1));
+    if (reportTimeout.compareTo(acquireTimeout) >= 0) {
+      throw new IllegalArgumentException("relay.client-sessions.report-timeout = " + reportTimeout
+          + " must be shorter than relay.client-sessions.acquire-timeout = " + acquireTimeout);
+    }
+    if (maxWaitingAcquires < 1 || maxWaitingAcquires > 100_000) {
+      throw new IllegalArgumentException("relay.client-sessions.max-waiting-acquires = "
+          + maxWaitingAcquires + " is outside 1..100000");
+    }
+  }
+
+  /** From the {@code relay.client-sessions} section. */
+  public static ClientSessionSettings fromConfig(Config section) {
+    return new ClientSessionSettings(section.getDuration("acquire-timeout"),
+        section.getDuration("report-timeout"), section.getInt("max-waiting-acquires"));
+  }
+
+  private static void within(String key, Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(key + " = " + value + " is outside " + min + ".." + max);
+    }
+  }
+}
