@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -104,6 +107,7 @@ public final class RelayNode implements Readiness {
           quorum);
       ClientSessions sessions = ClientSessions.start(system,
           ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
+      awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
       SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
 
@@ -117,6 +121,25 @@ public final class RelayNode implements Readiness {
     } catch (Exception | Error e) {
       storage.close();
       throw e;
+    }
+  }
+
+  /**
+   * SMTP opens only once this node is an Up member: before that it has no queue owners to write
+   * to, and every message would wait for a timeout. Fails the start after the timeout.
+   */
+  private static void awaitMemberUp(ActorSystem<Void> system, Duration timeout) throws Exception {
+    CompletableFuture<Done> up = new CompletableFuture<>();
+    org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(() -> up.complete(Done.getInstance()));
+    if (!up.isDone()) {
+      LOG.info("relay: waiting to join the cluster (at most {})", timeout);
+    }
+    try {
+      up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("relay.cluster.join-timeout: not an Up cluster member after "
+          + timeout + " (are the seed nodes reachable, and min-members of them running?)", e);
     }
   }
 

@@ -56,7 +56,7 @@ final class RelayProcess implements AutoCloseable {
         + "relay.cluster { host = \"127.0.0.1\", port = " + ports.cluster() + " }\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-        "-Dconfig.file=" + conf, "-cp", System.getProperty("java.class.path"), "relay.node.Main"));
+        "-Dconfig.file=" + conf, "-Dlogback.configurationFile=logback-process.xml", "-cp", System.getProperty("java.class.path"), "relay.node.Main"));
     Path log = workDir.resolve(name + ".log");
     File logFile = log.toFile();
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile));
