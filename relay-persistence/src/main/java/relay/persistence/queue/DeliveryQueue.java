@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -466,13 +467,16 @@ public final class DeliveryQueue
 
   /**
    * Initializes sharding of the queues on this node: entity id = lower-case domain, or {@code
-   * "<domain>#<n>"} for sub-queue n (see {@link SubQueueId}). Passivation uses the {@code Stop}
-   * message so the queue stops only between commands.
+   * "<domain>#<n>"} for sub-queue n (see {@link SubQueueId}), placed on distinct shards by
+   * {@link SubQueueShards}. Passivation uses the {@code Stop} message so the queue stops only
+   * between commands.
    */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system,
       QueueSettings settings, DeliveryPorts ports) {
+    int shards = ClusterShardingSettings.create(system).numberOfShards();
     return ClusterSharding.get(system).init(
-        Entity.of(TYPE_KEY, ctx -> create(ctx, settings, ports)).withStopMessage(new Stop()));
+        Entity.of(TYPE_KEY, ctx -> create(ctx, settings, ports)).withStopMessage(new Stop())
+            .withMessageExtractor(new SubQueueShards(shards)));
   }
 
   /** The sharded entity: passivates itself through its shard when empty. */
@@ -635,8 +639,8 @@ public final class DeliveryQueue
     passivating = false;
     rate = new TokenBucket(shaping.messagesPerMinute(), ports.clock().instant());
     if (state.pendingMessageCount() > 0) {
-      eventLog.queueRecovered(domain, queue.index(), state.pendingMessageCount(), state.pendingRecipientCount(),
-          (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
+      eventLog.queueRecovered(domain, queue.index(), state.pendingMessageCount(),
+          state.pendingRecipientCount(), (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
     }
     submitPendingDsns(state);
     dispatch(state);

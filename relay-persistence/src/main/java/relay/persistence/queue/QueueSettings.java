@@ -127,7 +127,7 @@ public record QueueSettings(
     return shapingFor(queue.domain()).forSubQueue(queue.index());
   }
 
-  /** The sub-queue of {@code domain} that serves message {@code queueId} (see {@link SubQueueId}). */
+  /** The sub-queue of {@code domain} that serves message {@code queueId} ({@link SubQueueId}). */
   public SubQueueId subQueueFor(String domain, String queueId) {
     return SubQueueId.forMessage(domain, queueId, shapingFor(domain).subQueues());
   }

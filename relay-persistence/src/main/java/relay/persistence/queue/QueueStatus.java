@@ -18,5 +18,6 @@ import relay.persistence.CborSerializable;
  * @param pendingDsns DSNs decided but not yet handed to the DSN port
  * @param oldest when the oldest pending message was received, empty if none
  */
-public record QueueStatus(String domain, int subQueue, boolean draining, int pendingMessages, long pendingRecipients, int inFlight,
-    int connectionsOpen, int pendingDsns, Optional<Instant> oldest) implements CborSerializable {}
+public record QueueStatus(String domain, int subQueue, boolean draining, int pendingMessages,
+    long pendingRecipients, int inFlight, int connectionsOpen, int pendingDsns,
+    Optional<Instant> oldest) implements CborSerializable {}

@@ -24,12 +24,14 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
     SettingsChecks.positive("messages-per-minute", messagesPerMinute, 0, 1_000_000);
     SettingsChecks.positive("sub-queues", subQueues, 1, SubQueueId.MAX_INDEX + 1);
     if (subQueues > maxConnections) {
-      throw new IllegalArgumentException("sub-queues = " + subQueues + " is more than max-connections = "
-          + maxConnections + ": every sub-queue needs at least one connection");
+      throw new IllegalArgumentException("sub-queues = " + subQueues
+          + " is more than max-connections = " + maxConnections
+          + ": every sub-queue needs at least one connection");
     }
     if (messagesPerMinute > 0 && subQueues > messagesPerMinute) {
-      throw new IllegalArgumentException("sub-queues = " + subQueues + " is more than messages-per-minute = "
-          + messagesPerMinute + ": every sub-queue needs at least one message per minute");
+      throw new IllegalArgumentException("sub-queues = " + subQueues
+          + " is more than messages-per-minute = " + messagesPerMinute
+          + ": every sub-queue needs at least one message per minute");
     }
   }
 

@@ -36,9 +36,10 @@ class QueueSettingsTest {
         + " max-connections = 10, messages-per-minute = 100, messages-per-connection = 7,"
         + " recipients-per-transaction = 9, sub-queues = 3 } }");
     assertEquals(new ShapingSettings(10, 7, 9, 100, 3), s.shapingFor("hot.example"));
-    assertEquals(new ShapingSettings(4, 7, 9, 34, 1), s.shapingFor(new SubQueueId("hot.example", 0)));
-    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(new SubQueueId("hot.example", 1)));
-    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(new SubQueueId("hot.example", 2)));
+    SubQueueId first = new SubQueueId("hot.example", 0);
+    assertEquals(new ShapingSettings(4, 7, 9, 34, 1), s.shapingFor(first));
+    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(SubQueueId.parse("hot.example#1")));
+    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(SubQueueId.parse("hot.example#2")));
     for (int n = 1; n <= 10; n++) {
       ShapingSettings domain = new ShapingSettings(10, 100, 100, 25, n);
       int connections = 0;
@@ -60,8 +61,10 @@ class QueueSettingsTest {
         "relay.queue.shaping.domains { \"hot.example\" { max-connections = 6, sub-queues = 2 } }");
     assertEquals(s.defaultShaping(), s.shapingFor(SubQueueId.whole("other.example")));
     assertEquals(1, s.defaultShaping().subQueues());
-    assertEquals(SubQueueId.whole("other.example"), s.subQueueFor("Other.Example", "01JD5X7Q00000001"));
-    assertEquals(new SubQueueId("hot.example", 1), s.subQueueFor("hot.example", "0123456789ABCDEF"));
+    assertEquals(SubQueueId.whole("other.example"),
+        s.subQueueFor("Other.Example", "01JD5X7Q00000001"));
+    assertEquals(new SubQueueId("hot.example", 1),
+        s.subQueueFor("hot.example", "0123456789ABCDEF"));
   }
 
   @Test

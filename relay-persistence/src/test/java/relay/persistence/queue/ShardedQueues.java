@@ -95,7 +95,8 @@ final class ShardedQueues {
     ClusterSharding.get(kit.system()).shardState()
         .tell(new GetShardRegionState(DeliveryQueue.TYPE_KEY, probe.getRef()));
     Set<String> ids = new HashSet<>();
-    probe.receiveMessage(Duration.ofSeconds(5)).getShards().forEach(s -> ids.addAll(s.getEntityIds()));
+    probe.receiveMessage(Duration.ofSeconds(5)).getShards()
+        .forEach(s -> ids.addAll(s.getEntityIds()));
     return ids;
   }
 

@@ -17,7 +17,8 @@ class SubQueueIdTest {
     assertEquals("gmail.com#2", new SubQueueId("GMAIL.com", 2).entityId());
     assertEquals(new SubQueueId("gmail.com", 2), SubQueueId.parse("gmail.com#2"));
     assertEquals(new SubQueueId("gmail.com", 0), SubQueueId.parse("gmail.com"));
-    assertEquals(new SubQueueId("b\u00fccher.example", 999), SubQueueId.parse("b\u00fccher.example#999"));
+    assertEquals(new SubQueueId("b\u00fccher.example", 999),
+        SubQueueId.parse("b\u00fccher.example#999"));
     for (String id : List.of("d.example", "d.example#1", "d.example#10", "[192.0.2.1]#7")) {
       assertEquals(id, SubQueueId.parse(id).entityId(), "round trip of " + id);
     }
@@ -45,7 +46,8 @@ class SubQueueIdTest {
     assertEquals(2, SubQueueId.forMessage("d.example", "01JD5X7Q00000001", 3).index());
     assertEquals(4, SubQueueId.forMessage("d.example", "01JD5X7Q00000001", 7).index());
     assertEquals(0, SubQueueId.forMessage("d.example", "01JD5X7Q00000001", 1).index());
-    assertEquals("d.example#2", SubQueueId.forMessage("D.example", "01JD5X7Q00000001", 3).entityId());
+    assertEquals("d.example#2",
+        SubQueueId.forMessage("D.example", "01JD5X7Q00000001", 3).entityId());
     assertThrows(IllegalArgumentException.class, () -> SubQueueId.forMessage("d.example", "Q", 0));
     assertThrows(IllegalArgumentException.class, () -> SubQueueId.forMessage("a#b", "Q", 3));
   }
