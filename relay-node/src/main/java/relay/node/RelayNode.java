@@ -97,7 +97,7 @@ public final class RelayNode implements Readiness {
       QueueIds ids = new QueueIds();
 
       QueueSettings queueSettings = QueueSettings.fromConfig(config.getConfig("relay.queue"));
-      QueueGateway gateway = new QueueGateway(system, queueSettings.gateway());
+      QueueGateway gateway = new QueueGateway(system, queueSettings);
       DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC());
       DeliveryQueue.init(system, queueSettings,
           new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings), storage.spool(), dsn, Clock.systemUTC()));

@@ -68,16 +68,18 @@ public final class MessageEventLog {
 
   /**
    * A destination queue came back (after a restart, a failover or passivation) holding pending
-   * mail; {@code recoveryMs} from the start of its recovery to being ready to deliver.
+   * mail; {@code subQueue} says which of the domain's sub-queues (0 when it has one queue);
+   * {@code recoveryMs} from the start of its recovery to being ready to deliver.
    */
-  public void queueRecovered(String domain, int pendingMessages, long pendingRecipients,
-      long recoveryMs) {
+  public void queueRecovered(String domain, int subQueue, int pendingMessages,
+      long pendingRecipients, long recoveryMs) {
     if (!log.isInfoEnabled()) {
       return;
     }
     ObjectNode line = JSON.createObjectNode();
     line.put("event", "queue_recovered");
     line.put("domain", domain);
+    line.put("sub_queue", subQueue);
     line.put("pending", pendingMessages);
     line.put("pending_recipients", pendingRecipients);
     line.put("recovery_ms", recoveryMs);

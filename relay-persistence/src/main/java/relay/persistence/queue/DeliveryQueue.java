@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -51,6 +52,13 @@ import relay.persistence.spool.SpoolNames;
 /**
  * The delivery queue of one destination domain: an event-sourced entity, sharded by lower-case
  * domain, that owns every pending message to that domain and decides when each is attempted.
+ *
+ * <p><b>Sub-queues</b>: a hot domain may be served by several entities ({@code sub-queues} in
+ * its shaping; entity ids in {@link SubQueueId}), each owning the messages whose queue id hashes
+ * to it and pacing them within its share of the domain's limits ({@link
+ * ShapingSettings#forSubQueue}). A sub-queue delivers to its real domain: MX lookup, spool keys,
+ * DSNs and the event log use the domain, never the entity id. One that is no longer configured
+ * (the count was lowered) still accepts and drains what reaches it, over one connection.
  *
  * <p><b>What it persists</b> (events, never bodies): messages enqueued (one event per batch), and
  * per attempt the recipients delivered, deferred (with attempt number and next attempt time),
@@ -458,13 +466,17 @@ public final class DeliveryQueue
   // ---------------------------------------------------------------- factories
 
   /**
-   * Initializes sharding of the queues on this node: entity id = lower-case domain. Passivation
-   * uses the {@code Stop} message so the queue stops only between commands.
+   * Initializes sharding of the queues on this node: entity id = lower-case domain, or {@code
+   * "<domain>#<n>"} for sub-queue n (see {@link SubQueueId}), placed on distinct shards by
+   * {@link SubQueueShards}. Passivation uses the {@code Stop} message so the queue stops only
+   * between commands.
    */
   public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system,
       QueueSettings settings, DeliveryPorts ports) {
+    int shards = ClusterShardingSettings.create(system).numberOfShards();
     return ClusterSharding.get(system).init(
-        Entity.of(TYPE_KEY, ctx -> create(ctx, settings, ports)).withStopMessage(new Stop()));
+        Entity.of(TYPE_KEY, ctx -> create(ctx, settings, ports)).withStopMessage(new Stop())
+            .withMessageExtractor(new SubQueueShards(shards)));
   }
 
   /** The sharded entity: passivates itself through its shard when empty. */
@@ -474,22 +486,28 @@ public final class DeliveryQueue
         ports);
   }
 
-  /** A queue outside sharding (tests, tools): the same behavior without passivation. */
-  public static Behavior<Command> create(String domain, QueueSettings settings,
+  /**
+   * A queue outside sharding (tests, tools): the same behavior without passivation. {@code
+   * entityId} is a domain or a sub-queue id ({@link SubQueueId#parse}).
+   */
+  public static Behavior<Command> create(String entityId, QueueSettings settings,
       DeliveryPorts ports) {
-    return create(domain, Optional.empty(), settings, ports);
+    return create(entityId, Optional.empty(), settings, ports);
   }
 
-  private static Behavior<Command> create(String domain,
+  private static Behavior<Command> create(String entityId,
       Optional<ActorRef<ClusterSharding.ShardCommand>> shard, QueueSettings settings,
       DeliveryPorts ports) {
-    String key = SpoolNames.domain(domain);
+    SubQueueId queue = SubQueueId.parse(entityId);
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new DeliveryQueue(key, shard, settings, ports, context, timers)));
+        new DeliveryQueue(queue, shard, settings, ports, context, timers)));
   }
 
   // ---------------------------------------------------------------- behavior
 
+  /** The entity: which sub-queue of which domain (index 0 for a domain in one queue). */
+  private final SubQueueId queue;
+  /** The real destination domain: for delivery, spool, DSNs and the event log. */
   private final String domain;
   private final Optional<ActorRef<ClusterSharding.ShardCommand>> shard;
   private final QueueSettings settings;
@@ -522,16 +540,17 @@ public final class DeliveryQueue
   private int suspensions;
   private TokenBucket rate;
 
-  private DeliveryQueue(String domain, Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
+  private DeliveryQueue(SubQueueId queue, Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
       QueueSettings settings, DeliveryPorts ports, ActorContext<Command> context,
       TimerScheduler<Command> timers) {
-    super(PersistenceId.of(TYPE_KEY.name(), domain),
+    super(PersistenceId.of(TYPE_KEY.name(), queue.entityId()),
         SupervisorStrategy.restartWithBackoff(settings.persistFailureMinBackoff(),
             settings.persistFailureMaxBackoff(), settings.persistFailureRandomFactor()));
-    this.domain = domain;
+    this.queue = queue;
+    this.domain = queue.domain();
     this.shard = shard;
     this.settings = settings;
-    this.shaping = settings.shapingFor(domain);
+    this.shaping = settings.shapingFor(queue);
     this.ports = ports;
     this.context = context;
     this.timers = timers;
@@ -620,8 +639,8 @@ public final class DeliveryQueue
     passivating = false;
     rate = new TokenBucket(shaping.messagesPerMinute(), ports.clock().instant());
     if (state.pendingMessageCount() > 0) {
-      eventLog.queueRecovered(domain, state.pendingMessageCount(), state.pendingRecipientCount(),
-          (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
+      eventLog.queueRecovered(domain, queue.index(), state.pendingMessageCount(),
+          state.pendingRecipientCount(), (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
     }
     submitPendingDsns(state);
     dispatch(state);
@@ -653,7 +672,7 @@ public final class DeliveryQueue
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
     if (state.pendingMessageCount() + fresh.size() > settings.maxPendingMessages()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(QUEUE_FULL + domain + " holds "
+      return Effect().reply(cmd.replyTo(), StatusReply.error(QUEUE_FULL + queue + " holds "
           + state.pendingMessageCount() + " of at most " + settings.maxPendingMessages()
           + " messages"));
     }
@@ -666,14 +685,15 @@ public final class DeliveryQueue
     if (passivating) {
       return forwardToNextIncarnation(cmd);
     }
-    return Effect().reply(cmd.replyTo(), new QueueStatus(domain, state.pendingMessageCount(),
+    return Effect().reply(cmd.replyTo(), new QueueStatus(domain, queue.index(),
+        !settings.shapingFor(domain).configures(queue.index()), state.pendingMessageCount(),
         state.pendingRecipientCount(), inFlight.size(), workers.size(), state.dsns.size(),
         state.oldestReceivedAt()));
   }
 
   /** After asking to passivate, a command goes back through sharding to the next incarnation. */
   private ReplyEffect<Event, State> forwardToNextIncarnation(Command cmd) {
-    ClusterSharding.get(context.getSystem()).entityRefFor(TYPE_KEY, domain).tell(cmd);
+    ClusterSharding.get(context.getSystem()).entityRefFor(TYPE_KEY, queue.entityId()).tell(cmd);
     return Effect().noReply();
   }
 
@@ -852,7 +872,7 @@ public final class DeliveryQueue
     }
     if (deferred > 0) {
       context.getLog().info("delivery to {} temporarily suspended ({}): {} due messages deferred",
-          domain, reply.text(), deferred);
+          queue, reply.text(), deferred);
     }
   }
 
@@ -1025,7 +1045,7 @@ public final class DeliveryQueue
 
   private ReplyEffect<Event, State> onDsnFailed(State state, DsnFailed cmd) {
     dsnInFlight.remove(cmd.dsnId());
-    context.getLog().warn("DSN {} for {} not accepted, retrying in {}: {}", cmd.dsnId(), domain,
+    context.getLog().warn("DSN {} for {} not accepted, retrying in {}: {}", cmd.dsnId(), queue,
         settings.dsnRetryInterval(), cmd.reason());
     if (!timers.isTimerActive(DSN_TIMER)) {
       timers.startSingleTimer(DSN_TIMER, new RetryDsns(), settings.dsnRetryInterval());

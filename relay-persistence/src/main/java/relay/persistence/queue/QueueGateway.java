@@ -17,14 +17,18 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
-import relay.persistence.spool.SpoolNames;
 
 /**
  * The node's way into the delivery queues: {@link #enqueue} one message for one domain and learn
- * when it is persisted. Batches per domain by itself: while one {@code EnqueueBatch} to a domain
- * is in flight, further enqueues wait (at most {@code max-backlog}) and leave together, up to
- * {@code max-batch-size} per batch, as soon as the reply comes. So one hot domain costs one
- * journal write per round trip, not one per message, and an idle domain gets its write at once.
+ * when it is persisted. The message goes to the domain's queue, or, for a domain spread over
+ * several sub-queues ({@code sub-queues} in its shaping), to the sub-queue its queue id hashes to
+ * ({@link SubQueueId#forMessage}), so a retried enqueue reaches the entity that already knows it.
+ *
+ * <p>Batches per queue by itself: while one {@code EnqueueBatch} to a queue (a lane) is in
+ * flight, further enqueues for it wait (at most {@code max-backlog}) and leave together, up to
+ * {@code max-batch-size} per batch, as soon as the reply comes. So one hot queue costs one journal
+ * write per round trip, not one per message, and an idle queue gets its write at once; the
+ * sub-queues of a domain have lanes of their own and write in parallel.
  *
  * <p>Thread-safe; one instance per node. A batch whose reply does not come in time is sent again,
  * up to {@code ask-attempts} times. Failures are {@link EnqueueRefusedException}s: the backlog is
@@ -34,25 +38,31 @@ import relay.persistence.spool.SpoolNames;
 public final class QueueGateway {
 
   private final GatewaySettings settings;
-  private final BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> send;
-  private final Map<String, Lane> lanes = new HashMap<>();
+  private final QueueSettings queues;
+  private final BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> send;
+  private final Map<SubQueueId, Lane> lanes = new HashMap<>();
 
-  /** Sends through Cluster Sharding to {@link DeliveryQueue#TYPE_KEY} entities. */
-  public QueueGateway(ActorSystem<?> system, GatewaySettings settings) {
-    this(settings, viaSharding(ClusterSharding.get(system), settings.askTimeout()));
+  /**
+   * Sends through Cluster Sharding to {@link DeliveryQueue#TYPE_KEY} entities; the sub-queue
+   * count per domain and the batching come from {@code settings}.
+   */
+  public QueueGateway(ActorSystem<?> system, QueueSettings settings) {
+    this(settings, viaSharding(ClusterSharding.get(system), settings.gateway().askTimeout()));
   }
 
   /** With another way to send a batch (tests of the batching itself). */
-  QueueGateway(GatewaySettings settings,
-      BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> send) {
-    this.settings = Objects.requireNonNull(settings, "settings");
+  QueueGateway(QueueSettings settings,
+      BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> send) {
+    this.queues = Objects.requireNonNull(settings, "settings");
+    this.settings = settings.gateway();
     this.send = Objects.requireNonNull(send, "send");
   }
 
-  private static BiFunction<String, List<QueuedMessage>, CompletionStage<Done>> viaSharding(
+  private static BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> viaSharding(
       ClusterSharding sharding, Duration timeout) {
-    return (domain, batch) -> {
-      EntityRef<DeliveryQueue.Command> queue = sharding.entityRefFor(DeliveryQueue.TYPE_KEY, domain);
+    return (target, batch) -> {
+      EntityRef<DeliveryQueue.Command> queue =
+          sharding.entityRefFor(DeliveryQueue.TYPE_KEY, target.entityId());
       CompletionStage<StatusReply<Done>> reply =
           queue.ask(replyTo -> new DeliveryQueue.EnqueueBatch(batch, replyTo), timeout);
       return reply.thenCompose(r -> r.isSuccess()
@@ -72,21 +82,22 @@ public final class QueueGateway {
 
   private record Waiting(QueuedMessage message, CompletableFuture<Done> done) {}
 
-  /** Per-domain: enqueues waiting, and whether a batch is in flight. */
+  /** Per queue: enqueues waiting, and whether a batch is in flight. */
   private static final class Lane {
     final ArrayDeque<Waiting> backlog = new ArrayDeque<>();
     boolean inFlight;
   }
 
   /**
-   * Enqueues one message for one destination domain; completes when the domain's queue persisted
-   * it, or fails with {@link EnqueueRefusedException}.
+   * Enqueues one message for one destination domain; completes when the queue (or sub-queue) of
+   * the domain that serves the message persisted it, or fails with {@link
+   * EnqueueRefusedException}.
    */
   public CompletionStage<Done> enqueue(String domain, QueuedMessage message) {
-    String key;
+    SubQueueId key;
     try {
-      key = SpoolNames.domain(domain);
       Objects.requireNonNull(message, "message");
+      key = queues.subQueueFor(domain, message.queueId());
     } catch (IllegalArgumentException | NullPointerException e) {
       return CompletableFuture.failedFuture(
           new EnqueueRefusedException(EnqueueRefusedException.Reason.INVALID, e.getMessage(), e));
@@ -109,10 +120,10 @@ public final class QueueGateway {
     return waiting.done();
   }
 
-  /** Enqueues waiting for a domain behind its batch in flight (for metrics). */
-  public int backlog(String domain) {
+  /** Enqueues waiting for one queue behind its batch in flight (for metrics). */
+  public int backlog(SubQueueId queue) {
     synchronized (lanes) {
-      Lane lane = lanes.get(domain);
+      Lane lane = lanes.get(queue);
       return lane == null ? 0 : lane.backlog.size();
     }
   }
@@ -126,11 +137,11 @@ public final class QueueGateway {
     return batch;
   }
 
-  private void sendBatch(String key, List<Waiting> batch) {
+  private void sendBatch(SubQueueId key, List<Waiting> batch) {
     sendBatch(key, batch, 1);
   }
 
-  private void sendBatch(String key, List<Waiting> batch, int attempt) {
+  private void sendBatch(SubQueueId key, List<Waiting> batch, int attempt) {
     CompletionStage<Done> sent;
     try {
       sent = send.apply(key, batch.stream().map(Waiting::message).toList());
@@ -171,7 +182,7 @@ public final class QueueGateway {
     return cause instanceof TimeoutException;
   }
 
-  private static EnqueueRefusedException refusal(String domain, Throwable err) {
+  private static EnqueueRefusedException refusal(SubQueueId queue, Throwable err) {
     Throwable cause = err instanceof CompletionException && err.getCause() != null
         ? err.getCause() : err;
     if (cause instanceof QueueRefusal r) {
@@ -181,9 +192,9 @@ public final class QueueGateway {
     }
     if (cause instanceof TimeoutException) {
       return new EnqueueRefusedException(EnqueueRefusedException.Reason.TIMEOUT,
-          "no confirmation from the queue of " + domain, cause);
+          "no confirmation from the queue " + queue, cause);
     }
     return new EnqueueRefusedException(EnqueueRefusedException.Reason.FAILED,
-        "enqueue to " + domain + " failed: " + cause, cause);
+        "enqueue to " + queue + " failed: " + cause, cause);
   }
 }

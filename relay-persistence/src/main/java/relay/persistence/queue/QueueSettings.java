@@ -122,6 +122,16 @@ public record QueueSettings(
     return domainShaping.getOrDefault(domain.toLowerCase(Locale.ROOT), defaultShaping);
   }
 
+  /** The limits sub-queue {@code queue} enforces: its share of its domain's shaping. */
+  public ShapingSettings shapingFor(SubQueueId queue) {
+    return shapingFor(queue.domain()).forSubQueue(queue.index());
+  }
+
+  /** The sub-queue of {@code domain} that serves message {@code queueId} ({@link SubQueueId}). */
+  public SubQueueId subQueueFor(String domain, String queueId) {
+    return SubQueueId.forMessage(domain, queueId, shapingFor(domain).subQueues());
+  }
+
   /** Whether the one-time delay warning DSN is enabled. */
   public boolean delayWarningEnabled() {
     return !delayWarning.isZero();

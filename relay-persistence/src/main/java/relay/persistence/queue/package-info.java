@@ -3,13 +3,16 @@
  * destination domain owns every pending message to that domain and decides when each is attempted
  * (destination shaping, retry schedule, lifetime), what a reply means (2xx delivered, 4xx
  * deferred, 5xx bounced; RFC 5321 §4.2.1) and when the sender gets a DSN (RFC 3464: failed, or
- * delayed once; never for the null sender, RFC 5321 §4.5.5).
+ * delayed once; never for the null sender, RFC 5321 §4.5.5). A hot domain may be spread over
+ * several such entities, its sub-queues ({@link relay.persistence.queue.SubQueueId}), each with
+ * its share of the domain's limits.
  *
  * <p>Ports implemented by the node: {@link relay.persistence.queue.DeliveryTransport} (MX lookup
  * and SMTP client, blocking, called by {@link relay.persistence.queue.DeliveryWorker} children on
  * the delivery dispatcher), {@link relay.persistence.queue.DsnPort}, the spool and a clock, all in
  * {@link relay.persistence.queue.DeliveryPorts}. The node enqueues through {@link
- * relay.persistence.queue.QueueGateway}, which groups enqueues per domain into one journal write.
+ * relay.persistence.queue.QueueGateway}, which picks the sub-queue of each message and groups
+ * enqueues per queue into one journal write.
  *
  * <p>Settings: {@link relay.persistence.queue.QueueSettings} from {@code relay.queue} (see this
  * module's {@code reference.conf}).

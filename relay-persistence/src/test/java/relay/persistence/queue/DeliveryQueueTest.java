@@ -184,8 +184,8 @@ class DeliveryQueueTest {
     RecordedReply r = new RecordedReply(550, "5.1.1", "No such user");
     FailedRecipient f = new FailedRecipient("a@d", 550, "5.1.1", "No such user", Optional.of("mx"), t);
     List<Object> values = List.of(
-        new QueueStatus("d", 1, 2, 0, 0, 0, Optional.of(t)),
-        new QueueStatus("d", 0, 0, 0, 0, 0, Optional.empty()),
+        new QueueStatus("d", 0, false, 1, 2, 0, 0, 0, Optional.of(t)),
+        new QueueStatus("d", 2, true, 0, 0, 0, 0, 0, Optional.empty()),
         new DsnRequest(DsnKind.DELAYED, "Q", "d", "s@x", t, List.of(f), Optional.of(t)),
         new DeliveryQueue.RecipientsDelivered("Q", List.of("a@d"), "mx", r, t),
         new DeliveryQueue.RecipientsDeferred("Q", List.of("a@d"), "", r, 2, t, t),

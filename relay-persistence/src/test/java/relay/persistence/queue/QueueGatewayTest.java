@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -24,15 +25,21 @@ import org.junit.jupiter.api.Test;
  */
 class QueueGatewayTest {
 
-  record Sent(String domain, List<QueuedMessage> batch, CompletableFuture<Done> reply) {}
+  record Sent(SubQueueId queue, List<QueuedMessage> batch, CompletableFuture<Done> reply) {}
 
   final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-  final QueueGateway gateway = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1)));
+  final QueueGateway gateway = gateway("");
 
-  /** A gateway whose batches land in {@link #sent}, for the test to answer. */
-  QueueGateway gatewayWith(GatewaySettings settings) {
-    return new QueueGateway(settings, (domain, batch) -> {
-      Sent s = new Sent(domain, batch, new CompletableFuture<>());
+  /**
+   * A gateway with max-batch-size 3, max-backlog 4 and one attempt per batch whose batches land
+   * in {@link #sent}.
+   */
+  QueueGateway gateway(String moreSettings) {
+    QueueSettings settings = TestQueues.settings(
+        "relay.queue.gateway { max-batch-size = 3, max-backlog = 4, ask-timeout = 1s, ask-attempts = 1 }\n"
+            + moreSettings);
+    return new QueueGateway(settings, (queue, batch) -> {
+      Sent s = new Sent(queue, batch, new CompletableFuture<>());
       sent.add(s);
       return s.reply();
     });
@@ -69,7 +76,7 @@ class QueueGatewayTest {
       waiting.add(gateway.enqueue("d.example", m(id)));
     }
     assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "nothing leaves while a batch is in flight");
-    assertEquals(4, gateway.backlog("d.example"));
+    assertEquals(4, gateway.backlog(SubQueueId.whole("d.example")));
     assertFalse(f1.toCompletableFuture().isDone());
 
     first.reply().complete(Done.getInstance());
@@ -83,7 +90,7 @@ class QueueGatewayTest {
     for (CompletionStage<Done> f : waiting) {
       assertEquals(Done.getInstance(), f.toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
-    assertEquals(0, gateway.backlog("d.example"));
+    assertEquals(0, gateway.backlog(SubQueueId.whole("d.example")));
   }
 
   @Test
@@ -111,8 +118,8 @@ class QueueGatewayTest {
     Sent a = next();
     gateway.enqueue("B.Example", m("Q2"));
     Sent b = next();
-    assertEquals("a.example", a.domain());
-    assertEquals("b.example", b.domain());
+    assertEquals(SubQueueId.whole("a.example"), a.queue());
+    assertEquals(SubQueueId.whole("b.example"), b.queue());
     gateway.enqueue("b.EXAMPLE", m("Q3"));
     assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "b.example has a batch in flight");
     b.reply().complete(Done.getInstance());
@@ -121,7 +128,7 @@ class QueueGatewayTest {
 
   @Test
   void aBatchWhoseReplyTimedOutIsSentAgainUpToTheAttemptsAndOnlyThenFails() throws Exception {
-    QueueGateway retrying = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1), 3));
+    QueueGateway retrying = gateway("relay.queue.gateway.ask-attempts = 3");
     CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
     next().reply().completeExceptionally(new TimeoutException("ask timed out"));
     CompletionStage<Done> f2 = retrying.enqueue("d.example", m("Q2"));
@@ -142,7 +149,7 @@ class QueueGatewayTest {
 
   @Test
   void aWriteThatFailedIsNotSentAgain() throws Exception {
-    QueueGateway retrying = gatewayWith(new GatewaySettings(3, 4, Duration.ofSeconds(1), 3));
+    QueueGateway retrying = gateway("relay.queue.gateway.ask-attempts = 3");
     CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
     next().reply().completeExceptionally(new IllegalStateException("journal down"));
     assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f1).reason());
@@ -172,6 +179,57 @@ class QueueGatewayTest {
   void anInvalidDomainIsRefusedWithoutSending() throws Exception {
     assertEquals(EnqueueRefusedException.Reason.INVALID,
         refusal(gateway.enqueue("../etc", m("Q1"))).reason());
+    assertEquals(EnqueueRefusedException.Reason.INVALID,
+        refusal(gateway.enqueue("d.example#1", m("Q1"))).reason());
     assertNull(sent.poll(50, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void aHotDomainsMessagesGoToTheirSubQueueEachWithItsOwnLane() throws Exception {
+    QueueGateway hot = gateway("relay.queue.gateway.max-backlog = 10\n"
+        + "relay.queue.shaping.domains { \"hot.example\" { sub-queues = 3 } }");
+    Map<SubQueueId, List<String>> expected = new HashMap<>();
+    List<CompletionStage<Done>> acks = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      String id = "01JD5X7Q" + String.format("%08d", i);
+      expected.computeIfAbsent(SubQueueId.forMessage("hot.example", id, 3), q -> new ArrayList<>())
+          .add(id);
+      acks.add(hot.enqueue("Hot.Example", m(id)));
+    }
+    assertEquals(3, expected.size(), "12 ids use all three sub-queues: " + expected);
+
+    // one batch in flight per sub-queue at once, never one per domain
+    Map<SubQueueId, List<String>> delivered = new HashMap<>();
+    Map<SubQueueId, Sent> inFlight = new HashMap<>();
+    while (inFlight.size() < 3) {
+      Sent s = next();
+      assertNull(inFlight.put(s.queue(), s), "two batches in flight for " + s.queue());
+    }
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "every lane has its batch in flight");
+    while (!inFlight.isEmpty()) {
+      Sent s = inFlight.values().iterator().next();
+      delivered.computeIfAbsent(s.queue(), q -> new ArrayList<>()).addAll(ids(s));
+      inFlight.remove(s.queue());
+      s.reply().complete(Done.getInstance());
+      Sent following = sent.poll(200, TimeUnit.MILLISECONDS);
+      if (following != null) {
+        assertEquals(s.queue(), following.queue(), "the lane that got its reply sends next");
+        inFlight.put(following.queue(), following);
+      }
+    }
+    assertEquals(expected, delivered, "each message reaches the sub-queue its id hashes to");
+    for (CompletionStage<Done> ack : acks) {
+      ack.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    for (SubQueueId q : expected.keySet()) {
+      assertEquals("hot.example", q.domain());
+    }
+
+    // a retried enqueue of the same message goes to the same sub-queue again
+    String again = expected.get(new SubQueueId("hot.example", 2)).get(0);
+    hot.enqueue("hot.example", m(again));
+    Sent retry = next();
+    assertEquals(new SubQueueId("hot.example", 2), retry.queue());
+    assertEquals(List.of(again), ids(retry));
   }
 }

@@ -12,7 +12,7 @@ class QueueSettingsTest {
   @Test
   void referenceDefaults() {
     QueueSettings s = TestQueues.settings("");
-    assertEquals(new ShapingSettings(10, 100, 100, 0), s.defaultShaping());
+    assertEquals(new ShapingSettings(10, 100, 100, 0, 1), s.defaultShaping());
     assertEquals(new RetrySchedule(Duration.ofMinutes(5), 2.0, Duration.ofHours(1)), s.retry());
     assertEquals(Duration.ofDays(5), s.maxLifetime());
     assertEquals(Duration.ofHours(4), s.delayWarning());
@@ -28,6 +28,74 @@ class QueueSettingsTest {
     assertEquals(new ShapingSettings(2, 100, 100, 0), s.shapingFor("example.com"));
     assertEquals(new ShapingSettings(2, 100, 100, 0), s.shapingFor("EXAMPLE.com"));
     assertEquals(s.defaultShaping(), s.shapingFor("other.example"));
+  }
+
+  @Test
+  void subQueuesDivideConnectionsAndRateAndKeepThePerConnectionLimits() {
+    QueueSettings s = TestQueues.settings("relay.queue.shaping.domains { \"hot.example\" {"
+        + " max-connections = 10, messages-per-minute = 100, messages-per-connection = 7,"
+        + " recipients-per-transaction = 9, sub-queues = 3 } }");
+    assertEquals(new ShapingSettings(10, 7, 9, 100, 3), s.shapingFor("hot.example"));
+    SubQueueId first = new SubQueueId("hot.example", 0);
+    assertEquals(new ShapingSettings(4, 7, 9, 34, 1), s.shapingFor(first));
+    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(SubQueueId.parse("hot.example#1")));
+    assertEquals(new ShapingSettings(3, 7, 9, 33, 1), s.shapingFor(SubQueueId.parse("hot.example#2")));
+    for (int n = 1; n <= 10; n++) {
+      ShapingSettings domain = new ShapingSettings(10, 100, 100, 25, n);
+      int connections = 0;
+      int rate = 0;
+      for (int i = 0; i < n; i++) {
+        connections += domain.forSubQueue(i).maxConnections();
+        rate += domain.forSubQueue(i).messagesPerMinute();
+      }
+      assertEquals(10, connections, "connections over " + n + " sub-queues");
+      assertEquals(25, rate, "rate over " + n + " sub-queues");
+    }
+    ShapingSettings unlimited = new ShapingSettings(3, 100, 100, 0, 3);
+    assertEquals(new ShapingSettings(1, 100, 100, 0, 1), unlimited.forSubQueue(2));
+  }
+
+  @Test
+  void oneSubQueueIsTheDomainsShapingItselfAndOthersDomainsAreUntouched() {
+    QueueSettings s = TestQueues.settings(
+        "relay.queue.shaping.domains { \"hot.example\" { max-connections = 6, sub-queues = 2 } }");
+    assertEquals(s.defaultShaping(), s.shapingFor(SubQueueId.whole("other.example")));
+    assertEquals(1, s.defaultShaping().subQueues());
+    assertEquals(SubQueueId.whole("other.example"),
+        s.subQueueFor("Other.Example", "01JD5X7Q00000001"));
+    assertEquals(new SubQueueId("hot.example", 1),
+        s.subQueueFor("hot.example", "0123456789ABCDEF"));
+  }
+
+  @Test
+  void aSubQueueNoLongerConfiguredDrainsOverOneConnectionAtTheSmallestRate() {
+    ShapingSettings domain = new ShapingSettings(10, 50, 20, 100, 3);
+    assertTrue(domain.configures(2));
+    assertTrue(!domain.configures(3));
+    assertEquals(new ShapingSettings(1, 50, 20, 33, 1), domain.forSubQueue(3));
+    assertEquals(new ShapingSettings(1, 50, 20, 33, 1), domain.forSubQueue(7));
+    ShapingSettings single = new ShapingSettings(10, 50, 20, 100);
+    assertEquals(new ShapingSettings(1, 50, 20, 100, 1), single.forSubQueue(2));
+  }
+
+  /** The message of the error that loading {@code hocon} over the defaults gives. */
+  static String refusal(String hocon) {
+    return assertThrows(IllegalArgumentException.class, () -> TestQueues.settings(hocon))
+        .getMessage();
+  }
+
+  @Test
+  void moreSubQueuesThanConnectionsOrRateIsRefusedNamingTheKey() {
+    String hot = "relay.queue.shaping.domains.\"hot.example\" ";
+    String m = refusal(hot + "{ max-connections = 2, sub-queues = 3 }");
+    assertTrue(m.contains("hot.example") && m.contains("sub-queues = 3")
+        && m.contains("max-connections = 2"), m);
+    m = refusal(hot + "{ messages-per-minute = 2, sub-queues = 3 }");
+    assertTrue(m.contains("sub-queues = 3") && m.contains("messages-per-minute = 2"), m);
+    m = refusal(hot + "{ sub-queues = 0 }");
+    assertTrue(m.contains("sub-queues = 0 is outside 1..1000"), m);
+    m = refusal("relay.queue.shaping.default.sub-queues = 11");
+    assertTrue(m.contains("sub-queues = 11"), m);
   }
 
   @Test
