@@ -37,15 +37,19 @@ usage: ops/bench/run.sh [options]
   --jar PATH              relay jar (relay-node/target/relay-node.jar)
   --build                 run 'mvn -B -q -DskipTests package' first
   --relay-conf FILE       extra HOCON included last in the relay's config
+  --nodes N               relay cluster of N nodes (1); N > 1 needs --storage postgres
+                          and spreads smtp-source's sessions over all nodes
+  --sub-queues K          sub-queues for the destination domain dest.example (1)
   --stall SECONDS         give up when the sink count has not moved this long (120)
   --workdir DIR           where logs and results go (a new /tmp/relay-bench.XXXXXX)
   --keep                  keep the relay data dir and Postfix queue after the run
 EOF
 }
 
+INJECT_PORTS=()
 MESSAGES=20000 SIZE=1024 SESSIONS=20 RECIPIENTS=1 TARGET=both STORAGE=h2 HEAP=512m
 REUSE=no WARMUP=3000 PROBE=2000 PROBE_INTERVAL=0.05 JAR="$REPO/relay-node/target/relay-node.jar"
-BUILD=no RELAY_CONF="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
+BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
 
 while (( $# )); do
   case $1 in
@@ -63,6 +67,8 @@ while (( $# )); do
     --jar) JAR=$2; shift ;;
     --build) BUILD=yes ;;
     --relay-conf) RELAY_CONF=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
+    --nodes) NODES=$2; shift ;;
+    --sub-queues) SUB_QUEUES=$2; shift ;;
     --stall) STALL=$2; shift ;;
     --workdir) WORKDIR=$2; shift ;;
     --keep) KEEP=yes ;;
@@ -72,12 +78,15 @@ while (( $# )); do
   shift
 done
 
-for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL"; do
+for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL" "$NODES" "$SUB_QUEUES"; do
   [[ $value =~ ^[0-9]+$ ]] || bench_die "not a whole number: $value"
 done
 (( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg must be >= 1"
 case $TARGET in relay) TARGETS=(relay) ;; postfix) TARGETS=(postfix) ;; both) TARGETS=(relay postfix) ;;
   *) bench_die "--target must be relay, postfix or both" ;; esac
+(( NODES >= 1 && NODES <= 9 && SUB_QUEUES >= 1 )) || bench_die "--nodes must be 1..9 and --sub-queues >= 1"
+(( NODES == 1 || SESSIONS >= NODES )) || bench_die "--sessions must be at least --nodes"
+[ "$NODES" = 1 ] || [ "$STORAGE" = postgres ] || bench_die "a cluster (--nodes > 1) needs --storage postgres"
 case $STORAGE in h2) ;; postgres)
   [ -n "${PG_URL:-}" ] && [ -n "${PG_USER:-}" ] || bench_die "--storage postgres needs PG_URL and PG_USER (and PG_PASSWORD) in the environment" ;;
   *) bench_die "--storage must be h2 or postgres" ;; esac
@@ -103,14 +112,28 @@ if [[ " ${TARGETS[*]} " == *" postfix "* ]]; then
 fi
 
 # inject DIR PORT COUNT NAME: smtp-source with the run's load shape; returns its status.
+# With a cluster (INJECT_PORTS holds every node's SMTP port) one smtp-source per node runs at
+# the same time, each with its share of the sessions and messages.
 inject() {
-  local dir=$1 port=$2 count=$3 name=$4 opts
-  opts=(-s "$SESSIONS" -m "$count" -l "$SIZE" -r "$RECIPIENTS" -M bench.client
+  local dir=$1 port=$2 count=$3 name=$4 ports=("${INJECT_PORTS[@]:-$2}") n i rc=0 pids=()
+  n=${#ports[@]}
+  for (( i = 0; i < n; i++ )); do
+    inject_one "$dir" "${ports[$i]}" $(( count / n + (i < count % n ? 1 : 0) )) \
+      $(( SESSIONS / n + (i < SESSIONS % n ? 1 : 0) )) "$name$([ "$n" = 1 ] || echo ".$i")" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || rc=$?; done
+  return "$rc"
+}
+
+# inject_one DIR PORT COUNT SESSIONS NAME: one smtp-source; returns its status.
+inject_one() {
+  local dir=$1 port=$2 count=$3 sessions=$4 name=$5 opts
+  opts=(-s "$sessions" -m "$count" -l "$SIZE" -r "$RECIPIENTS" -M bench.client
     -f from@bench.example -t to@dest.example)
   [ "$REUSE" = yes ] && opts+=(-d)
   echo "${name}_command=smtp-source ${opts[*]} 127.0.0.1:$port" >> "$dir/meta.env"
-  bench_fg timeout "$INJECT_TIMEOUT" smtp-source "${opts[@]}" "127.0.0.1:$port" \
-    > "$dir/$name.out" 2>&1
+  timeout "$INJECT_TIMEOUT" smtp-source "${opts[@]}" "127.0.0.1:$port" > "$dir/$name.out" 2>&1
 }
 
 # measure DIR PORT PID: warm up, inject the load with the probe beside it, wait for
@@ -177,17 +200,33 @@ EOF
 }
 
 run_relay() {
-  local dir="$WORKDIR/relay" smtp_port http_port
+  local dir="$WORKDIR/relay" smtp_port http_port extra="$RELAY_CONF"
   mkdir -p "$dir/data"
   bench_start_sink "$dir"
-  smtp_port=$(bench_free_port 127.0.0.1)
-  http_port=$(bench_free_port 127.0.0.1)
-  relay_write_config "$dir/relay.conf" "$dir/data" "$smtp_port" "127.0.0.2:$SINK_PORT" \
-    "$http_port" "$STORAGE" "$RELAY_CONF"
-  start_meta "$dir" relay "relay-node.jar, storage $STORAGE, -Xmx$HEAP"
-  relay_start "$JAR" "$dir/relay.conf" "$HEAP" "$dir/relay.log" "$http_port"
-  measure "$dir" "$smtp_port" "$RELAY_PID"
-  relay_stop
+  if (( SUB_QUEUES > 1 )); then
+    extra="$dir/sub-queues.conf"
+    echo "relay.queue.shaping.domains { \"dest.example\" { sub-queues = $SUB_QUEUES } }" > "$extra"
+    [ -z "$RELAY_CONF" ] || echo "include file(\"$RELAY_CONF\")" >> "$extra"
+  fi
+  if (( NODES > 1 )); then
+    start_meta "$dir" relay "relay-node.jar, $NODES-node cluster, storage $STORAGE, -Xmx$HEAP each, sub-queues $SUB_QUEUES"
+    echo "nodes=$NODES" >> "$dir/meta.env"
+    relay_cluster_start "$JAR" "$dir" "$HEAP" "$NODES" "127.0.0.2:$SINK_PORT" "$STORAGE" "$extra"
+    INJECT_PORTS=("${RELAY_SMTP_PORTS[@]}")
+    measure "$dir" "${RELAY_SMTP_PORTS[0]}" "$RELAY_PID"
+    relay_stop 90
+    cat "$dir"/node*/relay.log > "$dir/relay.log"
+    INJECT_PORTS=()
+  else
+    smtp_port=$(bench_free_port 127.0.0.1)
+    http_port=$(bench_free_port 127.0.0.1)
+    relay_write_config "$dir/relay.conf" "$dir/data" "$smtp_port" "127.0.0.2:$SINK_PORT" \
+      "$http_port" "$STORAGE" "$extra"
+    start_meta "$dir" relay "relay-node.jar, storage $STORAGE, -Xmx$HEAP, sub-queues $SUB_QUEUES"
+    relay_start "$JAR" "$dir/relay.conf" "$HEAP" "$dir/relay.log" "$http_port"
+    measure "$dir" "$smtp_port" "$RELAY_PID"
+    relay_stop
+  fi
   bench_stop_pid "$SINK_PID" 5
   python3 "$BENCH_LIB/relayevents.py" summary "$dir/relay.log" > "$dir/events.json" || true
   [ "$KEEP" = yes ] || rm -rf "$dir/data"

@@ -52,3 +52,54 @@ relay_start() {
 
 # relay_stop [SECONDS]: SIGTERM the relay and wait for it to exit (SIGKILL after SECONDS, 30).
 relay_stop() { bench_stop_pid "$RELAY_PID" "${1:-30}"; }
+
+# relay_cluster_start JAR DIR HEAP N ROUTE STORAGE [EXTRA_CONF]: N relay JVMs forming one
+# cluster on the shared PostgreSQL (PG_URL, ...), each with its own ports and DIR/nodeI/ (config,
+# relay.log with the JSON event lines, relay.log.err). All run under one supervising subshell,
+# so that RELAY_PID's process tree holds every node (CPU and memory are summed over it) and
+# SIGTERM to it stops every node gracefully. Waits until every node answers /ready. Sets
+# RELAY_PID and RELAY_SMTP_PORTS.
+relay_cluster_start() {
+  local jar=$1 dir=$2 heap=$3 nodes=$4 route=$5 storage=$6 extra=${7:-} i seeds="" deadline
+  local cluster_ports=() http_ports=()
+  RELAY_SMTP_PORTS=()
+  for (( i = 0; i < nodes; i++ )); do
+    RELAY_SMTP_PORTS+=("$(bench_free_port 127.0.0.1)")
+    http_ports+=("$(bench_free_port 127.0.0.1)")
+    cluster_ports+=("$(bench_free_port 127.0.0.1)")
+  done
+  for i in 0 1; do
+    (( i < nodes )) && seeds+="${seeds:+, }\"pekko://relay@127.0.0.1:${cluster_ports[$i]}\""
+  done
+  for (( i = 0; i < nodes; i++ )); do
+    mkdir -p "$dir/node$i/data"
+    relay_write_config "$dir/node$i/relay.conf" "$dir/node$i/data" "${RELAY_SMTP_PORTS[$i]}" \
+      "$route" "${http_ports[$i]}" "$storage" "$extra"
+    {
+      echo "relay.hostname = \"node$i.relay.bench\""
+      echo "relay.cluster { port = ${cluster_ports[$i]}, seed-nodes = [ $seeds ], min-members = $(( nodes / 2 + 1 )) }"
+    } >> "$dir/node$i/relay.conf"
+  done
+  RELAY_STARTED=$(bench_now)
+  (
+    trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM INT
+    for (( i = 0; i < nodes; i++ )); do
+      # shellcheck disable=SC2086
+      java "-Xmx$heap" ${RELAY_JAVA_OPTS:-} "-Dconfig.file=$dir/node$i/relay.conf" -jar "$jar" \
+        > "$dir/node$i/relay.log" 2> "$dir/node$i/relay.log.err" &
+    done
+    wait
+  ) &
+  RELAY_PID=$!
+  bench_on_exit "bench_stop_pid $RELAY_PID 90"
+  deadline=$(( $(date +%s) + 300 ))
+  for (( i = 0; i < nodes; i++ )); do
+    until curl -sf -o /dev/null "http://127.0.0.1:${http_ports[$i]}/ready"; do
+      kill -0 "$RELAY_PID" 2>/dev/null || bench_die "the relay cluster exited during start; see $dir/node*/relay.log.err"
+      (( $(date +%s) < deadline )) || bench_die "node $i is not ready after 300s; see $dir/node$i/relay.log.err"
+      sleep 0.5
+    done
+  done
+  RELAY_READY=$(bench_now)
+  bench_log "relay cluster of $nodes nodes ready (supervisor pid $RELAY_PID), SMTP ports ${RELAY_SMTP_PORTS[*]}"
+}

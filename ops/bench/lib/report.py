@@ -120,7 +120,9 @@ def figures(directory):
     }
     if result["target"] == "relay":
         result["peak_rss_mb"] = mem.get("hwm_kb_sum", 0) / 1024.0 or None
-        result["peak_rss_note"] = "VmHWM of the JVM"
+        nodes = int(meta.get("nodes", "1"))
+        result["peak_rss_note"] = ("VmHWM of the JVM" if nodes == 1
+                                   else f"VmHWM summed over the {nodes} JVMs")
     else:
         result["peak_rss_mb"] = rss.get("peak_pss_kb", 0) / 1024.0 or None
         result["peak_rss_note"] = (

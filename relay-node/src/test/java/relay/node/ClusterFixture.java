@@ -18,7 +18,9 @@ import relay.testing.TestDnsServer;
 
 /**
  * A relay cluster of separate JVMs on one throw-away PostgreSQL database, with a real DNS server
- * giving every test domain an MX on 127.0.0.2, where one real SMTP sink stands for all of them.
+ * giving every test domain an MX on 127.0.0.2, where one real SMTP sink stands for all of them,
+ * except the first domain (d00.test), whose MX is 127.0.0.3 with a sink of its own on the same
+ * port, so that a test can count that one destination's connections.
  * Every node lists the first two as seed nodes and keeps its ports across restarts. Closing kills
  * what is still running and drops the database.
  */
@@ -28,6 +30,8 @@ final class ClusterFixture implements AutoCloseable {
 
   final TestDnsServer dns;
   final SmtpSink sink;
+  /** The sink of the first domain alone (d00.test). */
+  final SmtpSink firstDomainSink;
   final List<String> domains;
   private final PostgresDatabase database;
   private final Path workDir;
@@ -35,10 +39,12 @@ final class ClusterFixture implements AutoCloseable {
   private final RelayProcess[] nodes;
   private final String extraConfig;
 
-  private ClusterFixture(TestDnsServer dns, SmtpSink sink, List<String> domains,
-      PostgresDatabase database, Path workDir, List<RelayProcess.Ports> ports, String extraConfig) {
+  private ClusterFixture(TestDnsServer dns, SmtpSink sink, SmtpSink firstDomainSink,
+      List<String> domains, PostgresDatabase database, Path workDir, List<RelayProcess.Ports> ports,
+      String extraConfig) {
     this.dns = dns;
     this.sink = sink;
+    this.firstDomainSink = firstDomainSink;
     this.domains = domains;
     this.database = database;
     this.workDir = workDir;
@@ -56,15 +62,18 @@ final class ClusterFixture implements AutoCloseable {
     SmtpSink sink = SmtpSink.builder().bind("127.0.0.2", 0).start();
     List<String> domains = IntStream.range(0, domainCount)
         .mapToObj(i -> String.format("d%02d.test", i)).toList();
+    SmtpSink firstDomainSink = SmtpSink.builder().bind("127.0.0.3", sink.port()).start();
     for (String domain : domains) {
-      dns.mx(domain, 10, "mx." + domain).a("mx." + domain, "127.0.0.2");
+      dns.mx(domain, 10, "mx." + domain)
+          .a("mx." + domain, domain.equals(domains.get(0)) ? "127.0.0.3" : "127.0.0.2");
     }
     dns.mx("sender.test", 10, "mx.sender.test").a("mx.sender.test", "127.0.0.2");
     List<RelayProcess.Ports> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       ports.add(RelayProcess.Ports.free());
     }
-    ClusterFixture cluster = new ClusterFixture(dns, sink, domains, PostgresDatabase.create(),
+    ClusterFixture cluster = new ClusterFixture(dns, sink, firstDomainSink, domains,
+        PostgresDatabase.create(),
         Files.createTempDirectory("relay-cluster-"), ports, extraConfig);
     try {
       for (int i = 0; i < size; i++) {
@@ -123,7 +132,9 @@ final class ClusterFixture implements AutoCloseable {
   /** Arrivals at the sink per message number among subjects with this prefix. */
   Map<Integer, List<ReceivedMessage>> arrivalsBySubject(String prefix) {
     Map<Integer, List<ReceivedMessage>> arrivals = new HashMap<>();
-    for (ReceivedMessage m : sink.messages()) {
+    List<ReceivedMessage> all = new ArrayList<>(sink.messages());
+    all.addAll(firstDomainSink.messages());
+    for (ReceivedMessage m : all) {
       Matcher matcher = SUBJECT.matcher(m.text());
       if (matcher.find() && matcher.group(1).equals(prefix)) {
         arrivals.computeIfAbsent(Integer.parseInt(matcher.group(2)), n -> new ArrayList<>()).add(m);
@@ -160,6 +171,7 @@ final class ClusterFixture implements AutoCloseable {
       }
     }
     sink.close();
+    firstDomainSink.close();
     dns.close();
     database.close();
     if (Boolean.getBoolean("relay.test.keep-logs")) {

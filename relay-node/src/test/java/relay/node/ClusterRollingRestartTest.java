@@ -18,12 +18,16 @@ import relay.testing.ReceivedMessage;
  * A rolling restart of all three nodes while clients keep sending: each node in turn gets SIGTERM
  * (the graceful shutdown hands its queues to the others), exits, starts again and rejoins. Nothing
  * accepted is lost, and the only refusals clients see are "421 4.3.2" from the node draining.
+ * One destination is limited to 2 connections: with all three nodes sending to it, through every
+ * hand-over of its queue, its server never sees a third.
  */
 class ClusterRollingRestartTest {
 
   @Test
   void aRollingRestartUnderLoadLosesNothing() throws Exception {
-    try (ClusterFixture cluster = ClusterFixture.start(3, 20, "")) {
+    try (ClusterFixture cluster = ClusterFixture.start(3, 20,
+        "relay.queue.shaping.domains { \"d00.test\" { max-connections = 2 } }")) {
+      cluster.firstDomainSink.slow(Duration.ofMillis(5));
       Injector injector = new Injector(cluster.smtpAddresses(), "roll", cluster.domains);
       ExecutorService pool = Executors.newSingleThreadExecutor();
       Future<Injector.Result> sending = pool.submit(() -> injector.send(Integer.MAX_VALUE, 12));
@@ -54,6 +58,10 @@ class ClusterRollingRestartTest {
           refusals.stream().map(r -> r.node() + ": " + r.reply()).distinct().limit(5).toList());
 
       assertTrue(accepted.size() > 1_000, "traffic flowed: " + accepted.size());
+      int limited = cluster.firstDomainSink.maxConcurrentConnections();
+      System.out.printf("rolling restart: d00.test (max-connections 2) got %d messages, at most %d "
+          + "connections at once%n", cluster.firstDomainSink.messageCount(), limited);
+      assertTrue(limited >= 1 && limited <= 2, "connections at once to d00.test: " + limited);
       assertEquals(Set.of(), missing, "messages that got 250 and never arrived");
       for (Injector.Refusal refusal : refusals) {
         assertTrue(refusal.reply().startsWith("421 4.3.2 node" + refusal.node() + ".test "),

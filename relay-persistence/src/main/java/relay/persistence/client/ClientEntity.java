@@ -233,8 +233,10 @@ public final class ClientEntity extends AbstractBehavior<ClientEntity.Command> {
     return this;
   }
 
+  /** A holder's whole set: it replaces what was counted for that holder. */
   private Behavior<Command> onSlotsHeld(SlotsHeld report) {
     discover(report.holder());
+    slots.dropHolder(report.holder());
     report.held().forEach(slot -> slots.add(report.holder(), slot));
     report.pending().forEach(slot -> slots.add(report.holder(), slot));
     awaited.remove(report.holder());

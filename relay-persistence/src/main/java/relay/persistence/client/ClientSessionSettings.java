@@ -13,9 +13,20 @@ import java.time.Duration;
  *     reports of the slots they hold before it answers acquires anyway
  * @param maxWaitingAcquires acquires a starting entity keeps while it waits for the reports;
  *     beyond, an acquire is answered "unavailable" at once
+ * @param resendInterval how often a node's slot holder sends an acquire again while it has no
+ *     verdict (the cluster drops messages to an entity being handed over)
+ * @param refreshInterval how often a node's slot holder tells each entity the slots it holds,
+ *     so that a release lost in a hand-over does not keep a slot counted
  */
 public record ClientSessionSettings(Duration acquireTimeout, Duration reportTimeout,
-    int maxWaitingAcquires) {
+    int maxWaitingAcquires, Duration resendInterval, Duration refreshInterval) {
+
+  /** With the default resend (1s) and refresh (10s) intervals. */
+  public ClientSessionSettings(Duration acquireTimeout, Duration reportTimeout,
+      int maxWaitingAcquires) {
+    this(acquireTimeout, reportTimeout, maxWaitingAcquires, Duration.ofSeconds(1),
+        Duration.ofSeconds(10));
+  }
 
   public ClientSessionSettings {
     within("relay.client-sessions.acquire-timeout", acquireTimeout, Duration.ofMillis(100),
@@ -26,6 +37,10 @@ public record ClientSessionSettings(Duration acquireTimeout, Duration reportTime
       throw new IllegalArgumentException("relay.client-sessions.report-timeout = " + reportTimeout
           + " must be shorter than relay.client-sessions.acquire-timeout = " + acquireTimeout);
     }
+    within("relay.client-sessions.resend-interval", resendInterval, Duration.ofMillis(10),
+        Duration.ofMinutes(1));
+    within("relay.client-sessions.refresh-interval", refreshInterval, Duration.ofMillis(100),
+        Duration.ofHours(1));
     if (maxWaitingAcquires < 1 || maxWaitingAcquires > 100_000) {
       throw new IllegalArgumentException("relay.client-sessions.max-waiting-acquires = "
           + maxWaitingAcquires + " is outside 1..100000");
@@ -35,7 +50,8 @@ public record ClientSessionSettings(Duration acquireTimeout, Duration reportTime
   /** From the {@code relay.client-sessions} section. */
   public static ClientSessionSettings fromConfig(Config section) {
     return new ClientSessionSettings(section.getDuration("acquire-timeout"),
-        section.getDuration("report-timeout"), section.getInt("max-waiting-acquires"));
+        section.getDuration("report-timeout"), section.getInt("max-waiting-acquires"),
+        section.getDuration("resend-interval"), section.getDuration("refresh-interval"));
   }
 
   private static void within(String key, Duration value, Duration min, Duration max) {

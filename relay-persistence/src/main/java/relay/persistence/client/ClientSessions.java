@@ -38,7 +38,8 @@ public final class ClientSessions {
     ClientEntity.init(system, settings);
     ClusterSharding sharding = ClusterSharding.get(system);
     ActorRef<SessionSlotHolder.Command> holder = system.systemActorOf(
-        SessionSlotHolder.create(client -> sharding.entityRefFor(ClientEntity.TYPE_KEY, client)),
+        SessionSlotHolder.create(client -> sharding.entityRefFor(ClientEntity.TYPE_KEY, client),
+            settings),
         "client-session-slots", Props.empty());
     return new ClientSessions(system, holder, settings);
   }

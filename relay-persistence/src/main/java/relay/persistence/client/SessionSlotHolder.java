@@ -24,7 +24,11 @@ import relay.persistence.CborSerializable;
  * slots: every entity that counts them watches it.
  *
  * <p>All its messages to an entity go through Cluster Sharding, so they reach the entity's current
- * incarnation in the order they were sent. A slot it asked for but has no verdict on is
+ * incarnation in the order they were sent, or not at all: sharding drops messages to an entity
+ * being handed over to another node. So the holder asks again for a slot without a verdict every
+ * {@code resend-interval}, and every {@code refresh-interval} tells each entity the whole set it
+ * holds (which replaces what the entity counted for this node, so a lost release heals). A slot
+ * it asked for but has no verdict on is
  * <i>pending</i>: reported as such (counted until decided); if such a reported slot is then
  * refused, it tells a release so that the count drops it. A verdict that comes after the
  * connection gave up is answered with a release.
@@ -50,7 +54,7 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
   // ---------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
-      permits Acquire, Release, ReportSlots, Verdict {}
+      permits Acquire, Release, ReportSlots, Verdict, Resend, Refresh {}
 
   /**
    * A new connection of {@code client} wants slot {@code slot} (a number unique on this node)
@@ -68,16 +72,24 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
   /** The entity's answer to an acquire. */
   public record Verdict(String client, long slot, Outcome outcome) implements Command {}
 
+  /** Timer: ask again for the slots still without a verdict. */
+  private record Resend() implements Command {}
+
+  /** Timer: tell every entity this node has slots with the whole set it holds. */
+  private record Refresh() implements Command {}
+
   // ---------------------------------------------------------------- state
 
   /** One slot of this node: its client, and the waiting connection until the verdict. */
   private static final class Slot {
     final String client;
+    final int maxSessions;
     ActorRef<Outcome> waiting; // null once granted
     boolean reported; // reported to an entity while pending
 
-    Slot(String client, ActorRef<Outcome> waiting) {
+    Slot(String client, int maxSessions, ActorRef<Outcome> waiting) {
       this.client = client;
+      this.maxSessions = maxSessions;
       this.waiting = waiting;
     }
   }
@@ -89,8 +101,13 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
    * node).
    */
   public static Behavior<Command> create(
-      Function<String, RecipientRef<ClientEntity.Command>> entities) {
-    return Behaviors.setup(ctx -> new SessionSlotHolder(ctx, entities));
+      Function<String, RecipientRef<ClientEntity.Command>> entities,
+      ClientSessionSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new Resend(), settings.resendInterval());
+      timers.startTimerWithFixedDelay(new Refresh(), settings.refreshInterval());
+      return new SessionSlotHolder(ctx, entities);
+    }));
   }
 
   private final Function<String, RecipientRef<ClientEntity.Command>> entities;
@@ -110,11 +127,13 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
         .onMessage(Release.class, this::onRelease)
         .onMessage(ReportSlots.class, this::onReportSlots)
         .onMessage(Verdict.class, this::onVerdict)
+        .onMessage(Resend.class, r -> onResend())
+        .onMessage(Refresh.class, r -> onRefresh())
         .build();
   }
 
   private Behavior<Command> onAcquire(Acquire acquire) {
-    slots.put(acquire.slot(), new Slot(acquire.client(), acquire.replyTo()));
+    slots.put(acquire.slot(), new Slot(acquire.client(), acquire.maxSessions(), acquire.replyTo()));
     entities.apply(acquire.client()).tell(
         new ClientEntity.Acquire(getContext().getSelf(), acquire.slot(), acquire.maxSessions()));
     return this;
@@ -129,10 +148,16 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
   }
 
   private Behavior<Command> onReportSlots(ReportSlots report) {
+    report(report.client());
+    return this;
+  }
+
+  /** Tells the client's entity every slot held or pending here for it (the whole set). */
+  private void report(String client) {
     List<Long> held = new ArrayList<>();
     List<Long> pending = new ArrayList<>();
     slots.forEach((id, slot) -> {
-      if (slot.client.equals(report.client())) {
+      if (slot.client.equals(client)) {
         if (slot.waiting == null) {
           held.add(id);
         } else {
@@ -141,8 +166,21 @@ public final class SessionSlotHolder extends AbstractBehavior<SessionSlotHolder.
         }
       }
     });
-    entities.apply(report.client()).tell(
-        new ClientEntity.SlotsHeld(getContext().getSelf(), held, pending));
+    entities.apply(client).tell(new ClientEntity.SlotsHeld(getContext().getSelf(), held, pending));
+  }
+
+  private Behavior<Command> onResend() {
+    slots.forEach((id, slot) -> {
+      if (slot.waiting != null) {
+        entities.apply(slot.client).tell(
+            new ClientEntity.Acquire(getContext().getSelf(), id, slot.maxSessions));
+      }
+    });
+    return this;
+  }
+
+  private Behavior<Command> onRefresh() {
+    slots.values().stream().map(slot -> slot.client).distinct().forEach(this::report);
     return this;
   }
 

@@ -124,6 +124,21 @@ class ClientEntityTest {
   }
 
   @Test
+  void aRefreshReplacesWhatWasCountedForItsNodeSoALostReleaseHeals() {
+    Holder h = new Holder().register();
+    ActorRef<ClientEntity.Command> entity = entity();
+    h.reports(entity, List.of(), List.of());
+    assertEquals(Outcome.GRANTED, h.acquire(entity, 1, 2));
+    assertEquals(Outcome.GRANTED, h.acquire(entity, 2, 2));
+    assertEquals(Outcome.GRANTED, h.acquire(entity, 2, 2), "asking again for a slot is harmless");
+    assertEquals(new ClientEntity.SessionCount(2, 1), count(entity));
+    // The release of slot 1 was lost in a hand-over; the node's next refresh holds only slot 2.
+    entity.tell(new ClientEntity.SlotsHeld(h.ref, List.of(2L), List.of()));
+    assertEquals(new ClientEntity.SessionCount(1, 1), count(entity));
+    assertEquals(Outcome.GRANTED, h.acquire(entity, 3, 2));
+  }
+
+  @Test
   void theLimitCountsEveryNodesSessionsAndADeadNodesSlotsAreFreed() throws Exception {
     Holder a = new Holder().register();
     Holder b = new Holder().register();

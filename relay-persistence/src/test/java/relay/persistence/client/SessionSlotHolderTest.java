@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +23,12 @@ class SessionSlotHolderTest {
   }
 
   final TestProbe<ClientEntity.Command> entity = testKit.createTestProbe();
+  /** Resend and refresh timers far away: these tests drive every message themselves. */
+  static final ClientSessionSettings QUIET = new ClientSessionSettings(Duration.ofSeconds(3),
+      Duration.ofMillis(500), 10, Duration.ofMinutes(1), Duration.ofHours(1));
+
   final ActorRef<SessionSlotHolder.Command> holder =
-      testKit.spawn(SessionSlotHolder.create(client -> entity.ref()));
+      testKit.spawn(SessionSlotHolder.create(client -> entity.ref(), QUIET));
   final TestProbe<Outcome> connection = testKit.createTestProbe();
 
   void acquire(long slot) {
@@ -81,5 +86,30 @@ class SessionSlotHolderTest {
     assertEquals(new ClientEntity.Release(holder, 4),
         entity.expectMessageClass(ClientEntity.Release.class));
     connection.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void anAcquireWithoutVerdictIsSentAgainAndTheHeldSetIsRefreshed() {
+    ClientSessionSettings eager = new ClientSessionSettings(Duration.ofSeconds(3),
+        Duration.ofMillis(500), 10, Duration.ofMillis(200), Duration.ofMillis(700));
+    TestProbe<ClientEntity.Command> lossy = testKit.createTestProbe();
+    ActorRef<SessionSlotHolder.Command> node =
+        testKit.spawn(SessionSlotHolder.create(client -> lossy.ref(), eager));
+    node.tell(new SessionSlotHolder.Acquire("app", 7, 5, connection.ref()));
+    assertEquals(new ClientEntity.Acquire(node, 7, 5),
+        lossy.expectMessageClass(ClientEntity.Acquire.class));
+    // The first ask was lost in a hand-over: the same slot is asked for again.
+    assertEquals(new ClientEntity.Acquire(node, 7, 5),
+        lossy.fishForMessage(Duration.ofSeconds(2), m -> m instanceof ClientEntity.Acquire
+            ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0));
+    node.tell(new SessionSlotHolder.Verdict("app", 7, Outcome.GRANTED));
+    assertEquals(Outcome.GRANTED, connection.receiveMessage());
+    // From now on no more asks, and the refresh names slot 7 as held.
+    ClientEntity.Command refreshed = lossy.fishForMessage(Duration.ofSeconds(3),
+        m -> m instanceof ClientEntity.SlotsHeld held && held.held().equals(List.of(7L))
+            ? FishingOutcomes.complete() : m instanceof ClientEntity.Acquire
+            ? FishingOutcomes.fail("asked again after the verdict") : FishingOutcomes.continueAndIgnore())
+        .get(0);
+    assertEquals(new ClientEntity.SlotsHeld(node, List.of(7L), List.of()), refreshed);
   }
 }
