@@ -32,7 +32,14 @@ class NodeSettingsTest {
   void postgresUsesTheDatabaseSpoolByDefault() {
     NodeSettings settings = load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db:5432/relay\" }");
     assertEquals(StorageSettings.SpoolKind.DATABASE, settings.storage().spool());
-    assertEquals("jdbc:postgresql://db:5432/relay", settings.storage().jdbcUrl());
+    assertEquals("jdbc:postgresql://db:5432/relay?options=-c%20idle_in_transaction_session_timeout=5000",
+        settings.storage().jdbcUrl(), "transactions a frozen node leaves open end after 5 s");
+    assertEquals("jdbc:postgresql://db/relay?ssl=true&options=-c%20idle_in_transaction_session_timeout=2000",
+        load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db/relay?ssl=true\", "
+            + "postgres.idle-in-transaction-timeout = 2s }").storage().jdbcUrl());
+    assertEquals("jdbc:postgresql://db/relay?options=-c%20search_path=relay",
+        load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db/relay?options=-c%20search_path=relay\" }")
+            .storage().jdbcUrl(), "options given in the URL are left alone");
   }
 
   @Test

@@ -47,8 +47,24 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
       String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
       return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir);
     }
-    return new StorageSettings(kind, storage.getString("postgres.url"), storage.getString("postgres.user"),
+    String url = withIdleTransactionTimeout(storage.getString("postgres.url"),
+        storage.getDuration("postgres.idle-in-transaction-timeout"));
+    return new StorageSettings(kind, url, storage.getString("postgres.user"),
         storage.getString("postgres.password"), pool, spool, spoolDir);
+  }
+
+  /**
+   * A node frozen or cut off in the middle of a journal write leaves its transaction open, and
+   * the rows it inserted lock the same keys for the queue's next owner, which then waits for as
+   * long as the old node is gone. The server ends such a transaction after the timeout (pgjdbc's
+   * {@code options} parameter; a URL that sets options itself is left as it is).
+   */
+  static String withIdleTransactionTimeout(String url, java.time.Duration timeout) {
+    if (timeout.isZero() || url.contains("options=")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?")
+        + "options=-c%20idle_in_transaction_session_timeout=" + timeout.toMillis();
   }
 
   /** The pekko-persistence-jdbc shared database block for this storage. */
