@@ -89,10 +89,12 @@ public final class RelayNode implements Readiness {
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
-
     Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay.io-dispatcher"));
-    NodeStorage storage = NodeStorage.open(settings.storage(), io);
+    NodeStorage storage;
+    try (SchemaLock lock = SchemaLock.acquire(settings.storage())) {
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      storage = NodeStorage.open(settings.storage(), io);
+    }
     try {
       QueueIds ids = new QueueIds();
 

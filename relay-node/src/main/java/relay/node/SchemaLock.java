@@ -1,0 +1,47 @@
+package relay.node;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import relay.node.config.StorageSettings;
+
+/**
+ * Serialises schema creation among nodes that start at the same time on one PostgreSQL: two
+ * sessions running {@code CREATE TABLE IF NOT EXISTS} for the same table at once make one of them
+ * fail ({@code pg_type_typname_nsp_index}). Held as a session-level advisory lock on a connection
+ * of its own, released when closed. Nothing to do for the embedded H2 (one node).
+ */
+final class SchemaLock implements AutoCloseable {
+
+  /** Any fixed number; all relay nodes of a database take the same lock. */
+  private static final long LOCK_KEY = 0x52454C4159L; // "RELAY"
+
+  private final Connection connection;
+
+  private SchemaLock(Connection connection) {
+    this.connection = connection;
+  }
+
+  static SchemaLock acquire(StorageSettings storage) throws SQLException {
+    if (storage.kind() != StorageSettings.Kind.POSTGRES) {
+      return new SchemaLock(null);
+    }
+    Connection connection = DriverManager.getConnection(storage.jdbcUrl(), storage.user(),
+        storage.password());
+    try (Statement s = connection.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      return new SchemaLock(connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (connection != null) {
+      connection.close(); // ends the session and with it the lock
+    }
+  }
+}
