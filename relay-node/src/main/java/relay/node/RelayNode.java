@@ -92,7 +92,9 @@ public final class RelayNode implements Readiness {
     Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig("relay.io-dispatcher"));
     NodeStorage storage;
     try (SchemaLock lock = SchemaLock.acquire(settings.storage())) {
-      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      if (lock.journalTablesMissing()) {
+        SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
       storage = NodeStorage.open(settings.storage(), io);
     }
     try {

@@ -11,6 +11,11 @@ import relay.node.config.StorageSettings;
  * sessions running {@code CREATE TABLE IF NOT EXISTS} for the same table at once make one of them
  * fail ({@code pg_type_typname_nsp_index}). Held as a session-level advisory lock on a connection
  * of its own, released when closed. Nothing to do for the embedded H2 (one node).
+ *
+ * <p>While it is held, {@link #journalTablesMissing} tells whether the journal's DDL must run at
+ * all: on a live cluster it must not, because {@code CREATE INDEX IF NOT EXISTS} takes a share
+ * lock on the journal even when the index exists, and so waits for, then holds up, every write of
+ * the running nodes.
  */
 final class SchemaLock implements AutoCloseable {
 
@@ -35,6 +40,27 @@ final class SchemaLock implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
+    }
+  }
+
+  /** The pekko-persistence-jdbc tables, as its PostgreSQL schema names them. */
+  private static final String[] JOURNAL_TABLES = {"event_journal", "event_tag", "snapshot", "durable_state"};
+
+  /** True on H2 (its DDL is cheap and the node is alone), or when a journal table is missing. */
+  boolean journalTablesMissing() throws SQLException {
+    if (connection == null) {
+      return true;
+    }
+    try (Statement s = connection.createStatement()) {
+      for (String table : JOURNAL_TABLES) {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
   }
 
