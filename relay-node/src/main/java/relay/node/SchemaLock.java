@@ -35,13 +35,33 @@ final class SchemaLock implements AutoCloseable {
     Connection connection = DriverManager.getConnection(storage.jdbcUrl(), storage.user(),
         storage.password());
     try (Statement s = connection.createStatement()) {
-      s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-      return new SchemaLock(connection);
+      // Polled, not waited for: a session blocked in pg_advisory_lock holds a snapshot, and the
+      // holder's CREATE INDEX CONCURRENTLY waits for every such session, a deadlock.
+      long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+      while (true) {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            return new SchemaLock(connection);
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new SQLException("another node held the schema lock for more than " + LOCK_WAIT);
+        }
+        Thread.sleep(POLL_MS);
+      }
+    } catch (InterruptedException e) {
+      connection.close();
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for the schema lock", e);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
     }
   }
+
+  private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofMinutes(2);
+  private static final long POLL_MS = 200;
 
   /** The pekko-persistence-jdbc tables, as its PostgreSQL schema names them. */
   private static final String[] JOURNAL_TABLES = {"event_journal", "event_tag", "snapshot", "durable_state"};
