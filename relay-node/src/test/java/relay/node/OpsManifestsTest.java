@@ -153,6 +153,11 @@ class OpsManifestsTest {
   void anOddNumberOfPodsGetMoreTimeToStopThanTheRelayNeeds() {
     int replicas = statefulSet.doc().at("/spec/replicas").asInt();
     assertTrue(replicas >= 3 && replicas % 2 == 1, "keep-majority needs an odd number of nodes, 3 or more: " + replicas);
+    String minMembers = podEnv(0).getOrDefault("RELAY_CLUSTER_MIN_MEMBERS",
+        relayConf.getString("relay.cluster.min-members"));
+    assertEquals(replicas / 2 + 1, Integer.parseInt(minMembers),
+        "relay.cluster.min-members must be a majority of the replicas, or a seed that restarts "
+            + "alone can form a second cluster");
     Duration stop = relayConf.getDuration("relay.shutdown.drain-timeout")
         .plus(relayConf.getDuration("pekko.coordinated-shutdown.phases.service-requests-done.timeout"));
     long grace = pod.path("terminationGracePeriodSeconds").asLong();
