@@ -2,8 +2,10 @@ package relay.node;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import relay.node.config.StorageSettings;
 
 /**
@@ -21,6 +23,9 @@ final class SchemaLock implements AutoCloseable {
 
   /** Any fixed number; all relay nodes of a database take the same lock. */
   private static final long LOCK_KEY = 0x52454C4159L; // "RELAY"
+  /** How long a node waits for another to finish creating the schema. */
+  private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
+  private static final long POLL_MS = 200;
 
   private final Connection connection;
 
@@ -39,7 +44,7 @@ final class SchemaLock implements AutoCloseable {
       // holder's CREATE INDEX CONCURRENTLY waits for every such session, a deadlock.
       long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
       while (true) {
-        try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+        try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
           rs.next();
           if (rs.getBoolean(1)) {
             return new SchemaLock(connection);
@@ -60,9 +65,6 @@ final class SchemaLock implements AutoCloseable {
     }
   }
 
-  private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofMinutes(2);
-  private static final long POLL_MS = 200;
-
   /** The pekko-persistence-jdbc tables, as its PostgreSQL schema names them. */
   private static final String[] JOURNAL_TABLES = {"event_journal", "event_tag", "snapshot", "durable_state"};
 
@@ -73,7 +75,7 @@ final class SchemaLock implements AutoCloseable {
     }
     try (Statement s = connection.createStatement()) {
       for (String table : JOURNAL_TABLES) {
-        try (java.sql.ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+        try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
           rs.next();
           if (rs.getBoolean(1)) {
             return true;

@@ -129,8 +129,8 @@ final class ClusterFixture implements AutoCloseable {
     return ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p.smtp())).toList();
   }
 
-  /** Arrivals at the sink per message number among subjects with this prefix. */
-  Map<Integer, List<ReceivedMessage>> arrivalsBySubject(String prefix) {
+  /** Arrivals at the sinks per message number among subjects with this prefix. */
+  private Map<Integer, List<ReceivedMessage>> arrivalsBySubject(String prefix) {
     Map<Integer, List<ReceivedMessage>> arrivals = new HashMap<>();
     List<ReceivedMessage> all = new ArrayList<>(sink.messages());
     all.addAll(firstDomainSink.messages());
@@ -147,15 +147,15 @@ final class ClusterFixture implements AutoCloseable {
    * Waits until every accepted number has arrived at least once (or the timeout); returns the
    * arrivals then.
    */
-  Map<Integer, List<ReceivedMessage>> awaitArrivals(String prefix, List<Integer> accepted,
-      Duration timeout) throws InterruptedException {
+  Arrivals awaitArrivals(String prefix, List<Integer> accepted, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<Integer, List<ReceivedMessage>> arrivals = arrivalsBySubject(prefix);
     while (!arrivals.keySet().containsAll(accepted) && System.nanoTime() < deadline) {
       Thread.sleep(2_000);
       arrivals = arrivalsBySubject(prefix);
     }
-    return arrivals;
+    return new Arrivals(accepted, arrivals, domains);
   }
 
   @Override

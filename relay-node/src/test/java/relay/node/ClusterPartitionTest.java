@@ -9,11 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import relay.testing.ReceivedMessage;
 
 /**
  * A partitioned minority: one of three nodes is frozen with SIGSTOP for longer than failure
@@ -28,8 +25,7 @@ class ClusterPartitionTest {
   void aFrozenMinorityIsDownedAndItsQueuesRunOnTheMajority() throws Exception {
     try (ClusterFixture cluster = ClusterFixture.start(3, 20, "")) {
       Injector injector = new Injector(cluster.smtpAddresses(), "freeze", cluster.domains);
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      Future<Injector.Result> sending = pool.submit(() -> injector.send(Integer.MAX_VALUE, 12));
+      CompletableFuture<Injector.Result> sending = injector.sendInBackground(Integer.MAX_VALUE, 12);
       Thread.sleep(8_000);
 
       int frozen = 2;
@@ -44,27 +40,19 @@ class ClusterPartitionTest {
       Thread.sleep(5_000);
       injector.stop();
       Injector.Result result = sending.get();
-      pool.shutdown();
       List<Integer> accepted = result.accepted();
-      Map<Integer, List<ReceivedMessage>> arrivals =
-          cluster.awaitArrivals("freeze", accepted, Duration.ofMinutes(3));
-      Set<Integer> missing = new HashSet<>(accepted);
-      missing.removeAll(arrivals.keySet());
-      long duplicates = arrivals.values().stream().filter(a -> a.size() > 1).count();
-      Map<String, Duration> resumed =
-          ClusterCrashTest.resumeAfter(frozenAt, accepted, arrivals, cluster.domains);
-      Duration slowest = resumed.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
-      Set<String> deliveredWhileFrozen = new HashSet<>();
-      arrivals.forEach((n, got) -> got.stream()
-          .filter(m -> m.arrivedAt().isAfter(frozenAt.plusSeconds(25)) && m.arrivedAt().isBefore(thawedAt))
-          .findAny().ifPresent(m -> deliveredWhileFrozen.add(cluster.domains.get(n % cluster.domains.size()))));
+      Arrivals arrivals = cluster.awaitArrivals("freeze", accepted, Duration.ofMinutes(3));
+      Map<String, Duration> resumed = arrivals.firstDeliveryAfter(frozenAt);
+      Duration slowest = Arrivals.slowest(resumed);
+      Set<String> deliveredWhileFrozen =
+          arrivals.domainsDeliveredBetween(frozenAt.plusSeconds(25), thawedAt);
       System.out.printf("partition test: %d accepted, %d missing, %d duplicates; %d domains "
           + "delivered after the freeze, the slowest first after %d ms; %d of %d domains "
-          + "delivered in the last 15 s of the freeze%n", accepted.size(), missing.size(),
-          duplicates, resumed.size(), slowest.toMillis(), deliveredWhileFrozen.size(),
-          cluster.domains.size());
+          + "delivered in the last 15 s of the freeze%n", accepted.size(),
+          arrivals.missing().size(), arrivals.duplicates(), resumed.size(), slowest.toMillis(),
+          deliveredWhileFrozen.size(), cluster.domains.size());
 
-      assertEquals(Set.of(), missing, "messages that got 250 and never arrived");
+      assertEquals(Set.of(), arrivals.missing(), "messages that got 250 and never arrived");
       assertEquals(new HashSet<>(cluster.domains), deliveredWhileFrozen,
           "every domain's queue ran on the majority while the node was still frozen");
       assertTrue(slowest.compareTo(Duration.ofSeconds(30)) <= 0,

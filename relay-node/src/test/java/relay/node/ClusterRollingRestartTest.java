@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import relay.testing.ReceivedMessage;
 
 /**
  * A rolling restart of all three nodes while clients keep sending: each node in turn gets SIGTERM
@@ -29,8 +24,7 @@ class ClusterRollingRestartTest {
         "relay.queue.shaping.domains { \"d00.test\" { max-connections = 2 } }")) {
       cluster.firstDomainSink.slow(Duration.ofMillis(5));
       Injector injector = new Injector(cluster.smtpAddresses(), "roll", cluster.domains);
-      ExecutorService pool = Executors.newSingleThreadExecutor();
-      Future<Injector.Result> sending = pool.submit(() -> injector.send(Integer.MAX_VALUE, 12));
+      CompletableFuture<Injector.Result> sending = injector.sendInBackground(Integer.MAX_VALUE, 12);
       Thread.sleep(5_000);
       for (int i = 0; i < cluster.size(); i++) {
         int before = injector.acceptedCount();
@@ -44,17 +38,12 @@ class ClusterRollingRestartTest {
       }
       injector.stop();
       Injector.Result result = sending.get();
-      pool.shutdown();
 
       List<Integer> accepted = result.accepted();
-      Map<Integer, List<ReceivedMessage>> arrivals =
-          cluster.awaitArrivals("roll", accepted, Duration.ofMinutes(3));
-      Set<Integer> missing = new HashSet<>(accepted);
-      missing.removeAll(arrivals.keySet());
-      long duplicates = arrivals.values().stream().filter(a -> a.size() > 1).count();
+      Arrivals arrivals = cluster.awaitArrivals("roll", accepted, Duration.ofMinutes(3));
       List<Injector.Refusal> refusals = injector.refusals();
       System.out.printf("rolling restart: %d accepted, %d missing, %d duplicates, %d refusals %s%n",
-          accepted.size(), missing.size(), duplicates, refusals.size(),
+          accepted.size(), arrivals.missing().size(), arrivals.duplicates(), refusals.size(),
           refusals.stream().map(r -> r.node() + ": " + r.reply()).distinct().limit(5).toList());
 
       assertTrue(accepted.size() > 1_000, "traffic flowed: " + accepted.size());
@@ -62,7 +51,7 @@ class ClusterRollingRestartTest {
       System.out.printf("rolling restart: d00.test (max-connections 2) got %d messages, at most %d "
           + "connections at once%n", cluster.firstDomainSink.messageCount(), limited);
       assertTrue(limited >= 1 && limited <= 2, "connections at once to d00.test: " + limited);
-      assertEquals(Set.of(), missing, "messages that got 250 and never arrived");
+      assertEquals(Set.of(), arrivals.missing(), "messages that got 250 and never arrived");
       for (Injector.Refusal refusal : refusals) {
         assertTrue(refusal.reply().startsWith("421 4.3.2 node" + refusal.node() + ".test "),
             "only the draining node refuses, with 421 4.3.2: " + refusal);

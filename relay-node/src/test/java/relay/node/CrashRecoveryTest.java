@@ -9,9 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +31,11 @@ class CrashRecoveryTest {
       List<Integer> accepted;
       RelayProcess first = RelayProcess.start(base, fixture.dataDir, "first");
       try {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<Injector.Result> sending = pool.submit(
-            () -> new Injector(first.smtp, "crash", "dest.test").send(100_000, 20));
+        CompletableFuture<Injector.Result> sending =
+            new Injector(first.smtp, "crash", "dest.test").sendInBackground(100_000, 20);
         Thread.sleep(Duration.ofSeconds(6).toMillis());
         first.kill();
         Injector.Result result = sending.get();
-        pool.shutdown();
         accepted = result.accepted();
         System.out.printf("crash test: %d messages got 250 before SIGKILL, %d sends failed%n",
             accepted.size(), result.failed());

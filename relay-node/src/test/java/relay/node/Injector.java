@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,21 @@ final class Injector {
   /** Makes {@link #send} finish after the messages in progress. */
   void stop() {
     stopped.set(true);
+  }
+
+  /** {@link #send} on a thread of its own; completes with its result. */
+  CompletableFuture<Result> sendInBackground(int messages, int sessions) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    Thread sender = new Thread(() -> {
+      try {
+        result.complete(send(messages, sessions));
+      } catch (Exception | Error e) {
+        result.completeExceptionally(e);
+      }
+    }, "injector-" + prefix);
+    sender.setDaemon(true);
+    sender.start();
+    return result;
   }
 
   Result send(int messages, int sessions) throws Exception {

@@ -3,6 +3,7 @@ package relay.node.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,7 +60,7 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
    * long as the old node is gone. The server ends such a transaction after the timeout (pgjdbc's
    * {@code options} parameter; a URL that sets options itself is left as it is).
    */
-  static String withIdleTransactionTimeout(String url, java.time.Duration timeout) {
+  static String withIdleTransactionTimeout(String url, Duration timeout) {
     if (timeout.isZero() || url.contains("options=")) {
       return url;
     }

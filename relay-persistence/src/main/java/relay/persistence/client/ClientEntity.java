@@ -42,8 +42,9 @@ import relay.persistence.CborSerializable;
  * never admits extra sessions; a report that arrives later is still merged, as is one from a
  * holder the Receptionist lists later.
  *
- * <p><b>Releases.</b> A holder tells {@link Release} when its connection ends; the entity
- * watches every holder it knows, so when a holder's node is downed or removed from the cluster
+ * <p><b>Releases.</b> A holder tells {@link Release} when its connection ends, and its periodic
+ * {@link SlotsHeld} refresh makes up for a release lost in a hand-over; the entity watches every
+ * holder it knows, so when a holder's node is downed or removed from the cluster
  * (or the holder stops), all its slots are released at once.
  *
  * <p><b>Limits.</b> The limit comes with each {@link Acquire} (the registration of the node that
@@ -81,9 +82,11 @@ public final class ClientEntity extends AbstractBehavior<ClientEntity.Command> {
   public record Release(ActorRef<SessionSlotHolder.Command> holder, long slot) implements Command {}
 
   /**
-   * A holder's answer to {@link SessionSlotHolder.ReportSlots}: the slots it holds for this
-   * client ({@code held}) and the ones it has asked for without an answer yet ({@code pending},
-   * counted until decided, so that a grant from a previous incarnation is never lost).
+   * A holder's whole set for this client, in answer to {@link SessionSlotHolder.ReportSlots} and
+   * every {@code refresh-interval}: the slots it holds ({@code held}) and the ones it has asked
+   * for without an answer yet ({@code pending}, counted until decided, so that a grant from a
+   * previous incarnation is never lost). It replaces what the entity counted for that holder, so
+   * a release lost in a hand-over heals.
    */
   public record SlotsHeld(ActorRef<SessionSlotHolder.Command> holder, List<Long> held,
       List<Long> pending) implements Command {
@@ -139,6 +142,13 @@ public final class ClientEntity extends AbstractBehavior<ClientEntity.Command> {
       if (slots != null && slots.remove(slot)) {
         count--;
       }
+    }
+
+    /** What a holder holds, as it says: replaces everything counted for it. */
+    void replace(ActorRef<SessionSlotHolder.Command> holder, List<Long> held, List<Long> pending) {
+      dropHolder(holder);
+      held.forEach(slot -> add(holder, slot));
+      pending.forEach(slot -> add(holder, slot));
     }
 
     /** Forgets a holder and every slot it had; returns how many. */
@@ -233,12 +243,9 @@ public final class ClientEntity extends AbstractBehavior<ClientEntity.Command> {
     return this;
   }
 
-  /** A holder's whole set: it replaces what was counted for that holder. */
   private Behavior<Command> onSlotsHeld(SlotsHeld report) {
     discover(report.holder());
-    slots.dropHolder(report.holder());
-    report.held().forEach(slot -> slots.add(report.holder(), slot));
-    report.pending().forEach(slot -> slots.add(report.holder(), slot));
+    slots.replace(report.holder(), report.held(), report.pending());
     awaited.remove(report.holder());
     return becomeReadyIfReported();
   }

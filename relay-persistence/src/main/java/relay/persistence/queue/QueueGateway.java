@@ -177,14 +177,15 @@ public final class QueueGateway {
   }
 
   private static boolean isTimeout(Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null
-        ? err.getCause() : err;
-    return cause instanceof TimeoutException;
+    return unwrapped(err) instanceof TimeoutException;
+  }
+
+  private static Throwable unwrapped(Throwable err) {
+    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
   }
 
   private static EnqueueRefusedException refusal(SubQueueId queue, Throwable err) {
-    Throwable cause = err instanceof CompletionException && err.getCause() != null
-        ? err.getCause() : err;
+    Throwable cause = unwrapped(err);
     if (cause instanceof QueueRefusal r) {
       EnqueueRefusedException.Reason reason = r.getMessage().startsWith(DeliveryQueue.QUEUE_FULL)
           ? EnqueueRefusedException.Reason.QUEUE_FULL : EnqueueRefusedException.Reason.INVALID;
