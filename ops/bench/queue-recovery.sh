@@ -114,7 +114,8 @@ STOP_S=$(elapsed "$STOP_START" "$(bench_now)")
 bench_log "phase 2: restart and wait for queue_recovered events totalling $MESSAGES pending"
 LOG2="$WORKDIR/relay-2.log"
 RESTART=$(bench_now)
-java "-Xmx$HEAP" "-Dconfig.file=$WORKDIR/relay.conf" -jar "$JAR" > "$LOG2" 2> "$LOG2.err" &
+RELAY_JAR="$JAR" JAVA_OPTS="-Xmx$HEAP ${RELAY_JAVA_OPTS:-}" "$(relay_launcher)" \
+  "-Dconfig.file=$WORKDIR/relay.conf" > "$LOG2" 2> "$LOG2.err" &
 RELAY_PID=$!
 bench_on_exit "bench_stop_pid $RELAY_PID 30"
 bench_fg python3 "$BENCH_LIB/recoverywatch.py" "$LOG2" "http://127.0.0.1:$HTTP_PORT/health" "$RELAY_PID" \

@@ -240,9 +240,9 @@ start_node() {
   local i=$1 dir
   dir=$(node_dir "$i")
   # The seeds come from the environment, as on systemd and Kubernetes.
-  # shellcheck disable=SC2086
-  RELAY_SEED_NODES=$(seed_nodes) RELAY_CLUSTER_MIN_MEMBERS=$(( NODES / 2 + 1 )) setsid java "-Xmx$HEAP" ${LOCAL_CLUSTER_JAVA_OPTS:-} \
-    "-Dconfig.file=$dir/relay.conf" -jar "$JAR" \
+  RELAY_SEED_NODES=$(seed_nodes) RELAY_CLUSTER_MIN_MEMBERS=$(( NODES / 2 + 1 )) \
+    RELAY_JAR="$JAR" JAVA_OPTS="-Xmx$HEAP ${LOCAL_CLUSTER_JAVA_OPTS:-}" \
+    setsid "$REPO/ops/bin/relay-node" "-Dconfig.file=$dir/relay.conf" \
     < /dev/null > "$dir/events.log" 2> "$dir/relay.log" &
   echo $! > "$dir/relay.pid"
 }

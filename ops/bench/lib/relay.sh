@@ -1,5 +1,10 @@
 # The relay under test: relay-node.jar with a generated config (sourced after common.sh).
 
+# relay_launcher: path of ops/bin/relay-node, the script operators start the relay with.
+relay_launcher() {
+  echo "$BENCH_LIB/../../bin/relay-node"
+}
+
 # relay_write_config FILE DATA_DIR SMTP_PORT ROUTE HTTP_PORT STORAGE [EXTRA_CONF]
 #   ROUTE is host:port of the smarthost every domain goes to.
 #   The cluster (Pekko Artery) port is a free one too, so that a run never collides with
@@ -34,9 +39,10 @@ relay_write_config() {
 relay_start() {
   local jar=$1 conf=$2 heap=$3 log=$4 http_port=$5 limit=${6:-180} deadline
   RELAY_STARTED=$(bench_now)
-  # RELAY_JAVA_OPTS: extra JVM options (a profiler, GC settings), word-split on purpose.
-  # shellcheck disable=SC2086
-  java "-Xmx$heap" ${RELAY_JAVA_OPTS:-} "-Dconfig.file=$conf" -jar "$jar" > "$log" 2> "$log.err" &
+  # The relay starts as operators start it, through ops/bin/relay-node (its JVM options, then
+  # the heap and RELAY_JAVA_OPTS: extra JVM options such as a profiler, which win).
+  RELAY_JAR="$jar" JAVA_OPTS="-Xmx$heap ${RELAY_JAVA_OPTS:-}" "$(relay_launcher)" \
+    "-Dconfig.file=$conf" > "$log" 2> "$log.err" &
   RELAY_PID=$!
   bench_on_exit "bench_stop_pid $RELAY_PID 30"
   deadline=$(( $(date +%s) + limit ))
@@ -84,8 +90,8 @@ relay_cluster_start() {
   (
     trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM INT
     for (( i = 0; i < nodes; i++ )); do
-      # shellcheck disable=SC2086
-      java "-Xmx$heap" ${RELAY_JAVA_OPTS:-} "-Dconfig.file=$dir/node$i/relay.conf" -jar "$jar" \
+      RELAY_JAR="$jar" JAVA_OPTS="-Xmx$heap ${RELAY_JAVA_OPTS:-}" "$(relay_launcher)" \
+        "-Dconfig.file=$dir/node$i/relay.conf" \
         > "$dir/node$i/relay.log" 2> "$dir/node$i/relay.log.err" &
     done
     wait
