@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,15 @@ class NodeSettingsTest {
         settings.storage().jdbcUrl());
     assertEquals(Path.of("/var/lib/relay-test/spool"), settings.storage().spoolDir());
     assertEquals(StorageSettings.SpoolKind.FILE, settings.storage().spool());
+  }
+
+  @Test
+  void h2HasOneJournalWriterAndPostgresThePluginsEight() {
+    Config base = RelayConfig.layered(ConfigFactory.parseString(""));
+    assertEquals(1, load("").storage().persistenceConfig().withFallback(base).resolve()
+        .getInt(StorageSettings.JOURNAL_PARALLELISM));
+    assertEquals(8, load("relay.storage.kind = postgres").storage().persistenceConfig()
+        .withFallback(base).resolve().getInt(StorageSettings.JOURNAL_PARALLELISM));
   }
 
   @Test

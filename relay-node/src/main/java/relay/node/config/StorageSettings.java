@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -68,11 +69,18 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
         + "options=-c%20idle_in_transaction_session_timeout=" + timeout.toMillis();
   }
 
-  /** The pekko-persistence-jdbc shared database block for this storage. */
+  /**
+   * The pekko-persistence-jdbc shared database block for this storage, and the journal's write
+   * parallelism: H2 stores one commit after the other into its single file, so one writer that
+   * puts the events of all the queues waiting at that moment into one insert costs less than
+   * eight small commits (measured with ops/bench, 20,000 x 1 KB on 2 cores: 2.36 and 2.56 ms
+   * CPU per message against 2.42 and 3.18 with eight). PostgreSQL keeps the plugin's eight
+   * concurrent writes.
+   */
   public Config persistenceConfig() {
     String prefix = "pekko-persistence-jdbc.shared-databases.slick.";
     boolean h2 = kind == Kind.H2;
-    return ConfigFactory.parseMap(Map.of(
+    Map<String, Object> values = new HashMap<>(Map.of(
         prefix + "profile", h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$",
         prefix + "db.url", jdbcUrl,
         prefix + "db.user", user,
@@ -80,7 +88,14 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
         prefix + "db.driver", h2 ? "org.h2.Driver" : "org.postgresql.Driver",
         prefix + "db.numThreads", poolSize,
         prefix + "db.maxConnections", poolSize));
+    if (h2) {
+      values.put(JOURNAL_PARALLELISM, 1);
+    }
+    return ConfigFactory.parseMap(values);
   }
+
+  /** pekko-persistence-jdbc's number of journal inserts running at once. */
+  public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
 
   public String driverClass() {
     return kind == Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
