@@ -40,6 +40,9 @@ usage: ops/bench/run.sh [options]
   --nodes N               relay cluster of N nodes (1); N > 1 needs --storage postgres
                           and spreads smtp-source's sessions over all nodes
   --sub-queues K          sub-queues for the destination domain dest.example (1)
+  --node-cpu FRACTION     with --nodes: each node gets at most FRACTION of one CPU (its own
+                          cgroup, CFS quota), standing in for nodes on separate small
+                          machines; needs root. Prints the CPU each node used
   --stall SECONDS         give up when the sink count has not moved this long (120)
   --workdir DIR           where logs and results go (a new /tmp/relay-bench.XXXXXX)
   --keep                  keep the relay data dir and Postfix queue after the run
@@ -49,7 +52,7 @@ EOF
 INJECT_PORTS=()
 MESSAGES=20000 SIZE=1024 SESSIONS=20 RECIPIENTS=1 TARGET=both STORAGE=h2 HEAP=512m
 REUSE=no WARMUP=3000 PROBE=2000 PROBE_INTERVAL=0.05 JAR="$REPO/relay-node/target/relay-node.jar"
-BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
+BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 NODE_CPU="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
 
 while (( $# )); do
   case $1 in
@@ -69,6 +72,7 @@ while (( $# )); do
     --relay-conf) RELAY_CONF=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
     --nodes) NODES=$2; shift ;;
     --sub-queues) SUB_QUEUES=$2; shift ;;
+    --node-cpu) NODE_CPU=$2; shift ;;
     --stall) STALL=$2; shift ;;
     --workdir) WORKDIR=$2; shift ;;
     --keep) KEEP=yes ;;
@@ -87,6 +91,11 @@ case $TARGET in relay) TARGETS=(relay) ;; postfix) TARGETS=(postfix) ;; both) TA
 (( NODES >= 1 && NODES <= 9 && SUB_QUEUES >= 1 )) || bench_die "--nodes must be 1..9 and --sub-queues >= 1"
 (( NODES == 1 || SESSIONS >= NODES )) || bench_die "--sessions must be at least --nodes"
 [ "$NODES" = 1 ] || [ "$STORAGE" = postgres ] || bench_die "a cluster (--nodes > 1) needs --storage postgres"
+if [ -n "$NODE_CPU" ]; then
+  [[ $NODE_CPU =~ ^[0-9]*\.?[0-9]+$ ]] || bench_die "--node-cpu must be a fraction of a CPU, e.g. 0.5"
+  (( NODES > 1 )) || bench_die "--node-cpu needs --nodes > 1"
+  export RELAY_NODE_CPU=$NODE_CPU
+fi
 case $STORAGE in h2) ;; postgres)
   [ -n "${PG_URL:-}" ] && [ -n "${PG_USER:-}" ] || bench_die "--storage postgres needs PG_URL and PG_USER (and PG_PASSWORD) in the environment" ;;
   *) bench_die "--storage must be h2 or postgres" ;; esac
@@ -151,6 +160,7 @@ measure() {
   sampler_pid=$!
   bench_on_exit "bench_stop_pid $sampler_pid 5"
   echo "cpu_before=$(bench_cpu "$pid")" >> "$dir/meta.env"
+  [ ! -f "$dir/node0/pid" ] || echo "node_cpu_before=$(relay_node_cpu "$dir")" >> "$dir/meta.env"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$dir/meta.env"
 
   bench_log "injecting $MESSAGES x $SIZE B over $SESSIONS sessions"
@@ -178,6 +188,7 @@ measure() {
   bench_wait_sink "$dir" "$expected" "$STALL" "$SETTLE" && complete=yes
   echo "complete=$complete" >> "$dir/meta.env"
   echo "cpu_after=$(bench_cpu "$pid")" >> "$dir/meta.env"
+  [ ! -f "$dir/node0/pid" ] || echo "node_cpu_after=$(relay_node_cpu "$dir")" >> "$dir/meta.env"
   echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$dir/meta.env"
   python3 "$BENCH_LIB/proctree.py" mem "$pid" > "$dir/mem.json"
   bench_stop_pid "$sampler_pid" 5
@@ -209,7 +220,7 @@ run_relay() {
     [ -z "$RELAY_CONF" ] || echo "include file(\"$RELAY_CONF\")" >> "$extra"
   fi
   if (( NODES > 1 )); then
-    start_meta "$dir" relay "relay-node.jar, $NODES-node cluster, storage $STORAGE, -Xmx$HEAP each, sub-queues $SUB_QUEUES"
+    start_meta "$dir" relay "relay-node.jar, $NODES-node cluster, storage $STORAGE, -Xmx$HEAP each, sub-queues $SUB_QUEUES${NODE_CPU:+, at most $NODE_CPU CPU per node}"
     echo "nodes=$NODES" >> "$dir/meta.env"
     relay_cluster_start "$JAR" "$dir" "$HEAP" "$NODES" "127.0.0.2:$SINK_PORT" "$STORAGE" "$extra"
     INJECT_PORTS=("${RELAY_SMTP_PORTS[@]}")

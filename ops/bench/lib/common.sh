@@ -83,6 +83,32 @@ bench_stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# bench_cgroup_create NAME FRACTION: a CPU cgroup allowed FRACTION of one CPU (CFS quota over a
+# 100 ms period), removed when the harness exits. Needs root and the cgroup cpu controller (v1
+# at /sys/fs/cgroup/cpu, or v2). Sets BENCH_CGROUP to the group's directory; a process joins by
+# writing its pid to BENCH_CGROUP/cgroup.procs.
+bench_cgroup_create() {
+  local name=$1 fraction=$2 quota dir
+  quota=$(python3 -c 'import sys; print(int(float(sys.argv[1]) * 100000))' "$fraction")
+  (( quota >= 1000 )) || bench_die "a CPU share of $fraction is too small (at least 0.01)"
+  if [ -w /sys/fs/cgroup/cpu ] && [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    dir=/sys/fs/cgroup/cpu/relay-bench-$$-$name
+    mkdir "$dir" || bench_die "cannot create cgroup $dir"
+    echo 100000 > "$dir/cpu.cfs_period_us"
+    echo "$quota" > "$dir/cpu.cfs_quota_us"
+  elif [ -w /sys/fs/cgroup ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu > /sys/fs/cgroup/cgroup.subtree_control
+    dir=/sys/fs/cgroup/relay-bench-$$-$name
+    mkdir "$dir" || bench_die "cannot create cgroup $dir"
+    echo "$quota 100000" > "$dir/cpu.max"
+  else
+    bench_die "no writable cgroup cpu controller (needs root; cgroup v1 cpu or v2 with cpu)"
+  fi
+  # rmdir succeeds once the group's processes have exited (they are stopped before this runs).
+  bench_on_exit "for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir '$dir' 2>/dev/null && break; sleep 1; done"
+  BENCH_CGROUP=$dir
+}
+
 # bench_cpu PID: CPU seconds used so far by PID and its descendants.
 bench_cpu() { python3 "$BENCH_LIB/proctree.py" cpu "$1"; }
 

@@ -59,6 +59,16 @@ relay_start() {
 # relay_stop [SECONDS]: SIGTERM the relay and wait for it to exit (SIGKILL after SECONDS, 30).
 relay_stop() { bench_stop_pid "$RELAY_PID" "${1:-30}"; }
 
+# relay_node_cpu DIR: CPU seconds used so far by each node JVM of a cluster under DIR, one
+# figure per node, space-separated ("-" for a node that is gone).
+relay_node_cpu() {
+  local f out=""
+  for f in "$1"/node*/pid; do
+    out+="${out:+ }$(bench_cpu "$(cat "$f")" 2>/dev/null || echo -)"
+  done
+  echo "$out"
+}
+
 # relay_cluster_start JAR DIR HEAP N ROUTE STORAGE [EXTRA_CONF]: N relay JVMs forming one
 # cluster on the shared PostgreSQL (PG_URL, ...), each with its own ports and DIR/nodeI/ (config,
 # relay.log with the JSON event lines, relay.log.err). All run under one supervising subshell,
@@ -86,13 +96,27 @@ relay_cluster_start() {
       echo "relay.cluster { port = ${cluster_ports[$i]}, seed-nodes = [ $seeds ], min-members = $(( nodes / 2 + 1 )) }"
     } >> "$dir/node$i/relay.conf"
   done
+  # With RELAY_NODE_CPU (a fraction of one CPU) every node runs in a CPU cgroup of its own, as
+  # if each had a small machine to itself; it enters before java starts, so all its threads do.
+  local cgroups=()
+  for (( i = 0; i < nodes; i++ )); do
+    cgroups+=("")
+    if [ -n "${RELAY_NODE_CPU:-}" ]; then
+      bench_cgroup_create "node$i" "$RELAY_NODE_CPU"
+      cgroups[i]=$BENCH_CGROUP
+    fi
+  done
   RELAY_STARTED=$(bench_now)
   (
     trap 'kill -TERM $(jobs -p) 2>/dev/null; wait' TERM INT
     for (( i = 0; i < nodes; i++ )); do
-      RELAY_JAR="$jar" JAVA_OPTS="-Xmx$heap ${RELAY_JAVA_OPTS:-}" "$(relay_launcher)" \
-        "-Dconfig.file=$dir/node$i/relay.conf" \
-        > "$dir/node$i/relay.log" 2> "$dir/node$i/relay.log.err" &
+      (
+        [ -z "${cgroups[i]}" ] || echo "$BASHPID" > "${cgroups[i]}/cgroup.procs"
+        RELAY_JAR="$jar" JAVA_OPTS="-Xmx$heap ${RELAY_JAVA_OPTS:-}" exec "$(relay_launcher)" \
+          "-Dconfig.file=$dir/node$i/relay.conf" \
+          > "$dir/node$i/relay.log" 2> "$dir/node$i/relay.log.err"
+      ) &
+      echo $! > "$dir/node$i/pid"
     done
     wait
   ) &

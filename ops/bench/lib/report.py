@@ -78,6 +78,11 @@ def figures(directory):
     cpu = None
     if num(meta.get("cpu_before")) is not None and num(meta.get("cpu_after")) is not None:
         cpu = num(meta["cpu_after"]) - num(meta["cpu_before"])
+    node_cpu = None
+    if meta.get("node_cpu_before") and meta.get("node_cpu_after"):
+        pairs = zip(meta["node_cpu_before"].split(), meta["node_cpu_after"].split())
+        node_cpu = [num(b2) - num(b1) if num(b1) is not None and num(b2) is not None else None
+                    for b1, b2 in pairs]
     latencies = probe.get("latencies_ms") or []
     accept = events.get("accept_ms") or {}
 
@@ -110,6 +115,7 @@ def figures(directory):
         "accept_ms_n": accept.get("n"),
         "relay_event_counts": events.get("counts"),
         "cpu_s": cpu,
+        "node_cpu_s": node_cpu,
         "cpu_ms_per_msg": cpu * 1000.0 / accepted_total if cpu is not None and accepted_total else None,
         "peak_rss_mb": None,
         "peak_rss_note": "",
@@ -172,6 +178,8 @@ def table(fig):
         ("CPU per message (ms)", show(fig["cpu_ms_per_msg"], "{:.3f}")),
         ("peak RSS (MB)", show(fig["peak_rss_mb"], "{:.0f}") + f"  ({fig['peak_rss_note']})"),
     ]
+    if fig.get("node_cpu_s"):
+        rows.append(("CPU per node (s)", " / ".join(show(c, "{:.2f}") for c in fig["node_cpu_s"])))
     if fig["relay_event_counts"] is not None:
         rows.append(("relay events", json.dumps(fig["relay_event_counts"], sort_keys=True)))
     if fig["left_in_queue"] not in (None, ""):
