@@ -8,6 +8,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BENCH=$(cd "$HERE/.." && pwd)
 export PATH="$HERE/bin:$PATH"
+# ops/bin/relay-node runs $JAVA, else $JAVA_HOME/bin/java, else java on the PATH: the shim.
+export JAVA="$HERE/bin/java"
 WORK=$(mktemp -d /tmp/relay-bench-selftest.XXXXXX)
 chmod 755 "$WORK"   # the private Postfix reaches its data directory as user postfix
 # Keep the logs when something failed.
