@@ -16,6 +16,9 @@ import java.util.Map;
 public record StorageSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
     SpoolKind spool, Path spoolDir) {
 
+  /** pekko-persistence-jdbc's number of journal inserts running at once. */
+  public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
+
   public enum Kind { H2, POSTGRES }
 
   public enum SpoolKind { FILE, DATABASE }
@@ -93,9 +96,6 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
     }
     return ConfigFactory.parseMap(values);
   }
-
-  /** pekko-persistence-jdbc's number of journal inserts running at once. */
-  public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
 
   public String driverClass() {
     return kind == Kind.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
