@@ -38,7 +38,7 @@ final class NodeStorage implements AutoCloseable {
     try {
       Spool spool;
       if (settings.spool() == StorageSettings.SpoolKind.FILE) {
-        FileSpool files = new FileSpool(settings.spoolDir(), true, io);
+        FileSpool files = new FileSpool(settings.spoolDir(), true, io, settings.spoolRecycle());
         // Bodies of sessions cut off by a crash before their commit: never acknowledged.
         files.deleteStaleTemporaryFiles();
         spool = files;

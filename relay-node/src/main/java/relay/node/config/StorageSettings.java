@@ -14,7 +14,7 @@ import java.util.Map;
  * pekko-persistence-jdbc database block so that the operator writes one storage section only.
  */
 public record StorageSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
-    SpoolKind spool, Path spoolDir) {
+    SpoolKind spool, Path spoolDir, int spoolRecycle) {
 
   /** pekko-persistence-jdbc's number of journal inserts running at once. */
   public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
@@ -42,6 +42,11 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
           "relay.storage.spool must be \"auto\", \"file\" or \"database\", not \"" + storage.getString("spool") + "\"");
     };
     Path spoolDir = dataDir.resolve("spool");
+    int recycle = storage.getInt("spool-recycle");
+    if (recycle < 0 || recycle > 1_000_000) {
+      throw new IllegalArgumentException(
+          "relay.storage.spool-recycle must be between 0 and 1000000, not " + recycle);
+    }
     if (kind == Kind.H2) {
       // WRITE_DELAY=0: every commit reaches the file before it returns, so a killed process loses
       // no acknowledged write (H2's default keeps up to 500 ms of commits in memory).
@@ -50,12 +55,12 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
       // events are a few KB, so they stay in the row.
       Path file = Path.of(storage.getString("h2.file")).toAbsolutePath();
       String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
-      return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir);
+      return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir, recycle);
     }
     String url = withIdleTransactionTimeout(storage.getString("postgres.url"),
         storage.getDuration("postgres.idle-in-transaction-timeout"));
     return new StorageSettings(kind, url, storage.getString("postgres.user"),
-        storage.getString("postgres.password"), pool, spool, spoolDir);
+        storage.getString("postgres.password"), pool, spool, spoolDir, recycle);
   }
 
   /**

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import relay.persistence.OnReplyingThread;
 import relay.protocol.server.SessionSlot;
 
 /**
@@ -55,7 +56,7 @@ public final class ClientSessions {
     CompletionStage<SessionSlotHolder.Outcome> outcome = AskPattern.ask(holder,
         replyTo -> new SessionSlotHolder.Acquire(client, id, maxSessions, replyTo),
         settings.acquireTimeout(), system.scheduler());
-    return outcome.handle((verdict, error) -> {
+    return outcome.handleAsync((verdict, error) -> {
       if (verdict == SessionSlotHolder.Outcome.GRANTED) {
         return Optional.<SessionSlot>of(releaseOnce(id));
       }
@@ -64,7 +65,7 @@ public final class ClientSessions {
       }
       holder.tell(new SessionSlotHolder.Release(id)); // a grant may still be on its way
       throw new SlotUnavailableException(client, error);
-    });
+    }, OnReplyingThread.EXECUTOR);
   }
 
   private SessionSlot releaseOnce(long id) {

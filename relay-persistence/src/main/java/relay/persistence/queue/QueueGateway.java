@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.pattern.StatusReply;
+import relay.persistence.OnReplyingThread;
 
 /**
  * The node's way into the delivery queues: {@link #enqueue} one message for one domain and learn
@@ -65,9 +66,10 @@ public final class QueueGateway {
           sharding.entityRefFor(DeliveryQueue.TYPE_KEY, target.entityId());
       CompletionStage<StatusReply<Done>> reply =
           queue.ask(replyTo -> new DeliveryQueue.EnqueueBatch(batch, replyTo), timeout);
-      return reply.thenCompose(r -> r.isSuccess()
+      return reply.thenComposeAsync(r -> r.isSuccess()
           ? CompletableFuture.completedFuture(Done.getInstance())
-          : CompletableFuture.failedFuture(new QueueRefusal(r.getError().getMessage())));
+          : CompletableFuture.failedFuture(new QueueRefusal(r.getError().getMessage())),
+          OnReplyingThread.EXECUTOR);
     };
   }
 

@@ -1,22 +1,29 @@
 package relay.persistence.spool;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Spool on a local file system.
@@ -24,26 +31,54 @@ import java.util.concurrent.Executor;
  * <p>Layout: {@code <dir>/<hh>/} with 256 sub-directories picked by a hash of the queue id, so no
  * directory grows past a few thousand entries at normal queue sizes. A body is streamed to {@code
  * <hh>/<queueId>.tmp}; commit flushes and fsyncs it, creates one hard link {@code
- * <hh>/<queueId>@<domain>} per destination domain, removes the temporary name and fsyncs the
- * directory, so a crash after commit completed always finds every link. The file system counts the
+ * <hh>/<queueId>@<domain>} per destination domain (renames it when there is one domain), removes
+ * the temporary name and fsyncs the directory, so a crash after commit completed always finds every link. The file system counts the
  * references: the body disappears when the last domain's link is removed.
  *
  * <p>With {@code fsync = false} (tests, or a spool on a battery-backed or replicated volume)
  * commit skips both fsyncs; the data is then safe against a process crash but not a power loss.
  *
+ * <p>Released bodies are recycled: when the last link of a body is released, the file is renamed
+ * into {@code <dir>/free/} (up to {@code recycleLimit} files; beyond that it is deleted), and the
+ * next {@link #create} renames a free file into place and writes over it instead of creating a
+ * new one; commit cuts it to the new length. Creating and deleting a file per message makes the
+ * file system allocate and free an inode per message, and ext4 without a journal then scans past
+ * every inode freed in the last minute for each new one (its {@code recently_deleted} check):
+ * measured with ops/bench (1 KB messages, 2 cores), file creation alone took about 10 % of the
+ * node's CPU. A free file holds stale bytes of an old message; it is never reachable under a
+ * queue id, and its old content never shows past the new body's length. The free directory is
+ * emptied at start.
+ *
+ * <p>Every file starts with a line naming its queue id ({@code #relay-spool <queueId>} CRLF),
+ * which {@link #open} checks and skips. A name that outlived its release (the release is not
+ * made durable, see below) can point at a file since reused for another message after a power
+ * loss; the check turns that into a missing body instead of another message's content. Files
+ * without the line (written before it existed) are read whole: every body starts with the
+ * relay's {@code Received:} header, never with {@code #}.
+ *
  * <p>XXX: {@link #release} does not fsync the directory; after a power loss a released link can
  * reappear. That leaks disk space but never delivers twice, because the queue no longer refers to
- * it. {@link #deleteStaleTemporaryFiles()} removes bodies of sessions cut off by a crash.
+ * it (and should the queue have lost the release too, a reused file fails the owner check). {@link #deleteStaleTemporaryFiles()} removes bodies of sessions cut off by a crash.
  */
 public final class FileSpool implements Spool {
 
   private static final int FANOUT = 256;
   private static final int WRITE_BUFFER = 64 * 1024;
   private static final String TMP_SUFFIX = ".tmp";
+  private static final String FREE_DIR = "free";
+  private static final byte[] OWNER_MARK = "#relay-spool ".getBytes(StandardCharsets.US_ASCII);
+
+  /** Free files kept for reuse when the caller does not say. */
+  public static final int DEFAULT_RECYCLE_LIMIT = 1024;
 
   private final Path dir;
   private final boolean fsync;
   private final Executor blocking;
+  private final Path freeDir;
+  private final int recycleLimit;
+  private final ConcurrentLinkedQueue<Path> free = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger freeCount = new AtomicInteger();
+  private final AtomicLong freeNames = new AtomicLong();
 
   /**
    * Opens (and creates if needed) a spool directory.
@@ -53,10 +88,26 @@ public final class FileSpool implements Spool {
    * @param blocking executor for the blocking part of commit (fsync, links)
    */
   public FileSpool(Path dir, boolean fsync, Executor blocking) throws IOException {
+    this(dir, fsync, blocking, DEFAULT_RECYCLE_LIMIT);
+  }
+
+  /**
+   * Opens (and creates if needed) a spool directory that keeps up to {@code recycleLimit}
+   * released files for reuse (0: delete every released body).
+   */
+  public FileSpool(Path dir, boolean fsync, Executor blocking, int recycleLimit)
+      throws IOException {
+    if (recycleLimit < 0) {
+      throw new IllegalArgumentException("recycle limit must be 0 or more, not " + recycleLimit);
+    }
     this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
     this.fsync = fsync;
     this.blocking = Objects.requireNonNull(blocking, "blocking");
+    this.recycleLimit = recycleLimit;
+    this.freeDir = this.dir.resolve(FREE_DIR);
     Files.createDirectories(this.dir);
+    Files.createDirectories(freeDir);
+    deleteFreeFiles();
     boolean created = false;
     for (int i = 0; i < FANOUT; i++) {
       Path sub = this.dir.resolve(bucketName(i));
@@ -74,28 +125,150 @@ public final class FileSpool implements Spool {
   public SpoolWriter create(String queueId) throws IOException {
     String id = SpoolNames.queueId(queueId);
     Path tmp = bucket(id).resolve(id + TMP_SUFFIX);
+    boolean recycled = false;
     FileChannel channel;
     try {
-      channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Path reused = takeFree();
+      if (reused != null) {
+        recycled = moveIntoPlace(reused, tmp);
+      }
+      channel = recycled
+          ? FileChannel.open(tmp, StandardOpenOption.WRITE)
+          : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (FileAlreadyExistsException e) {
       throw new IOException("queue id already being written: " + id, e);
     }
-    return new Writer(id, tmp, channel);
+    return new Writer(id, tmp, channel, recycled).start();
+  }
+
+  /** Renames a free file to {@code tmp}; false when it vanished (then a new file is made). */
+  private boolean moveIntoPlace(Path reused, Path tmp) throws IOException {
+    try {
+      Files.move(reused, tmp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      giveBack(reused);
+      throw e;
+    } catch (NoSuchFileException e) {
+      freeCount.decrementAndGet();
+      return false;
+    }
   }
 
   @Override
   public InputStream open(String queueId, String domain) throws IOException {
-    Path link = link(SpoolNames.queueId(queueId), SpoolNames.domain(domain));
+    String id = SpoolNames.queueId(queueId);
+    Path link = link(id, SpoolNames.domain(domain));
+    InputStream in;
     try {
-      return new java.io.BufferedInputStream(Files.newInputStream(link), WRITE_BUFFER);
+      in = new BufferedInputStream(Files.newInputStream(link), WRITE_BUFFER);
     } catch (NoSuchFileException e) {
       throw new NoSuchSpoolEntryException(queueId, domain);
     }
+    try {
+      if (!skipOwnerLine(in, id)) {
+        in.close();
+        throw new NoSuchSpoolEntryException(queueId, domain);
+      }
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+    return in;
+  }
+
+  private static byte[] ownerLine(String queueId) {
+    return ("#relay-spool " + queueId + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Positions {@code in} at the body: after the owner line when it names {@code queueId}, at the
+   * start when there is none; false when it names another message.
+   */
+  private static boolean skipOwnerLine(InputStream in, String queueId) throws IOException {
+    byte[] expected = ownerLine(queueId);
+    in.mark(expected.length);
+    byte[] head = in.readNBytes(expected.length);
+    if (Arrays.equals(head, expected)) {
+      return true;
+    }
+    if (head.length >= OWNER_MARK.length
+        && Arrays.equals(head, 0, OWNER_MARK.length, OWNER_MARK, 0, OWNER_MARK.length)) {
+      return false;
+    }
+    in.reset();
+    return true;
   }
 
   @Override
   public void release(String queueId, String domain) throws IOException {
-    Files.deleteIfExists(link(SpoolNames.queueId(queueId), SpoolNames.domain(domain)));
+    Path link = link(SpoolNames.queueId(queueId), SpoolNames.domain(domain));
+    if (recycleLimit > 0 && freeCount.get() < recycleLimit) {
+      int links;
+      try {
+        links = ((Number) Files.getAttribute(link, "unix:nlink")).intValue();
+      } catch (NoSuchFileException e) {
+        return;
+      }
+      // The last name of the body: nobody else can reach it, so it may be reused. Another
+      // domain's release racing with this one sees two links too, and both names go.
+      if (links == 1 && recycle(link)) {
+        return;
+      }
+    }
+    Files.deleteIfExists(link);
+  }
+
+  /** Number of released files waiting for reuse. */
+  public int freeFiles() {
+    return freeCount.get();
+  }
+
+  /** Moves a file nobody refers to into the free directory; false when the pool is full. */
+  private boolean recycle(Path file) throws IOException {
+    if (freeCount.incrementAndGet() > recycleLimit) {
+      freeCount.decrementAndGet();
+      return false;
+    }
+    Path target = freeDir.resolve("f" + freeNames.incrementAndGet());
+    try {
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      freeCount.decrementAndGet();
+      return true; // already gone: released twice at once
+    } catch (IOException | RuntimeException e) {
+      freeCount.decrementAndGet();
+      throw e;
+    }
+    free.add(target);
+    return true;
+  }
+
+  private Path takeFree() {
+    Path p = free.poll();
+    if (p != null) {
+      freeCount.decrementAndGet();
+    }
+    return p;
+  }
+
+  private void giveBack(Path p) {
+    freeCount.incrementAndGet();
+    free.add(p);
+  }
+
+  /**
+   * Deletes the free files of the previous run. They are not reused: after a power loss a file
+   * moved out of the free directory may show there again beside its new name (the moves are not
+   * made durable), and writing over it would destroy a committed body. Deleting a name never
+   * does: the body keeps its other name.
+   */
+  private void deleteFreeFiles() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(freeDir)) {
+      for (Path p : entries) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   @Override
@@ -140,18 +313,34 @@ public final class FileSpool implements Spool {
     }
   }
 
-  /** One body being written; states: open -> committing -> committed, or open -> aborted. */
+  /**
+   * One body being written; states: open -> committing -> committed, or open -> aborted. A
+   * recycled file is written over from its start and cut to the new length at commit.
+   */
   private final class Writer extends StagedWriter {
 
     private final Path tmp;
     private final FileChannel channel;
     private final OutputStream out;
+    private final boolean recycled;
 
-    Writer(String queueId, Path tmp, FileChannel channel) {
+    Writer(String queueId, Path tmp, FileChannel channel, boolean recycled) {
       super(queueId, blocking);
       this.tmp = tmp;
       this.channel = channel;
+      this.recycled = recycled;
       this.out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER);
+    }
+
+    /** Writes the owner line; called once before any body byte. */
+    Writer start() throws IOException {
+      try {
+        out.write(ownerLine(queueId()));
+      } catch (IOException | RuntimeException e) {
+        discard();
+        throw e;
+      }
+      return this;
     }
 
     @Override
@@ -164,16 +353,28 @@ public final class FileSpool implements Spool {
       List<Path> links = new ArrayList<>(keys.size());
       try {
         out.flush();
+        if (recycled) {
+          channel.truncate(channel.position());
+        }
         if (fsync) {
-          channel.force(true);
+          // data and length (fdatasync); the name becomes durable with the directory below
+          channel.force(false);
         }
         channel.close();
-        for (String key : keys) {
-          Path link = link(queueId(), key);
-          Files.createLink(link, tmp);
+        if (keys.size() == 1) {
+          // one domain (the common case): one rename instead of a link and an unlink; like the
+          // link, it refuses a name that exists (a second body under a committed queue id)
+          Path link = link(queueId(), keys.iterator().next());
+          Files.move(tmp, link);
           links.add(link);
+        } else {
+          for (String key : keys) {
+            Path link = link(queueId(), key);
+            Files.createLink(link, tmp);
+            links.add(link);
+          }
+          Files.delete(tmp);
         }
-        Files.delete(tmp);
         if (fsync) {
           forceDirectory(tmp.getParent());
         }
@@ -190,6 +391,13 @@ public final class FileSpool implements Spool {
     @Override
     void discard() {
       closeQuietly();
+      try {
+        if (recycleLimit > 0 && recycle(tmp)) {
+          return;
+        }
+      } catch (IOException ignored) {
+        // deleted below
+      }
       deleteQuietly(tmp);
     }
 

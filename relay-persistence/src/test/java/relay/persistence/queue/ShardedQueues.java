@@ -100,9 +100,11 @@ final class ShardedQueues {
     return ids;
   }
 
+  /** Files under a file spool holding bodies (released files kept for reuse are not). */
   static long storedBodies(Path spoolDir) throws Exception {
     try (Stream<Path> files = Files.walk(spoolDir)) {
-      return files.filter(Files::isRegularFile).count();
+      return files.filter(Files::isRegularFile)
+          .filter(p -> !p.startsWith(spoolDir.resolve("free"))).count();
     }
   }
 

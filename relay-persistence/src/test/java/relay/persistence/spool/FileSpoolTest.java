@@ -1,9 +1,12 @@
 package relay.persistence.spool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,15 +25,17 @@ class FileSpoolTest extends SpoolContractTest {
 
   @Override
   protected long storedBodies() throws IOException {
-    // distinct inodes among regular files: each body counts once whatever its links
+    // distinct inodes among regular files outside the free pool: each body counts once whatever
+    // its links (released files waiting for reuse are not bodies; their count is bounded below)
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(p -> {
-        try {
-          return Files.getAttribute(p, "unix:ino");
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).distinct().count();
+      return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(dir.resolve("free")))
+          .map(p -> {
+            try {
+              return Files.getAttribute(p, "unix:ino");
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }).distinct().count();
     }
   }
 
@@ -57,5 +62,101 @@ class FileSpoolTest extends SpoolContractTest {
     assertEquals(1, restarted.deleteStaleTemporaryFiles());
     assertEquals(1, storedBodies());
     assertEquals(true, restarted.exists("Q-kept", "a.example"));
+  }
+
+  @Test
+  void aReleasedFileIsReusedAndItsOldBytesNeverShow() throws Exception {
+    store("Q-old", body(5000, 1), List.of("a.example"));
+    Object inode = inodeOf("Q-old", "a.example");
+    spool.release("Q-old", "a.example");
+    assertEquals(1, ((FileSpool) spool).freeFiles());
+
+    byte[] shorter = body(300, 2);
+    store("Q-new", shorter, List.of("a.example"));
+    assertEquals(inode, inodeOf("Q-new", "a.example"), "the released file was written over");
+    assertEquals(0, ((FileSpool) spool).freeFiles());
+    assertArrayEquals(shorter, readAll(spool.open("Q-new", "a.example")));
+    assertFalse(spool.exists("Q-old", "a.example"));
+  }
+
+  @Test
+  void aBodyIsRecycledOnlyWhenItsLastDomainReleasedIt() throws Exception {
+    byte[] content = body(2000, 3);
+    store("Q-two", content, List.of("a.example", "b.example"));
+    spool.release("Q-two", "a.example");
+    assertEquals(0, ((FileSpool) spool).freeFiles());
+    assertArrayEquals(content, readAll(spool.open("Q-two", "b.example")));
+    spool.release("Q-two", "b.example");
+    assertEquals(1, ((FileSpool) spool).freeFiles());
+    assertEquals(0, storedBodies());
+  }
+
+  @Test
+  void theFreePoolKeepsAtMostItsLimitAndIsEmptiedAtStart() throws Exception {
+    spool = new FileSpool(dir, true, blocking(), 2);
+    for (int i = 0; i < 5; i++) {
+      store("Q-" + i, body(100, i), List.of("a.example"));
+    }
+    for (int i = 0; i < 5; i++) {
+      spool.release("Q-" + i, "a.example");
+    }
+    assertEquals(2, ((FileSpool) spool).freeFiles());
+    assertEquals(2, filesIn(dir.resolve("free")));
+    assertEquals(0, storedBodies());
+
+    new FileSpool(dir, true, blocking(), 2);
+    assertEquals(0, filesIn(dir.resolve("free")));
+  }
+
+  @Test
+  void anAbortedBodyGoesToTheFreePoolAndStaysInvisible() throws Exception {
+    SpoolWriter w = spool.create("Q-aborted");
+    w.write(body(700, 4), 0, 700);
+    w.abort();
+    assertFalse(spool.exists("Q-aborted", "a.example"));
+    assertEquals(1, ((FileSpool) spool).freeFiles());
+    assertEquals(0, storedBodies());
+  }
+
+  @Test
+  void aNameLeftPointingAtAReusedFileReadsAsMissingNotAsTheOtherMessage() throws Exception {
+    // what a power loss can leave: the released name of Q-gone survives while its file now holds
+    // Q-live (the release's directory update never reached the disk)
+    store("Q-gone", body(400, 5), List.of("a.example"));
+    Path goneName = linkOf("Q-gone", "a.example");
+    spool.release("Q-gone", "a.example");
+    store("Q-live", body(400, 6), List.of("a.example"));
+    Files.createLink(goneName, linkOf("Q-live", "a.example"));
+
+    assertThrows(NoSuchSpoolEntryException.class, () -> spool.open("Q-gone", "a.example"));
+    assertArrayEquals(body(400, 6), readAll(spool.open("Q-live", "a.example")));
+  }
+
+  @Test
+  void aBodyWrittenWithoutTheOwnerLineIsReadWhole() throws Exception {
+    // a body spooled before the owner line existed
+    store("Q-legacy", body(10, 7), List.of("a.example"));
+    byte[] legacy = "Received: from a\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    Path name = linkOf("Q-legacy", "a.example");
+    Files.delete(name);
+    Files.write(name, legacy);
+    assertArrayEquals(legacy, readAll(spool.open("Q-legacy", "a.example")));
+  }
+
+  private Path linkOf(String queueId, String domain) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> p.getFileName().toString().equals(queueId + "@" + domain))
+          .findFirst().orElseThrow();
+    }
+  }
+
+  private Object inodeOf(String queueId, String domain) throws IOException {
+    return Files.getAttribute(linkOf(queueId, domain), "unix:ino");
+  }
+
+  private static long filesIn(Path d) throws IOException {
+    try (Stream<Path> files = Files.list(d)) {
+      return files.count();
+    }
   }
 }
