@@ -29,25 +29,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * Spool on a local file system.
  *
  * <p>Layout: {@code <dir>/<hh>/} with 256 sub-directories picked by a hash of the queue id, so no
- * directory grows past a few thousand entries at normal queue sizes. A body is streamed to {@code
- * <hh>/<queueId>.tmp}; commit flushes and fsyncs it, creates one hard link {@code
- * <hh>/<queueId>@<domain>} per destination domain (renames it when there is one domain), removes
- * the temporary name and fsyncs the directory, so a crash after commit completed always finds every link. The file system counts the
- * references: the body disappears when the last domain's link is removed.
+ * directory grows past a few thousand entries at normal queue sizes, and {@code <dir>/free/} for
+ * files not (or not yet) holding a committed body. A body is streamed to a file in {@code free/};
+ * commit flushes and fdatasyncs it, gives it its name {@code <hh>/<queueId>@<domain>} (a rename,
+ * or one hard link per destination domain and the work name removed) and fsyncs that directory,
+ * so a crash after commit completed always finds every name. The file system counts the
+ * references: the body is gone when the last domain's name is released.
  *
  * <p>With {@code fsync = false} (tests, or a spool on a battery-backed or replicated volume)
  * commit skips both fsyncs; the data is then safe against a process crash but not a power loss.
  *
- * <p>Released bodies are recycled: when the last link of a body is released, the file is renamed
- * into {@code <dir>/free/} (up to {@code recycleLimit} files; beyond that it is deleted), and the
- * next {@link #create} renames a free file into place and writes over it instead of creating a
- * new one; commit cuts it to the new length. Creating and deleting a file per message makes the
- * file system allocate and free an inode per message, and ext4 without a journal then scans past
- * every inode freed in the last minute for each new one (its {@code recently_deleted} check):
- * measured with ops/bench (1 KB messages, 2 cores), file creation alone took about 10 % of the
- * node's CPU. A free file holds stale bytes of an old message; it is never reachable under a
- * queue id, and its old content never shows past the new body's length. The free directory is
- * emptied at start.
+ * <p>Released bodies are recycled: when the last name of a body is released, the file moves back
+ * to {@code free/} (up to {@code recycleLimit} files; beyond that it is deleted), and {@link
+ * #create} writes over a free file before it makes a new one; commit cuts it to the new length.
+ * Creating and deleting a file per message makes the file system allocate and free an inode per
+ * message, and ext4 without a journal then scans past every inode freed in the last minute for
+ * each new one (its {@code recently_deleted} check): measured with ops/bench (1 KB messages, 2
+ * cores), file creation alone took about 10 % of the node's CPU. A free file holds stale bytes of
+ * an old message; it is never reachable under a queue id, and its old content never shows past
+ * the new body's length. {@code free/} is emptied at start, which also removes the bodies of
+ * sessions cut off by a crash (never acknowledged).
  *
  * <p>Every file starts with a line naming its queue id ({@code #relay-spool <queueId>} CRLF),
  * which {@link #open} checks and skips. A name that outlived its release (the release is not
@@ -56,9 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * without the line (written before it existed) are read whole: every body starts with the
  * relay's {@code Received:} header, never with {@code #}.
  *
- * <p>XXX: {@link #release} does not fsync the directory; after a power loss a released link can
+ * <p>XXX: {@link #release} does not fsync the directory; after a power loss a released name can
  * reappear. That leaks disk space but never delivers twice, because the queue no longer refers to
- * it (and should the queue have lost the release too, a reused file fails the owner check). {@link #deleteStaleTemporaryFiles()} removes bodies of sessions cut off by a crash.
+ * it (and should the queue have lost the release too, a reused file fails the owner check).
  */
 public final class FileSpool implements Spool {
 
@@ -124,35 +125,19 @@ public final class FileSpool implements Spool {
   @Override
   public SpoolWriter create(String queueId) throws IOException {
     String id = SpoolNames.queueId(queueId);
-    Path tmp = bucket(id).resolve(id + TMP_SUFFIX);
-    boolean recycled = false;
-    FileChannel channel;
-    try {
-      Path reused = takeFree();
-      if (reused != null) {
-        recycled = moveIntoPlace(reused, tmp);
+    Path reused;
+    while ((reused = takeFree()) != null) {
+      try {
+        return new Writer(id, reused, FileChannel.open(reused, StandardOpenOption.WRITE), true)
+            .start();
+      } catch (NoSuchFileException e) {
+        // gone (an operator cleaning up): take the next one
       }
-      channel = recycled
-          ? FileChannel.open(tmp, StandardOpenOption.WRITE)
-          : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (FileAlreadyExistsException e) {
-      throw new IOException("queue id already being written: " + id, e);
     }
-    return new Writer(id, tmp, channel, recycled).start();
-  }
-
-  /** Renames a free file to {@code tmp}; false when it vanished (then a new file is made). */
-  private boolean moveIntoPlace(Path reused, Path tmp) throws IOException {
-    try {
-      Files.move(reused, tmp);
-      return true;
-    } catch (FileAlreadyExistsException e) {
-      giveBack(reused);
-      throw e;
-    } catch (NoSuchFileException e) {
-      freeCount.decrementAndGet();
-      return false;
-    }
+    Path fresh = freeDir.resolve("f" + freeNames.incrementAndGet());
+    FileChannel channel =
+        FileChannel.open(fresh, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new Writer(id, fresh, channel, false).start();
   }
 
   @Override
@@ -252,11 +237,6 @@ public final class FileSpool implements Spool {
     return p;
   }
 
-  private void giveBack(Path p) {
-    freeCount.incrementAndGet();
-    free.add(p);
-  }
-
   /**
    * Deletes the free files of the previous run. They are not reused: after a power loss a file
    * moved out of the free directory may show there again beside its new name (the moves are not
@@ -277,8 +257,9 @@ public final class FileSpool implements Spool {
   }
 
   /**
-   * Deletes temporary bodies left by sessions that never committed (a crash mid-DATA). Call once
-   * at start, before the node accepts mail; returns the number of files removed.
+   * Deletes the half-written bodies ({@code <hh>/*.tmp}) that versions before the free directory
+   * left when a crash cut a session off. Call once at start, before the node accepts mail;
+   * returns the number of files removed.
    */
   public int deleteStaleTemporaryFiles() throws IOException {
     int removed = 0;
@@ -319,14 +300,14 @@ public final class FileSpool implements Spool {
    */
   private final class Writer extends StagedWriter {
 
-    private final Path tmp;
+    private final Path work;
     private final FileChannel channel;
     private final OutputStream out;
     private final boolean recycled;
 
-    Writer(String queueId, Path tmp, FileChannel channel, boolean recycled) {
+    Writer(String queueId, Path work, FileChannel channel, boolean recycled) {
       super(queueId, blocking);
-      this.tmp = tmp;
+      this.work = work;
       this.channel = channel;
       this.recycled = recycled;
       this.out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER);
@@ -365,25 +346,25 @@ public final class FileSpool implements Spool {
           // one domain (the common case): one rename instead of a link and an unlink; like the
           // link, it refuses a name that exists (a second body under a committed queue id)
           Path link = link(queueId(), keys.iterator().next());
-          Files.move(tmp, link);
+          Files.move(work, link);
           links.add(link);
         } else {
           for (String key : keys) {
             Path link = link(queueId(), key);
-            Files.createLink(link, tmp);
+            Files.createLink(link, work);
             links.add(link);
           }
-          Files.delete(tmp);
+          Files.delete(work);
         }
         if (fsync) {
-          forceDirectory(tmp.getParent());
+          forceDirectory(links.get(0).getParent());
         }
       } catch (IOException | RuntimeException e) {
         closeQuietly();
         for (Path link : links) {
           deleteQuietly(link);
         }
-        deleteQuietly(tmp);
+        deleteQuietly(work);
         throw e;
       }
     }
@@ -391,14 +372,12 @@ public final class FileSpool implements Spool {
     @Override
     void discard() {
       closeQuietly();
-      try {
-        if (recycleLimit > 0 && recycle(tmp)) {
-          return;
-        }
-      } catch (IOException ignored) {
-        // deleted below
+      if (freeCount.incrementAndGet() <= recycleLimit) {
+        free.add(work); // already in the free directory
+        return;
       }
-      deleteQuietly(tmp);
+      freeCount.decrementAndGet();
+      deleteQuietly(work);
     }
 
     private void closeQuietly() {

@@ -53,13 +53,16 @@ class FileSpoolTest extends SpoolContractTest {
   }
 
   @Test
-  void staleTemporaryFilesFromACrashAreRemovedAtStart() throws Exception {
+  void bodiesCutOffByACrashAreRemovedAtStart() throws Exception {
     SpoolWriter cutOff = spool.create("Q-crash");
     cutOff.write(new byte[100], 0, 100);
     store("Q-kept", body(10, 10), List.of("a.example"));
+    Path legacy = linkOf("Q-kept", "a.example").resolveSibling("Q-older.tmp");
+    Files.write(legacy, new byte[50]); // what a version before the free directory left
 
     FileSpool restarted = new FileSpool(dir, true, blocking());
     assertEquals(1, restarted.deleteStaleTemporaryFiles());
+    assertEquals(0, filesIn(dir.resolve("free")));
     assertEquals(1, storedBodies());
     assertEquals(true, restarted.exists("Q-kept", "a.example"));
   }
