@@ -64,6 +64,7 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger maxMessagesPerConnection = new AtomicInteger();
   private final AtomicInteger maxRecipientsPerTransaction = new AtomicInteger();
   private final AtomicInteger pipelinedGroups = new AtomicInteger();
+  private final AtomicInteger pipelinedResets = new AtomicInteger();
   private final AtomicInteger refusedTransactions = new AtomicInteger();
   private volatile ServerSocket listener;
   private volatile Thread acceptor;
@@ -99,6 +100,7 @@ public final class SmtpSink implements AutoCloseable {
     private boolean advertiseSize = true;
     private long sizeLimit;
     private boolean refuseEhlo;
+    private boolean refuseRset;
     private int maxRecipients;
 
     private Builder() {}
@@ -118,6 +120,12 @@ public final class SmtpSink implements AutoCloseable {
 
     public Builder pipelining(boolean on) {
       this.pipelining = on;
+      return this;
+    }
+
+    /** Answer RSET with 554 5.5.1 (a broken server). */
+    public Builder refuseRset(boolean on) {
+      this.refuseRset = on;
       return this;
     }
 
@@ -284,6 +292,11 @@ public final class SmtpSink implements AutoCloseable {
     return pipelinedGroups.get();
   }
 
+  /** Times RSET arrived with more commands already waiting behind it (RFC 2920). */
+  public int pipelinedResets() {
+    return pipelinedResets.get();
+  }
+
   /** Transactions whose data got a failure reply (datafail-, datatemp-, size). */
   public int refusedTransactions() {
     return refusedTransactions.get();
@@ -425,8 +438,15 @@ public final class SmtpSink implements AutoCloseable {
             return;
           }
         } else if (verb.equals("RSET")) {
-          resetTransaction();
-          reply(250, "2.0.0", "Ok");
+          if (in.available() > 0) {
+            pipelinedResets.incrementAndGet();
+          }
+          if (config.refuseRset) {
+            reply(554, "5.5.1", "RSET refused");
+          } else {
+            resetTransaction();
+            reply(250, "2.0.0", "Ok");
+          }
         } else if (verb.equals("NOOP")) {
           reply(250, "2.0.0", "Ok");
         } else if (verb.equals("QUIT")) {

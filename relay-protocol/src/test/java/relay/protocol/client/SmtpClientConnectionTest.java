@@ -178,6 +178,43 @@ class SmtpClientConnectionTest {
     assertEquals(sink.messages().get(0).connection(), sink.messages().get(1).connection());
   }
 
+  @ParameterizedTest(name = "pipelining={0}")
+  @ValueSource(booleans = {true, false})
+  void rsetBetweenMessagesLeadsTheNextCommandGroupWhenPipelining(boolean pipelining)
+      throws Exception {
+    sink = SmtpSink.builder().pipelining(pipelining).start();
+    try (SmtpClientConnection c = open(SETTINGS)) {
+      assertTrue(c.send(envelope("s@o.test", "a@d.test"), content(MESSAGE)).delivered(0));
+      c.reset();
+      assertTrue(c.send(envelope("t@o.test", "b@d.test"), content(MESSAGE)).delivered(0));
+    }
+    List<String> commands = sink.commands();
+    int rset = commands.indexOf("RSET");
+    assertTrue(rset > 0, "RSET between the messages: " + commands);
+    assertTrue(commands.get(rset + 1).startsWith("MAIL FROM:<t@o.test>"));
+    assertEquals(pipelining ? 1 : 0, sink.pipelinedResets(),
+        "with PIPELINING, RSET and the next MAIL arrive together (no round trip of its own)");
+    assertEquals(2, sink.messageCount());
+  }
+
+  @ParameterizedTest(name = "pipelining={0}")
+  @ValueSource(booleans = {true, false})
+  void aRefusedRsetClosesTheConnectionWithATransientFailure(boolean pipelining)
+      throws Exception {
+    sink = SmtpSink.builder().pipelining(pipelining).refuseRset(true).start();
+    try (SmtpClientConnection c = open(SETTINGS)) {
+      assertTrue(c.send(envelope("s@o.test", "a@d.test"), content(MESSAGE)).delivered(0));
+      SmtpClientException e = assertThrows(SmtpClientException.class, () -> {
+        c.reset();
+        c.send(envelope("s@o.test", "b@d.test"), content(MESSAGE));
+      });
+      assertTrue(e.reply().isTransient(), "never a bounce: " + e.reply());
+      assertTrue(e.reply().summary().contains("refused RSET"), e.reply().summary());
+      assertFalse(c.isUsable());
+    }
+    assertEquals(1, sink.messageCount(), "the second message was never sent");
+  }
+
   @Test
   void linesStartingWithADotSurviveTheRoundTrip() throws Exception {
     sink = SmtpSink.start();
