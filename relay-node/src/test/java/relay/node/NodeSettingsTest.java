@@ -39,6 +39,27 @@ class NodeSettingsTest {
   }
 
   @Test
+  void theH2JournalSyncsEveryCommitUnlessTurnedOff() {
+    Config base = RelayConfig.layered(ConfigFactory.parseString(""));
+    String driver = "pekko-persistence-jdbc.shared-databases.slick.db.driver";
+    assertEquals("relay.node.config.DurableH2Driver",
+        load("").storage().persistenceConfig().withFallback(base).resolve().getString(driver));
+    assertEquals("org.h2.Driver", load("relay.storage.h2.sync-on-commit = off").storage()
+        .persistenceConfig().withFallback(base).resolve().getString(driver));
+    assertEquals("org.postgresql.Driver", load("relay.storage.kind = postgres").storage()
+        .persistenceConfig().withFallback(base).resolve().getString(driver));
+  }
+
+  @Test
+  void theSpoolRecycleLimitIsChecked() {
+    assertEquals(1024, load("").storage().spoolRecycle());
+    assertEquals(0, load("relay.storage.spool-recycle = 0").storage().spoolRecycle());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load("relay.storage.spool-recycle = -1"));
+    assertTrue(e.getMessage().contains("relay.storage.spool-recycle"), e.getMessage());
+  }
+
+  @Test
   void postgresUsesTheDatabaseSpoolByDefault() {
     NodeSettings settings = load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db:5432/relay\" }");
     assertEquals(StorageSettings.SpoolKind.DATABASE, settings.storage().spool());

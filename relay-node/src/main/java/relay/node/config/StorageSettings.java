@@ -14,7 +14,7 @@ import java.util.Map;
  * pekko-persistence-jdbc database block so that the operator writes one storage section only.
  */
 public record StorageSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
-    SpoolKind spool, Path spoolDir, int spoolRecycle) {
+    SpoolKind spool, Path spoolDir, int spoolRecycle, boolean syncOnCommit) {
 
   /** pekko-persistence-jdbc's number of journal inserts running at once. */
   public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
@@ -49,18 +49,20 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
     }
     if (kind == Kind.H2) {
       // WRITE_DELAY=0: every commit reaches the file before it returns, so a killed process loses
-      // no acknowledged write (H2's default keeps up to 500 ms of commits in memory).
+      // no acknowledged write (H2's default keeps up to 500 ms of commits in memory); the
+      // journal's DurableH2Driver then forces it to the disk (h2.sync-on-commit).
       // MAX_LENGTH_INPLACE_LOB: journal payloads are BLOB columns; H2 moves any over 256 bytes
       // into its separate LOB store, which costs extra maps and pages on every commit. Batched
       // events are a few KB, so they stay in the row.
       Path file = Path.of(storage.getString("h2.file")).toAbsolutePath();
       String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
-      return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir, recycle);
+      return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir, recycle,
+          storage.getBoolean("h2.sync-on-commit"));
     }
     String url = withIdleTransactionTimeout(storage.getString("postgres.url"),
         storage.getDuration("postgres.idle-in-transaction-timeout"));
     return new StorageSettings(kind, url, storage.getString("postgres.user"),
-        storage.getString("postgres.password"), pool, spool, spoolDir, recycle);
+        storage.getString("postgres.password"), pool, spool, spoolDir, recycle, true);
   }
 
   /**
@@ -93,13 +95,21 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
         prefix + "db.url", jdbcUrl,
         prefix + "db.user", user,
         prefix + "db.password", password,
-        prefix + "db.driver", h2 ? "org.h2.Driver" : "org.postgresql.Driver",
+        prefix + "db.driver", journalDriverClass(),
         prefix + "db.numThreads", poolSize,
         prefix + "db.maxConnections", poolSize));
     if (h2) {
       values.put(JOURNAL_PARALLELISM, 1);
     }
     return ConfigFactory.parseMap(values);
+  }
+
+  /**
+   * The driver of the journal's pool: for H2 with sync-on-commit, {@link DurableH2Driver};
+   * PostgreSQL makes its commits durable itself (synchronous_commit).
+   */
+  String journalDriverClass() {
+    return kind == Kind.H2 && syncOnCommit ? DurableH2Driver.class.getName() : driverClass();
   }
 
   public String driverClass() {
