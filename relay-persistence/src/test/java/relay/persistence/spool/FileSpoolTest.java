@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,41 @@ class FileSpoolTest extends SpoolContractTest {
     Files.delete(name);
     Files.write(name, legacy);
     assertArrayEquals(legacy, readAll(spool.open("Q-legacy", "a.example")));
+  }
+
+  @Test
+  void sessionsAndReleasesRunningAtOnceNeverSeeAnotherMessagesBytes() throws Exception {
+    spool = new FileSpool(dir, true, blocking(), 8);
+    int threads = 4;
+    int perThread = 150;
+    java.util.concurrent.ExecutorService sessions =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(sessions.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            String id = "Q-" + thread + "-" + i;
+            // sizes that go up and down, so reused files are both longer and shorter
+            byte[] content = body(50 + (i * 7919 + thread * 104729) % 9000, thread * 1000L + i);
+            store(id, content, List.of("a.example"));
+            assertArrayEquals(content, readAll(spool.open(id, "a.example")), id);
+            spool.release(id, "a.example");
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      sessions.shutdownNow();
+    }
+    assertEquals(0, storedBodies());
+    assertTrue(((FileSpool) spool).freeFiles() <= 8);
+    assertEquals(((FileSpool) spool).freeFiles(), filesIn(dir.resolve("free")),
+        "the pool's count matches the directory");
   }
 
   private Path linkOf(String queueId, String domain) throws IOException {
