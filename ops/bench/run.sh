@@ -26,6 +26,9 @@ usage: ops/bench/run.sh [options]
   --sessions S            parallel SMTP sessions of smtp-source (20)
   --recipients-per-msg R  recipients per message, all in one domain (1)
   --target T              relay | postfix | both (both; relay runs first)
+  --rounds N              run the targets N times, alternating (1); prints each round's
+                          figures, then every round's ratio and the median (the machine's
+                          noise between runs is often 10 to 20 %)
   --storage K             relay storage: h2 | postgres (h2); postgres reads
                           PG_URL, PG_USER, PG_PASSWORD from the environment
   --heap SIZE             relay JVM -Xmx (512m)
@@ -52,7 +55,7 @@ EOF
 INJECT_PORTS=()
 MESSAGES=20000 SIZE=1024 SESSIONS=20 RECIPIENTS=1 TARGET=both STORAGE=h2 HEAP=512m
 REUSE=no WARMUP=3000 PROBE=2000 PROBE_INTERVAL=0.05 JAR="$REPO/relay-node/target/relay-node.jar"
-BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 NODE_CPU="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
+ROUNDS=1 BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 NODE_CPU="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
 
 while (( $# )); do
   case $1 in
@@ -61,6 +64,7 @@ while (( $# )); do
     --sessions) SESSIONS=$2; shift ;;
     --recipients-per-msg) RECIPIENTS=$2; shift ;;
     --target) TARGET=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
     --storage) STORAGE=$2; shift ;;
     --heap) HEAP=$2; shift ;;
     --reuse) REUSE=yes ;;
@@ -82,10 +86,10 @@ while (( $# )); do
   shift
 done
 
-for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL" "$NODES" "$SUB_QUEUES"; do
+for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL" "$NODES" "$SUB_QUEUES" "$ROUNDS"; do
   [[ $value =~ ^[0-9]+$ ]] || bench_die "not a whole number: $value"
 done
-(( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg must be >= 1"
+(( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 && ROUNDS >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg, --rounds must be >= 1"
 case $TARGET in relay) TARGETS=(relay) ;; postfix) TARGETS=(postfix) ;; both) TARGETS=(relay postfix) ;;
   *) bench_die "--target must be relay, postfix or both" ;; esac
 (( NODES >= 1 && NODES <= 9 && SUB_QUEUES >= 1 )) || bench_die "--nodes must be 1..9 and --sub-queues >= 1"
@@ -211,7 +215,7 @@ EOF
 }
 
 run_relay() {
-  local dir="$WORKDIR/relay" smtp_port http_port extra="$RELAY_CONF"
+  local dir="$RUN_DIR/relay" smtp_port http_port extra="$RELAY_CONF"
   mkdir -p "$dir/data"
   bench_start_sink "$dir"
   if (( SUB_QUEUES > 1 )); then
@@ -244,7 +248,7 @@ run_relay() {
 }
 
 run_postfix() {
-  local dir="$WORKDIR/postfix" smtp_port
+  local dir="$RUN_DIR/postfix" smtp_port
   mkdir -p "$dir"
   bench_start_sink "$dir"
   smtp_port=$(bench_free_port 127.0.0.1)
@@ -259,13 +263,27 @@ run_postfix() {
   [ "$KEEP" = yes ] || rm -rf "$dir/instance/queue"
 }
 
-DIRS=()
-for target in "${TARGETS[@]}"; do
-  bench_log "=== target $target ==="
-  "run_$target"
-  DIRS+=("$WORKDIR/$target")
+# One round: every target once, figures under RUN_DIR (the work dir itself when there is one).
+RESULTS=()
+for (( round = 1; round <= ROUNDS; round++ )); do
+  RUN_DIR=$WORKDIR
+  (( ROUNDS == 1 )) || RUN_DIR="$WORKDIR/round$round"
+  mkdir -p "$RUN_DIR"
+  DIRS=()
+  for target in "${TARGETS[@]}"; do
+    bench_log "=== $( (( ROUNDS == 1 )) || echo "round $round of $ROUNDS, ")target $target ==="
+    "run_$target"
+    DIRS+=("$RUN_DIR/$target")
+  done
+  python3 "$BENCH_LIB/report.py" "$RUN_DIR/results.json" "${DIRS[@]}" | tee "$RUN_DIR/results.txt"
+  RESULTS+=("$RUN_DIR/results.json")
 done
-
-python3 "$BENCH_LIB/report.py" "$WORKDIR/results.json" "${DIRS[@]}" | tee "$WORKDIR/results.txt"
-echo
-echo "results: $WORKDIR/results.txt (all figures: $WORKDIR/results.json, logs under $WORKDIR)"
+if (( ROUNDS > 1 )); then
+  echo
+  python3 "$BENCH_LIB/rounds.py" "${RESULTS[@]}" | tee "$WORKDIR/rounds.txt"
+  echo
+  echo "results: $WORKDIR/rounds.txt (each round: $WORKDIR/round*/results.txt, logs under $WORKDIR)"
+else
+  echo
+  echo "results: $WORKDIR/results.txt (all figures: $WORKDIR/results.json, logs under $WORKDIR)"
+fi

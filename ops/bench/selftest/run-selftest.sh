@@ -44,6 +44,21 @@ if "postfix" in targets:
 print("selftest: run.sh figures complete for", ", ".join(sorted(targets)))
 PY
 
+echo "selftest: run.sh --target $TARGET --rounds 2"
+"$BENCH/run.sh" --target "$TARGET" --rounds 2 --messages 100 --sessions 5 --warmup 10 --probe 10 \
+  --probe-interval 0.01 --jar "$HERE/fake_relay.py" --workdir "$WORK/rounds" > "$WORK/rounds.out" 2>&1 \
+  || { cat "$WORK/rounds.out"; echo "selftest: run.sh --rounds failed"; exit 1; }
+for round in 1 2; do
+  [ -f "$WORK/rounds/round$round/results.json" ] || { echo "selftest: no figures for round $round"; exit 1; }
+done
+grep -q "== 2 rounds ==" "$WORK/rounds/rounds.txt" && grep -q "^  *median " "$WORK/rounds/rounds.txt" \
+  || { cat "$WORK/rounds.out"; echo "selftest: no rounds summary"; exit 1; }
+if [ "$TARGET" = both ]; then
+  grep -q "relay / Postfix: median" "$WORK/rounds/rounds.txt" \
+    || { cat "$WORK/rounds/rounds.txt"; echo "selftest: no median ratio"; exit 1; }
+fi
+echo "selftest: run.sh --rounds summary complete"
+
 echo "selftest: queue-recovery.sh"
 "$BENCH/queue-recovery.sh" --messages 300 --sessions 5 --jar "$HERE/fake_relay.py" \
   --workdir "$WORK/recovery" > "$WORK/recovery.out" 2>&1 \
