@@ -7,17 +7,10 @@ Each RESULTS_JSON is one round's report.py output. Prints, per round, each targe
 msg/s and CPU ms per message and the relay/Postfix ratio, then the median of each column: on a
 small shared machine one run can be 10 to 20 % off, so read the median and the spread.
 """
-import json
 import statistics
 import sys
 
-
-def load(path):
-    try:
-        with open(path) as source:
-            return json.load(source)
-    except (OSError, ValueError):
-        return {}
+from report import load_json
 
 
 def show(value, fmt):
@@ -32,7 +25,7 @@ def median(values):
 def main():
     if len(sys.argv) < 2:
         sys.exit("usage: rounds.py RESULTS_JSON...")
-    rounds = [load(path) for path in sys.argv[1:]]
+    rounds = [load_json(path) for path in sys.argv[1:]]
     targets = []
     for r in rounds:
         for fig in r.get("targets", []):
