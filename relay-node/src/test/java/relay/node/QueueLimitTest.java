@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import relay.persistence.spool.FileSpool;
 
 /**
  * A destination queue at its limit of pending messages refuses more with a precise transient
@@ -49,7 +50,7 @@ class QueueLimitTest {
     for (int i = 0; i < 50 && files != 0; i++) {
       try (Stream<Path> all = Files.walk(spool)) {
         files = all.filter(Files::isRegularFile)
-            .filter(p -> !p.startsWith(spool.resolve("free"))).count();
+            .filter(p -> !p.startsWith(spool.resolve(FileSpool.FREE_DIRECTORY))).count();
       }
       if (files != 0) {
         Thread.sleep(100);

@@ -46,7 +46,7 @@ public final class DurableH2Driver implements Driver {
   }
 
   /** {@code connection}, with each successful commit followed by {@code CHECKPOINT SYNC}. */
-  static Connection syncingOnCommit(Connection connection) {
+  private static Connection syncingOnCommit(Connection connection) {
     return (Connection) Proxy.newProxyInstance(DurableH2Driver.class.getClassLoader(),
         new Class<?>[] {Connection.class}, new SyncOnCommit(connection));
   }
@@ -93,13 +93,12 @@ public final class DurableH2Driver implements Driver {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      switch (method.getName()) {
-        case "equals":
-          return proxy == args[0];
-        case "hashCode":
-          return System.identityHashCode(proxy);
-        default:
-          break;
+      String name = method.getName();
+      if (name.equals("equals")) {
+        return proxy == args[0];
+      }
+      if (name.equals("hashCode")) {
+        return System.identityHashCode(proxy);
       }
       Object result;
       try {
@@ -107,7 +106,6 @@ public final class DurableH2Driver implements Driver {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
-      String name = method.getName();
       if (name.equals("commit") && method.getParameterCount() == 0) {
         sync();
       } else if (name.equals("close") && method.getParameterCount() == 0) {

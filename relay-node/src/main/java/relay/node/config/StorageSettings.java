@@ -43,6 +43,7 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
     };
     Path spoolDir = dataDir.resolve("spool");
     int recycle = storage.getInt("spool-recycle");
+    boolean syncOnCommit = storage.getBoolean("h2.sync-on-commit");
     if (recycle < 0 || recycle > 1_000_000) {
       throw new IllegalArgumentException(
           "relay.storage.spool-recycle must be between 0 and 1000000, not " + recycle);
@@ -57,12 +58,12 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
       Path file = Path.of(storage.getString("h2.file")).toAbsolutePath();
       String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
       return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir, recycle,
-          storage.getBoolean("h2.sync-on-commit"));
+          syncOnCommit);
     }
     String url = withIdleTransactionTimeout(storage.getString("postgres.url"),
         storage.getDuration("postgres.idle-in-transaction-timeout"));
     return new StorageSettings(kind, url, storage.getString("postgres.user"),
-        storage.getString("postgres.password"), pool, spool, spoolDir, recycle, true);
+        storage.getString("postgres.password"), pool, spool, spoolDir, recycle, syncOnCommit);
   }
 
   /**

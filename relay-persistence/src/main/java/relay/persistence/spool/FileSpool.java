@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -66,8 +66,10 @@ public final class FileSpool implements Spool {
   private static final int FANOUT = 256;
   private static final int WRITE_BUFFER = 64 * 1024;
   private static final String TMP_SUFFIX = ".tmp";
-  private static final String FREE_DIR = "free";
   private static final byte[] OWNER_MARK = "#relay-spool ".getBytes(StandardCharsets.US_ASCII);
+
+  /** The sub-directory of released files and bodies being written (no committed body). */
+  public static final String FREE_DIRECTORY = "free";
 
   /** Free files kept for reuse when the caller does not say. */
   public static final int DEFAULT_RECYCLE_LIMIT = 1024;
@@ -105,7 +107,7 @@ public final class FileSpool implements Spool {
     this.fsync = fsync;
     this.blocking = Objects.requireNonNull(blocking, "blocking");
     this.recycleLimit = recycleLimit;
-    this.freeDir = this.dir.resolve(FREE_DIR);
+    this.freeDir = this.dir.resolve(FREE_DIRECTORY);
     Files.createDirectories(this.dir);
     Files.createDirectories(freeDir);
     deleteFreeFiles();
@@ -188,7 +190,7 @@ public final class FileSpool implements Spool {
   @Override
   public void release(String queueId, String domain) throws IOException {
     Path link = link(SpoolNames.queueId(queueId), SpoolNames.domain(domain));
-    if (recycleLimit > 0 && freeCount.get() < recycleLimit) {
+    if (freeCount.get() < recycleLimit) {
       int links;
       try {
         links = ((Number) Files.getAttribute(link, "unix:nlink")).intValue();

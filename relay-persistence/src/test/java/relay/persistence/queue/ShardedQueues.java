@@ -23,6 +23,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import relay.persistence.spool.FileSpool;
 
 /**
  * The queues as the node runs them, for tests: Cluster Sharding (a cluster of one) with
@@ -104,7 +105,7 @@ final class ShardedQueues {
   static long storedBodies(Path spoolDir) throws Exception {
     try (Stream<Path> files = Files.walk(spoolDir)) {
       return files.filter(Files::isRegularFile)
-          .filter(p -> !p.startsWith(spoolDir.resolve("free"))).count();
+          .filter(p -> !p.startsWith(spoolDir.resolve(FileSpool.FREE_DIRECTORY))).count();
     }
   }
 

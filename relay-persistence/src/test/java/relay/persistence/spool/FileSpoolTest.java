@@ -29,7 +29,7 @@ class FileSpoolTest extends SpoolContractTest {
     // distinct inodes among regular files outside the free pool: each body counts once whatever
     // its links (released files waiting for reuse are not bodies; their count is bounded below)
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(dir.resolve("free")))
+      return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(dir.resolve(FileSpool.FREE_DIRECTORY)))
           .map(p -> {
             try {
               return Files.getAttribute(p, "unix:ino");
@@ -63,7 +63,7 @@ class FileSpoolTest extends SpoolContractTest {
 
     FileSpool restarted = new FileSpool(dir, true, blocking());
     assertEquals(1, restarted.deleteStaleTemporaryFiles());
-    assertEquals(0, filesIn(dir.resolve("free")));
+    assertEquals(0, filesIn(dir.resolve(FileSpool.FREE_DIRECTORY)));
     assertEquals(1, storedBodies());
     assertEquals(true, restarted.exists("Q-kept", "a.example"));
   }
@@ -105,11 +105,11 @@ class FileSpoolTest extends SpoolContractTest {
       spool.release("Q-" + i, "a.example");
     }
     assertEquals(2, ((FileSpool) spool).freeFiles());
-    assertEquals(2, filesIn(dir.resolve("free")));
+    assertEquals(2, filesIn(dir.resolve(FileSpool.FREE_DIRECTORY)));
     assertEquals(0, storedBodies());
 
     new FileSpool(dir, true, blocking(), 2);
-    assertEquals(0, filesIn(dir.resolve("free")));
+    assertEquals(0, filesIn(dir.resolve(FileSpool.FREE_DIRECTORY)));
   }
 
   @Test
@@ -178,7 +178,7 @@ class FileSpoolTest extends SpoolContractTest {
     }
     assertEquals(0, storedBodies());
     assertTrue(((FileSpool) spool).freeFiles() <= 8);
-    assertEquals(((FileSpool) spool).freeFiles(), filesIn(dir.resolve("free")),
+    assertEquals(((FileSpool) spool).freeFiles(), filesIn(dir.resolve(FileSpool.FREE_DIRECTORY)),
         "the pool's count matches the directory");
   }
 
