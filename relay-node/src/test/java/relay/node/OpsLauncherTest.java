@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ops/bin/relay-node, the launcher every start of the relay goes through: it runs the java it is
- * given with the JIT choice first, JAVA_OPTS next (so they win), the caller's options, then the
- * jar. A stand-in java records its arguments one per line.
+ * given with the JIT and collector choices first, JAVA_OPTS next (so they win), the caller's
+ * options, then the jar. A stand-in java records its arguments one per line.
  */
 class OpsLauncherTest {
 
@@ -46,18 +46,33 @@ class OpsLauncherTest {
 
   @Test
   void c1OnlyComesFirstThenJavaOptsThenTheCallersOptionsThenTheJar() throws Exception {
-    Run run = launch(Map.of("RELAY_JIT", "c1", "JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=4"),
-        "-Dconfig.file=/etc/relay/relay.conf");
+    Run run = launch(Map.of("RELAY_JIT", "c1", "RELAY_GC", "parallel",
+        "JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=4"), "-Dconfig.file=/etc/relay/relay.conf");
     assertEquals(0, run.status(), run.stderr());
-    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:TieredStopAtLevel=4",
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmx64m", "-XX:TieredStopAtLevel=4",
         "-Dconfig.file=/etc/relay/relay.conf", "-jar", jar.toString()), arguments());
   }
 
   @Test
   void tieredAddsNoCompilerOption() throws Exception {
-    Run run = launch(Map.of("RELAY_JIT", "tiered"), "-Dconfig.file=x.conf");
+    Run run = launch(Map.of("RELAY_JIT", "tiered", "RELAY_GC", "g1"), "-Dconfig.file=x.conf");
     assertEquals(0, run.status(), run.stderr());
-    assertEquals(List.of("-Dconfig.file=x.conf", "-jar", jar.toString()), arguments());
+    assertEquals(List.of("-XX:+UseG1GC", "-Dconfig.file=x.conf", "-jar", jar.toString()),
+        arguments());
+  }
+
+  @Test
+  void aCollectorNamedInJavaOptsIsTheOnlyOne() throws Exception {
+    // The JVM refuses to start with two collectors selected.
+    Run run = launch(Map.of("RELAY_JIT", "tiered", "RELAY_GC", "parallel",
+        "JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"), "-Dconfig.file=x.conf");
+    assertEquals(0, run.status(), run.stderr());
+    assertEquals(List.of("-Xmx1g", "-XX:+UseG1GC", "-Dconfig.file=x.conf", "-jar", jar.toString()),
+        arguments());
+    run = launch(Map.of("RELAY_JIT", "tiered"), "-XX:+UseSerialGC", "-Dconfig.file=x.conf");
+    assertEquals(0, run.status(), run.stderr());
+    assertEquals(List.of("-XX:+UseSerialGC", "-Dconfig.file=x.conf", "-jar", jar.toString()),
+        arguments());
   }
 
   @Test
@@ -66,6 +81,8 @@ class OpsLauncherTest {
     assertEquals(0, run.status(), run.stderr());
     boolean c1 = arguments().contains("-XX:TieredStopAtLevel=1");
     assertEquals(cpus() <= 2, c1, "C1 only on 2 CPUs or fewer; this host has " + cpus());
+    String collector = cpus() <= 2 ? "-XX:+UseParallelGC" : "-XX:+UseG1GC";
+    assertTrue(arguments().contains(collector), collector + " on " + cpus() + " CPUs");
   }
 
   @Test
@@ -73,6 +90,14 @@ class OpsLauncherTest {
     Run run = launch(Map.of("RELAY_JIT", "graal"));
     assertEquals(2, run.status());
     assertTrue(run.stderr().contains("RELAY_JIT must be c1 or tiered"), run.stderr());
+    assertFalse(Files.exists(recorded));
+  }
+
+  @Test
+  void anUnknownCollectorIsRefusedWithoutStartingJava() throws Exception {
+    Run run = launch(Map.of("RELAY_GC", "zgc"));
+    assertEquals(2, run.status());
+    assertTrue(run.stderr().contains("RELAY_GC must be parallel or g1"), run.stderr());
     assertFalse(Files.exists(recorded));
   }
 
@@ -91,6 +116,7 @@ class OpsLauncherTest {
     pb.command().addAll(List.of(options));
     pb.environment().remove("JAVA_OPTS");
     pb.environment().remove("RELAY_JIT");
+    pb.environment().remove("RELAY_GC");
     pb.environment().put("JAVA", fakeJava.toString());
     pb.environment().put("RELAY_JAR", jar.toString());
     pb.environment().putAll(env);
