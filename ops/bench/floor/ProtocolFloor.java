@@ -1,7 +1,9 @@
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -11,11 +13,13 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.stream.javadsl.FramingTruncation;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import relay.protocol.server.Admission;
 import relay.protocol.server.ClientIdentity;
-import relay.protocol.server.MessageSink;
+import relay.protocol.server.ClientPolicy;
+import relay.protocol.server.Envelope;
 import relay.protocol.server.MessageWriter;
 import relay.protocol.server.ServerControl;
 import relay.protocol.server.SmtpServer;
@@ -31,6 +35,20 @@ import relay.protocol.server.SmtpServerSettings;
  */
 public final class ProtocolFloor {
 
+  private static final ByteString GREETING = ByteString.fromString("220 floor.example ESMTP\r\n");
+  private static final ByteString EHLO =
+      ByteString.fromString("250-floor.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+  private static final ByteString OK = ByteString.fromString("250 2.0.0 Ok\r\n");
+  private static final ByteString GO_AHEAD = ByteString.fromString("354 go ahead\r\n");
+  private static final ByteString BYE = ByteString.fromString("221 2.0.0 Bye\r\n");
+
+  private static final SmtpServerSettings SETTINGS = SmtpServerSettings.fromConfig(
+      ConfigFactory.load().getConfig("relay.smtp.server")).withHostname("floor.example");
+  private static final ServerControl CONTROL = ServerControl.create();
+  private static final ClientPolicy EVERYONE_REGISTERED = (remote, local) ->
+      CompletableFuture.completedFuture(Admission.withoutSlot(
+          ClientIdentity.registered(remote.getAddress().getHostAddress(), "bench")));
+
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     int port = Integer.parseInt(args[1]);
@@ -42,80 +60,58 @@ public final class ProtocolFloor {
         """).withFallback(ConfigFactory.load());
     ActorSystem system = ActorSystem.create("floor", config);
     Materializer mat = Materializer.matFromSystem(system);
-    AtomicLong messages = new AtomicLong();
-    if (mode.equals("protocol")) {
-      SmtpServerSettings settings = SmtpServerSettings.fromConfig(
-          ConfigFactory.load().getConfig("relay.smtp.server")).withHostname("floor.example");
-      ServerControl control = ServerControl.create();
-      MessageSink sink = () -> new DiscardingWriter(messages);
-      Tcp.get(system).bind("127.0.0.1", port)
-          .to(Sink.foreach(c -> c.handleWith(SmtpServer.connectionFlow(settings,
-              (remote, local) -> CompletableFuture.completedFuture(Admission.withoutSlot(
-                  ClientIdentity.registered(remote.getAddress().getHostAddress(), "bench"))),
-              sink, c.remoteAddress(), c.localAddress(), control), mat)))
-          .run(mat).toCompletableFuture().get();
-    } else if (mode.equals("bare")) {
-      Flow<ByteString, ByteString, NotUsed> handler = bare(messages);
-      Tcp.get(system).bind("127.0.0.1", port)
-          .to(Sink.foreach(c -> c.handleWith(handler, mat)))
-          .run(mat).toCompletableFuture().get();
-    } else {
-      throw new IllegalArgumentException("mode must be protocol or bare, not " + mode);
-    }
+    Tcp.get(system).bind("127.0.0.1", port)
+        .to(Sink.foreach(c -> c.handleWith(switch (mode) {
+          case "protocol" -> relaySession(c.remoteAddress(), c.localAddress());
+          case "bare" -> bare();
+          default -> throw new IllegalArgumentException("mode must be protocol or bare: " + mode);
+        }, mat)))
+        .run(mat).toCompletableFuture().get();
     System.out.println("listening " + mode + " " + port);
     System.out.flush();
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> System.err.println("messages " + messages.get())));
     Thread.currentThread().join();
   }
 
+  /** The relay's SMTP session, every check included; commit answers 250 at once. */
+  private static Flow<ByteString, ByteString, NotUsed> relaySession(
+      InetSocketAddress remote, InetSocketAddress local) {
+    return SmtpServer.connectionFlow(SETTINGS, EVERYONE_REGISTERED, DiscardingWriter::new,
+        remote, local, CONTROL);
+  }
+
   /** Canned replies; DATA content is skipped up to the lone dot. Knows nothing of SMTP's rules. */
-  private static Flow<ByteString, ByteString, NotUsed> bare(AtomicLong messages) {
-    ByteString greeting = ByteString.fromString("220 floor.example ESMTP\r\n");
+  private static Flow<ByteString, ByteString, NotUsed> bare() {
     return Flow.<ByteString>create()
-        .via(Framing.delimiter(ByteString.fromString("\r\n"), 4096,
-            FramingTruncation.ALLOW))
+        .via(Framing.delimiter(ByteString.fromString("\r\n"), 4096, FramingTruncation.ALLOW))
         .statefulMapConcat(() -> {
           boolean[] inData = {false};
           return line -> {
             String s = line.utf8String();
             if (inData[0]) {
-              if (!s.equals(".")) {
-                return java.util.List.of();
-              }
-              inData[0] = false;
-              messages.incrementAndGet();
-              return java.util.List.of(ByteString.fromString("250 2.0.0 Ok\r\n"));
+              inData[0] = !s.equals(".");
+              return inData[0] ? List.of() : List.of(OK);
             }
             String verb = s.length() >= 4 ? s.substring(0, 4).toUpperCase() : s.toUpperCase();
             switch (verb) {
-              case "EHLO": return java.util.List.of(ByteString.fromString(
-                  "250-floor.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n"));
-              case "DATA": inData[0] = true; return java.util.List.of(
-                  ByteString.fromString("354 go ahead\r\n"));
-              case "QUIT": return java.util.List.of(ByteString.fromString("221 2.0.0 Bye\r\n"));
-              default: return java.util.List.of(ByteString.fromString("250 2.0.0 Ok\r\n"));
+              case "EHLO": return List.of(EHLO);
+              case "DATA": inData[0] = true; return List.of(GO_AHEAD);
+              case "QUIT": return List.of(BYE);
+              default: return List.of(OK);
             }
           };
         })
-        .takeWhile(b -> !b.utf8String().startsWith("221"), true)
-        .prepend(org.apache.pekko.stream.javadsl.Source.single(greeting));
+        .takeWhile(reply -> reply != BYE, true)
+        .prepend(Source.single(GREETING));
   }
 
+  /** Keeps nothing: the floor is what comes before storage. */
   private static final class DiscardingWriter implements MessageWriter {
-    private static final AtomicLong ids = new AtomicLong();
-    private final String id = "F" + ids.incrementAndGet();
-    private final AtomicLong messages;
-
-    DiscardingWriter(AtomicLong messages) {
-      this.messages = messages;
-    }
+    private static final AtomicLong IDS = new AtomicLong();
+    private final String id = "F" + IDS.incrementAndGet();
 
     @Override public String queueId() { return id; }
     @Override public void write(ByteString chunk) { }
-    @Override public java.util.concurrent.CompletionStage<Done> commit(
-        relay.protocol.server.Envelope envelope) {
-      messages.incrementAndGet();
+    @Override public CompletionStage<Done> commit(Envelope envelope) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
     @Override public void abort() { }

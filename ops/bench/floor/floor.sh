@@ -47,18 +47,22 @@ hz=$(getconf CLK_TCK)
 steal0=$(awk '/^cpu /{print $9}' /proc/stat)
 before=$(cpu_ticks $pid)
 start=$(date +%s.%N)
-tools=$( { /usr/bin/env time -f '%U %S' bash -c "$(declare -f inject); REUSE='$REUSE' SESSIONS=$SESSIONS SIZE=$SIZE PORT=$PORT inject $MESSAGES" ; } 2>&1 | tail -1)
+# bash's time keyword: user and system CPU seconds of smtp-source; its own messages go to fd 3
+TIMEFORMAT='%U %S'
+exec 3>&2
+tools=$( { time inject "$MESSAGES" 2>&3; } 2>&1 )
 end=$(date +%s.%N)
 after=$(cpu_ticks $pid)
 steal1=$(awk '/^cpu /{print $9}' /proc/stat)
-python3 - "$MODE" "$MESSAGES" "$SESSIONS" "$SIZE" "${REUSE:-new connection per message}" \
+if [ -n "$REUSE" ]; then how="smtp-source -d"; else how="new connection per message"; fi
+python3 - "$MODE" "$MESSAGES" "$SESSIONS" "$SIZE" "$how" \
   "$start" "$end" "$before" "$after" "$hz" "$tools" "$((steal1 - steal0))" <<'PY'
 import sys
-mode, n, s, size, reuse, t0, t1, c0, c1, hz, tools, steal = sys.argv[1:]
+mode, n, s, size, how, t0, t1, c0, c1, hz, tools, steal = sys.argv[1:]
 n = int(n); secs = float(t1) - float(t0); hz = int(hz)
 listener = (int(c1) - int(c0)) / hz
 user, sys_ = (float(x) for x in tools.split())
-print(f"floor {mode}: {n} x {size} B, {s} sessions, {'smtp-source -d' if reuse == '-d' else reuse}")
+print(f"floor {mode}: {n} x {size} B, {s} sessions, {how}")
 print(f"  msg/s                          {n / secs:8.1f}")
 print(f"  listener CPU per message (ms)  {1000 * listener / n:8.3f}")
 print(f"  smtp-source CPU per msg (ms)   {1000 * (user + sys_) / n:8.3f}")

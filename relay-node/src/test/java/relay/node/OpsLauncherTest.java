@@ -49,8 +49,9 @@ class OpsLauncherTest {
     Run run = launch(Map.of("RELAY_JIT", "c1", "RELAY_GC", "parallel",
         "JAVA_OPTS", "-Xmx64m -XX:TieredStopAtLevel=4"), "-Dconfig.file=/etc/relay/relay.conf");
     assertEquals(0, run.status(), run.stderr());
-    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmx64m", "-XX:TieredStopAtLevel=4",
-        "-Dconfig.file=/etc/relay/relay.conf", "-jar", jar.toString()), arguments());
+    assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmx64m",
+        "-XX:TieredStopAtLevel=4", "-Dconfig.file=/etc/relay/relay.conf", "-jar", jar.toString()),
+        arguments());
   }
 
   @Test
@@ -73,6 +74,12 @@ class OpsLauncherTest {
     assertEquals(0, run.status(), run.stderr());
     assertEquals(List.of("-XX:+UseSerialGC", "-Dconfig.file=x.conf", "-jar", jar.toString()),
         arguments());
+    // options that merely mention GC name no collector: the launcher's choice stays
+    run = launch(Map.of("RELAY_JIT", "tiered", "RELAY_GC", "parallel",
+        "JAVA_OPTS", "-XX:+UseNUMA -XX:+DisableExplicitGC"));
+    assertEquals(0, run.status(), run.stderr());
+    assertEquals(List.of("-XX:+UseParallelGC", "-XX:+UseNUMA", "-XX:+DisableExplicitGC", "-jar",
+        jar.toString()), arguments());
   }
 
   @Test

@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +34,8 @@ class FileSpoolTest extends SpoolContractTest {
     // distinct inodes among regular files outside the free pool: each body counts once whatever
     // its links (released files waiting for reuse are not bodies; their count is bounded below)
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(dir.resolve(FileSpool.FREE_DIRECTORY)))
+      return files.filter(Files::isRegularFile)
+          .filter(p -> !p.startsWith(dir.resolve(FileSpool.FREE_DIRECTORY)))
           .map(p -> {
             try {
               return Files.getAttribute(p, "unix:ino");
@@ -152,10 +158,9 @@ class FileSpoolTest extends SpoolContractTest {
     spool = new FileSpool(dir, true, blocking(), 8);
     int threads = 4;
     int perThread = 150;
-    java.util.concurrent.ExecutorService sessions =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    ExecutorService sessions = Executors.newFixedThreadPool(threads);
     try {
-      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
         done.add(sessions.submit(() -> {
@@ -170,8 +175,8 @@ class FileSpoolTest extends SpoolContractTest {
           return null;
         }));
       }
-      for (java.util.concurrent.Future<?> f : done) {
-        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
       }
     } finally {
       sessions.shutdownNow();
