@@ -56,7 +56,7 @@ public final class ProtocolFloor {
     Config config = ConfigFactory.parseString("""
         pekko.loglevel = WARNING
         pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-factor = 1.0 }
-        pekko.actor.internal-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-factor = 1.0 }
+        pekko.actor.internal-dispatcher = "pekko.actor.default-dispatcher"
         """).withFallback(ConfigFactory.load());
     ActorSystem system = ActorSystem.create("floor", config);
     Materializer mat = Materializer.matFromSystem(system);
