@@ -2,6 +2,7 @@ package relay.persistence.queue;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -85,8 +86,13 @@ import relay.persistence.spool.SpoolNames;
  * exceed {@code max-pending-messages} is answered with an error and persists nothing. Enqueuing a
  * queue id that is pending or recently finished is acknowledged and changes nothing.
  *
- * <p>XXX: the spool entry of a finished message is released after the event is persisted; a crash
- * in between leaks that body (never a second delivery). A spool sweeper is left to a later issue.
+ * <p><b>Spool entries</b>: a finished message's body is released after its last event is
+ * persisted. A crash in between would leave the body behind, so on every recovery the queue looks
+ * up the newest {@code snapshot-every} + {@value #LEFTOVER_MARGIN} of its remembered completions
+ * in the spool (one lookup for all of them, off the actor) and releases what is still there. That
+ * covers every completion the replay since the last snapshot can hold. XXX: a queue that is never
+ * recovered again (it passivated, and no mail for its domain comes back) keeps such a leftover,
+ * and with {@code remembered-completions = 0} nothing is looked up.
  */
 public final class DeliveryQueue
     extends EventSourcedBehaviorWithEnforcedReplies<DeliveryQueue.Command, DeliveryQueue.Event,
@@ -105,6 +111,12 @@ public final class DeliveryQueue
   private static final String STOP_TIMER = "stop-when-drained";
   private static final String LINGER_TIMER = "connection-linger";
   private static final String FLUSH_TIMER = "flush-outcomes";
+  /**
+   * Completions looked up in the spool on recovery beyond the {@code snapshot-every} that the
+   * replay can hold: releases still running when the snapshot was taken.
+   */
+  static final int LEFTOVER_MARGIN = 1000;
+
   /** While stopping, how often the queue checks whether its workers have finished. */
   private static final Duration STOP_CHECK = Duration.ofMillis(100);
   private static final String IDLE_TIMER = "idle";
@@ -324,6 +336,12 @@ public final class DeliveryQueue
     /** Pending, or finished recently enough to be remembered: a repeated enqueue is a no-op. */
     public boolean knows(String queueId) {
       return messages.containsKey(queueId) || recentlyCompleted.contains(queueId);
+    }
+
+    /** The newest {@code n} remembered completions, oldest first. */
+    List<String> newestCompleted(int n) {
+      List<String> all = new ArrayList<>(recentlyCompleted);
+      return all.subList(Math.max(0, all.size() - n), all.size());
     }
 
     /** The spool entry is no longer needed: no recipient pending and no DSN pending. */
@@ -643,8 +661,37 @@ public final class DeliveryQueue
           state.pendingRecipientCount(), (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
     }
     submitPendingDsns(state);
+    releaseLeftovers(state);
     dispatch(state);
     maybePassivate(state);
+  }
+
+  /** Releases spool entries of finished messages whose release a crash cut off (see above). */
+  private void releaseLeftovers(State state) {
+    List<String> candidates = state.newestCompleted(settings.snapshotEvery() + LEFTOVER_MARGIN)
+        .stream().filter(state::finished).toList();
+    if (candidates.isEmpty()) {
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        Set<String> left = ports.spool().existing(candidates, domain);
+        for (String queueId : left) {
+          ports.spool().release(queueId, domain);
+        }
+        return left.size();
+      } catch (IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, blocking).whenComplete((released, err) -> {
+      if (err != null) {
+        context.getSystem().log().warn("spool check of {} finished messages of {} failed: {}",
+            candidates.size(), queue, err.toString());
+      } else if (released > 0) {
+        context.getSystem().log().info("released {} spool entries of finished messages of {} "
+            + "that an earlier run had not released", released, queue);
+      }
+    });
   }
 
   // ---------------------------------------------------------------- enqueue and status

@@ -58,8 +58,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * relay's {@code Received:} header, never with {@code #}.
  *
  * <p>XXX: {@link #release} does not fsync the directory; after a power loss a released name can
- * reappear. That leaks disk space but never delivers twice, because the queue no longer refers to
- * it (and should the queue have lost the release too, a reused file fails the owner check).
+ * reappear. That never delivers twice, because the queue no longer refers to it (and should the
+ * queue have lost the release too, a reused file fails the owner check); the queue releases it
+ * again when it next recovers, if the message is among the completions it looks up then (see
+ * DeliveryQueue), and otherwise it leaks disk space.
  */
 public final class FileSpool implements Spool {
 

@@ -8,6 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -42,6 +47,9 @@ public final class JdbcSpool implements Spool {
 
   /** Bodies up to this size stay in memory while staged or read; larger ones spill to disk. */
   static final int MEMORY_THRESHOLD = 256 * 1024;
+
+  /** Queue ids per query of {@link #existing}. */
+  static final int LOOKUP_CHUNK = 500;
 
   private final DataSource dataSource;
   private final Executor blocking;
@@ -179,6 +187,38 @@ public final class JdbcSpool implements Spool {
     } catch (SQLException e) {
       throw new IllegalStateException("spool lookup failed for " + id + " @ " + key, e);
     }
+  }
+
+  /** One query per {@value #LOOKUP_CHUNK} ids instead of one per id. */
+  @Override
+  public Set<String> existing(Collection<String> queueIds, String domain) throws IOException {
+    String key = SpoolNames.domain(domain);
+    List<String> ids = new ArrayList<>(queueIds.size());
+    for (String id : queueIds) {
+      ids.add(SpoolNames.queueId(id));
+    }
+    Set<String> found = new LinkedHashSet<>();
+    try (Connection c = dataSource.getConnection()) {
+      for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+        String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT queue_id FROM relay_spool_ref "
+            + "WHERE domain = ? AND queue_id IN (" + marks + ")")) {
+          ps.setString(1, key);
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setString(i + 2, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.add(rs.getString(1));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException("spool lookup failed for " + ids.size() + " ids @ " + key, e);
+    }
+    return found;
   }
 
   private void insert(String queueId, Set<String> keys, SpillBuffer body) throws IOException {

@@ -2,6 +2,9 @@ package relay.persistence.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Durable store of message bodies, addressed by queue id and destination domain.
@@ -31,4 +34,19 @@ public interface Spool {
 
   /** Whether a committed entry exists for that queue id and domain. */
   boolean exists(String queueId, String domain);
+
+  /**
+   * The queue ids among {@code queueIds} that have a committed entry for {@code domain}, for
+   * checking many at once (a recovering queue looks for bodies of its finished messages that a
+   * crash kept from being released). This default asks {@link #exists} for each id.
+   */
+  default Set<String> existing(Collection<String> queueIds, String domain) throws IOException {
+    Set<String> found = new LinkedHashSet<>();
+    for (String id : queueIds) {
+      if (exists(id, domain)) {
+        found.add(id);
+      }
+    }
+    return found;
+  }
 }

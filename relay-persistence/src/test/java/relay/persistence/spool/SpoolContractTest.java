@@ -147,6 +147,26 @@ abstract class SpoolContractTest {
   }
 
   @Test
+  void existingNamesTheCommittedEntriesOfOneDomainAmongManyIds() throws Exception {
+    store("Q6", body(10, 6), List.of("a.example", "b.example"));
+    store("Q7", body(10, 7), List.of("a.example"));
+    spool.release("Q6", "a.example");
+    SpoolWriter open = spool.create("Q8");
+    open.write(body(10, 8), 0, 10);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ids.add("N" + i); // never stored; more than one database query's worth
+    }
+    ids.add(300, "Q7");
+    ids.addAll(List.of("Q6", "Q8"));
+
+    assertEquals(java.util.Set.of("Q7"), spool.existing(ids, "A.example"));
+    assertEquals(java.util.Set.of("Q6"), spool.existing(ids, "b.example"));
+    assertEquals(java.util.Set.of(), spool.existing(List.of(), "a.example"));
+    open.abort();
+  }
+
+  @Test
   void domainsAreCaseInsensitive() throws Exception {
     store("Q4", body(100, 4), List.of("Example.COM", "example.com"));
     assertTrue(spool.exists("Q4", "example.com"));
