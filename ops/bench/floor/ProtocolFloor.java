@@ -52,12 +52,12 @@ public final class ProtocolFloor {
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     int port = Integer.parseInt(args[1]);
-    // The node's dispatcher sizing (relay-node-defaults.conf), without cluster or persistence.
-    Config config = ConfigFactory.parseString("""
-        pekko.loglevel = WARNING
-        pekko.actor.default-dispatcher.fork-join-executor { parallelism-min = 2, parallelism-factor = 1.0 }
-        pekko.actor.internal-dispatcher = "pekko.actor.default-dispatcher"
-        """).withFallback(ConfigFactory.load());
+    // The node's own thread pools, read from its defaults, without its cluster or persistence.
+    Config nodeDefaults = ConfigFactory.parseResources("relay-node-defaults.conf");
+    Config config = ConfigFactory.parseString("pekko.loglevel = WARNING")
+        .withFallback(nodeDefaults.withOnlyPath("pekko.actor.default-dispatcher"))
+        .withFallback(nodeDefaults.withOnlyPath("pekko.actor.internal-dispatcher"))
+        .withFallback(ConfigFactory.load());
     ActorSystem system = ActorSystem.create("floor", config);
     Materializer mat = Materializer.matFromSystem(system);
     Tcp.get(system).bind("127.0.0.1", port)

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -673,17 +674,13 @@ public final class DeliveryQueue
     if (candidates.isEmpty()) {
       return;
     }
-    CompletableFuture.supplyAsync(() -> {
-      try {
-        Set<String> left = ports.spool().existing(candidates, domain);
-        for (String queueId : left) {
-          ports.spool().release(queueId, domain);
-        }
-        return left.size();
-      } catch (IOException e) {
-        throw new java.util.concurrent.CompletionException(e);
+    onBlocking(() -> {
+      Set<String> left = ports.spool().existing(candidates, domain);
+      for (String queueId : left) {
+        ports.spool().release(queueId, domain);
       }
-    }, blocking).whenComplete((released, err) -> {
+      return left.size();
+    }).whenComplete((released, err) -> {
       if (err != null) {
         context.getSystem().log().warn("spool check of {} finished messages of {} failed: {}",
             candidates.size(), queue, err.toString());
@@ -1039,18 +1036,32 @@ public final class DeliveryQueue
     if (!state.finished(queueId)) {
       return;
     }
-    CompletableFuture.runAsync(() -> {
-      try {
-        ports.spool().release(queueId, domain);
-      } catch (Exception e) {
-        throw new java.util.concurrent.CompletionException(e);
-      }
-    }, blocking).whenComplete((ok, err) -> {
+    onBlocking(() -> {
+      ports.spool().release(queueId, domain);
+      return null;
+    }).whenComplete((ok, err) -> {
       if (err != null) {
         context.getSystem().log().warn("spool release of {} @ {} failed: {}", queueId, domain,
             err.toString());
       }
     });
+  }
+
+  /** Spool I/O the queue must not wait for: {@code call} on the blocking dispatcher. */
+  private <T> CompletableFuture<T> onBlocking(SpoolCall<T> call) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return call.run();
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
+  }
+
+  /** A blocking spool call. */
+  @FunctionalInterface
+  private interface SpoolCall<T> {
+    T run() throws IOException;
   }
 
   // ---------------------------------------------------------------- DSNs

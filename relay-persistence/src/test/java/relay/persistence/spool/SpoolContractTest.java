@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -153,16 +155,16 @@ abstract class SpoolContractTest {
     spool.release("Q6", "a.example");
     SpoolWriter open = spool.create("Q8");
     open.write(body(10, 8), 0, 10);
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
       ids.add("N" + i); // never stored; more than one database query's worth
     }
     ids.add(300, "Q7");
     ids.addAll(List.of("Q6", "Q8"));
 
-    assertEquals(java.util.Set.of("Q7"), spool.existing(ids, "A.example"));
-    assertEquals(java.util.Set.of("Q6"), spool.existing(ids, "b.example"));
-    assertEquals(java.util.Set.of(), spool.existing(List.of(), "a.example"));
+    assertEquals(Set.of("Q7"), spool.existing(ids, "A.example"));
+    assertEquals(Set.of("Q6"), spool.existing(ids, "b.example"));
+    assertEquals(Set.of(), spool.existing(List.of(), "a.example"));
     open.abort();
   }
 
