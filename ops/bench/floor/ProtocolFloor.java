@@ -42,8 +42,8 @@ public final class ProtocolFloor {
   private static final ByteString GO_AHEAD = ByteString.fromString("354 go ahead\r\n");
   private static final ByteString BYE = ByteString.fromString("221 2.0.0 Bye\r\n");
 
-  private static final SmtpServerSettings SETTINGS = SmtpServerSettings.fromConfig(
-      ConfigFactory.load().getConfig("relay.smtp.server")).withHostname("floor.example");
+  private static final SmtpServerSettings SETTINGS =
+      SmtpServerSettings.fromConfig(ConfigFactory.load()).withHostname("floor.example");
   private static final ServerControl CONTROL = ServerControl.create();
   private static final ClientPolicy EVERYONE_REGISTERED = (remote, local) ->
       CompletableFuture.completedFuture(Admission.withoutSlot(

@@ -43,6 +43,7 @@ import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
 import relay.persistence.queue.QueueSettings;
+import relay.protocol.server.SmtpServerSettings;
 
 /**
  * One running relay node. {@link #start} builds it from configuration and returns when it is ready
@@ -85,6 +86,7 @@ public final class RelayNode implements Readiness {
   }
 
   private static RelayNode assemble(ActorSystem<Void> system, NodeSettings settings, Config config) throws Exception {
+    SmtpServerSettings smtp = SmtpServerSettings.fromConfig(config);
     Cluster cluster = Cluster.get(system);
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -112,7 +114,7 @@ public final class RelayNode implements Readiness {
       ClientSessions sessions = ClientSessions.start(system,
           ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
       awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
-      SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
+      SmtpListeners listeners = SmtpListeners.bind(system, smtp, settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum);

@@ -59,6 +59,7 @@ public final class ClientRegistry implements ClientPolicy {
           }
         })
         .thenApply(slot -> slot.<Admission>map(s -> new Admission.Admitted(identity, s))
-            .orElseGet(() -> new Admission.TooManySessions(identity)));
+            .orElseGet(() -> new Admission.Refused(identity,
+                Admission.Refusal.TOO_MANY_SESSIONS)));
   }
 }

@@ -1,6 +1,5 @@
 package relay.node.smtp;
 
-import com.typesafe.config.Config;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,8 @@ import relay.protocol.server.MessageSink;
 import relay.protocol.server.ServerControl;
 import relay.protocol.server.SmtpServer;
 import relay.protocol.server.SmtpServerSettings;
+import relay.protocol.server.UnidentifiedLimits;
+import relay.protocol.server.UnidentifiedMailRate;
 
 /** The node's SMTP listeners: bound at start, unbound and drained at shutdown. */
 public final class SmtpListeners {
@@ -29,16 +30,21 @@ public final class SmtpListeners {
     this.control = control;
   }
 
-  /** Binds every configured listener; fails (and unbinds what was bound) if any cannot bind. */
-  public static SmtpListeners bind(ActorSystem<?> system, Config config, String hostname,
+  /**
+   * Binds every configured listener; fails (and unbinds what was bound) if any cannot bind. The
+   * node's connection caps apply across all of them: max-connections in all, and the
+   * unidentified clients' caps and postmaster allowance around {@code policy} and {@code sink}.
+   */
+  public static SmtpListeners bind(ActorSystem<?> system, SmtpServerSettings settings,
       List<ListenerSettings> listeners, ClientPolicy policy, MessageSink sink) throws Exception {
-    SmtpServerSettings settings = SmtpServerSettings.fromConfig(config.getConfig("relay.smtp.server"))
-        .withHostname(hostname);
+    ClientPolicy limited = new UnidentifiedLimits(policy, settings.unidentified());
+    MessageSink rated = new UnidentifiedMailRate(sink, settings.unidentified().messagesPerHour());
     ServerControl control = ServerControl.create();
     List<Tcp.ServerBinding> bound = new ArrayList<>();
     try {
       for (ListenerSettings listener : listeners) {
-        bound.add(SmtpServer.bind(system, listener.host(), listener.port(), settings, policy, sink, control)
+        bound.add(SmtpServer.bind(system, listener.host(), listener.port(), settings, limited,
+            rated, control)
             .toCompletableFuture().get(30, TimeUnit.SECONDS));
       }
     } catch (Exception e) {

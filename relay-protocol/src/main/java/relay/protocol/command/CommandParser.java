@@ -188,23 +188,25 @@ public final class CommandParser {
     return new SmtpCommand.Rcpt(split.path(), new RcptParameters(keywords));
   }
 
+  /**
+   * BDAT chunk-size [LAST]. A size of more than 18 digits is unreadable (it would not fit a long,
+   * and no sane chunk is that large); with a readable size but bad further tokens the chunk's
+   * octets still follow, so the size is kept for the session to consume them.
+   */
   private static SmtpCommand bdat(String argument) {
     String[] words = argument.split(" ", -1);
-    if (words.length < 1 || words.length > 2) {
-      return malformed(Verb.BDAT, MalformedReason.SYNTAX);
-    }
     String digits = words[0];
     if (digits.isEmpty() || digits.length() > MAX_BDAT_DIGITS || !allDigits(digits)) {
-      return malformed(Verb.BDAT, MalformedReason.SYNTAX);
+      return new SmtpCommand.BadBdat(OptionalLong.empty());
     }
-    boolean last = false;
-    if (words.length == 2) {
-      if (!words[1].equalsIgnoreCase("LAST")) {
-        return malformed(Verb.BDAT, MalformedReason.SYNTAX);
-      }
-      last = true;
+    long size = Long.parseLong(digits);
+    if (words.length == 1) {
+      return new SmtpCommand.Bdat(size, false);
     }
-    return new SmtpCommand.Bdat(Long.parseLong(digits), last);
+    if (words.length == 2 && words[1].equalsIgnoreCase("LAST")) {
+      return new SmtpCommand.Bdat(size, true);
+    }
+    return new SmtpCommand.BadBdat(OptionalLong.of(size));
   }
 
   // ---- path and parameters -------------------------------------------------------------------

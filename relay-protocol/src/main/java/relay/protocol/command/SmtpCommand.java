@@ -1,6 +1,8 @@
 package relay.protocol.command;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One SMTP command line, parsed once (RFC 5321 4.1.1). The parser never throws; a line it cannot
@@ -9,6 +11,11 @@ import java.util.Optional;
  * {@link relay.protocol.address.MailboxParser}.
  */
 public sealed interface SmtpCommand {
+
+  /** The verb this line was recognized as, if any: the key to the verb's policy traits. */
+  default Optional<Verb> knownVerb() {
+    return Optional.ofNullable(Verbs.OF_COMMAND.get(getClass()));
+  }
 
   /** EHLO domain-or-address-literal (RFC 5321 4.1.1.1). */
   record Ehlo(String domain) implements SmtpCommand {}
@@ -47,8 +54,34 @@ public sealed interface SmtpCommand {
   record Unknown(String verb, boolean knownSmtpVerb) implements SmtpCommand {}
 
   /**
+   * A BDAT line whose arguments do not follow {@code BDAT chunk-size [LAST]} (RFC 3030 §2).
+   * {@code size} is present when the chunk size itself could be read (extra or unknown tokens
+   * after it): its octets follow and must be consumed, never read as commands. When the size
+   * cannot be read, the server cannot know where the next command starts.
+   */
+  record BadBdat(OptionalLong size) implements SmtpCommand {}
+
+  /**
    * A line that cannot be read as a command. {@code verb} is present when a known verb was
    * recognized before the problem, so that sequence errors still come first.
    */
-  record Malformed(Optional<Verb> verb, MalformedReason reason) implements SmtpCommand {}
+  record Malformed(Optional<Verb> verb, MalformedReason reason) implements SmtpCommand {
+    @Override
+    public Optional<Verb> knownVerb() {
+      return verb;
+    }
+  }
+
+  /** The verb of each well-formed command type. */
+  final class Verbs {
+    private static final Map<Class<? extends SmtpCommand>, Verb> OF_COMMAND = Map.ofEntries(
+        Map.entry(Ehlo.class, Verb.EHLO), Map.entry(Helo.class, Verb.HELO),
+        Map.entry(Mail.class, Verb.MAIL), Map.entry(Rcpt.class, Verb.RCPT),
+        Map.entry(Data.class, Verb.DATA), Map.entry(Bdat.class, Verb.BDAT),
+        Map.entry(BadBdat.class, Verb.BDAT), Map.entry(Rset.class, Verb.RSET),
+        Map.entry(Noop.class, Verb.NOOP), Map.entry(Quit.class, Verb.QUIT),
+        Map.entry(Help.class, Verb.HELP), Map.entry(Vrfy.class, Verb.VRFY));
+
+    private Verbs() {}
+  }
 }

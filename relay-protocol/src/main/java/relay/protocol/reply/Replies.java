@@ -113,9 +113,35 @@ public final class Replies {
   public static final SmtpReply BAD_SENDER_SYNTAX =
       SmtpReply.of(501, "5.1.7", "Bad sender address syntax");
 
+  /**
+   * 501: BDAT whose arguments do not follow {@code BDAT chunk-size [LAST]} (RFC 3030 §2) but
+   * whose size could be read: sent once the chunk's octets are consumed.
+   */
+  public static final SmtpReply BDAT_SYNTAX =
+      SmtpReply.of(501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
+
+  /**
+   * 501 and close: a BDAT whose chunk size cannot be read. The octets that follow cannot be told
+   * from commands, so reading on would execute the client's message as commands; the session
+   * ends (RFC 5321 4.1.4 lets a server close when it can no longer follow the dialogue).
+   */
+  public static final SmtpReply BDAT_SIZE_UNREADABLE = SmtpReply.of(501, "5.5.4",
+      "Syntax: BDAT chunk-size [LAST]; unreadable chunk size, closing").closing();
+
   /** 501: RCPT TO path is not a valid forward-path (RFC 5321 4.1.2). */
   public static final SmtpReply BAD_RECIPIENT_SYNTAX =
       SmtpReply.of(501, "5.5.2", "Bad recipient address syntax");
+
+  /**
+   * 553: a recipient domain that is not a valid internationalized domain name (RFC 5890/5891:
+   * no A-label exists for it), so no DNS lookup could ever route it.
+   */
+  public static final SmtpReply BAD_RECIPIENT_DOMAIN =
+      SmtpReply.of(553, "5.1.3", "Bad recipient domain: not a valid domain name");
+
+  /** 553: a sender domain that is not a valid internationalized domain name. */
+  public static final SmtpReply BAD_SENDER_DOMAIN =
+      SmtpReply.of(553, "5.1.7", "Bad sender domain: not a valid domain name");
 
   /** 553: a non-ASCII address without SMTPUTF8 on MAIL FROM (RFC 6531 3.7.4.1). */
   public static final SmtpReply NON_ASCII_ADDRESS =
@@ -154,6 +180,17 @@ public final class Replies {
 
   /** 554 at RCPT: the client may not relay (never an open relay). */
   public static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
+
+  /** 550 to RCPT TO:&lt;postmaster&gt; when the relay has no postmaster mailbox configured. */
+  public static final SmtpReply NO_POSTMASTER =
+      SmtpReply.of(550, "5.1.1", "No postmaster mailbox on this relay");
+
+  /**
+   * 450 at the end of data: an unidentified client's address sent its hourly allowance of mail to
+   * postmaster already (RFC 3463 4.7.1: delivery not authorized, for now).
+   */
+  public static final SmtpReply POSTMASTER_RATE = SmtpReply.of(450, "4.7.1",
+      "Too much mail to postmaster from your address, try again later");
 
   /** 452 for every recipient beyond the per-message limit (RFC 5321 4.5.3.1.8). */
   public static final SmtpReply TOO_MANY_RECIPIENTS =
@@ -201,6 +238,32 @@ public final class Replies {
   /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */
   public static SmtpReply idleTimeout(String hostname) {
     return SmtpReply.of(421, "4.4.2", hostname + " Idle timeout, closing").closing();
+  }
+
+  /** 421 once a session has lasted max-session-time (at the end of its transaction). */
+  public static SmtpReply sessionTimeUp(String hostname) {
+    return SmtpReply.of(421, "4.4.2", hostname + " Session time limit reached, closing")
+        .closing();
+  }
+
+  /**
+   * 421 instead of the greeting: the node holds max-connections open connections (RFC 5321 3.1
+   * allows 421 at connection time; RFC 3463 4.7.0: a security or policy limit).
+   */
+  public static SmtpReply tooManyConnections(String hostname) {
+    return SmtpReply.of(421, "4.7.0", hostname + " Too many connections, closing").closing();
+  }
+
+  /** 421 instead of the greeting: an unidentified address holds its share of connections. */
+  public static SmtpReply tooManyConnectionsFromAddress(String hostname) {
+    return SmtpReply.of(421, "4.7.0", hostname + " Too many connections from your address, closing")
+        .closing();
+  }
+
+  /** 421 instead of the greeting: unidentified clients hold all the connections they may. */
+  public static SmtpReply tooManyUnidentifiedConnections(String hostname) {
+    return SmtpReply.of(421, "4.7.0",
+        hostname + " Too many connections from unregistered clients, closing").closing();
   }
 
   /** 421 after more than max-errors errors in one session. */

@@ -4,14 +4,24 @@ import java.util.Objects;
 
 /**
  * The {@link ClientPolicy}'s verdict on a new connection, given before the greeting: admitted
- * (with the slot to release when the connection ends) or refused because the client already has
- * its maximum of concurrent sessions. A policy that cannot decide fails its stage instead, which
- * the session answers with a temporary 421 4.3.0.
+ * (with the slot to release when the connection ends) or refused for a {@link Refusal} that the
+ * session answers with its 421 and closes. A policy that cannot decide fails its stage instead,
+ * which the session answers with a temporary 421 4.3.0.
  */
 public sealed interface Admission {
 
   /** Who is connecting, as the policy identified it. */
   ClientIdentity client();
+
+  /** Why a connection is refused before its greeting; each maps to one 421 of the catalogue. */
+  enum Refusal {
+    /** The registered client already has max-sessions sessions in the cluster: 421 4.4.5. */
+    TOO_MANY_SESSIONS,
+    /** This unidentified address holds its share of connections on this node: 421 4.7.0. */
+    TOO_MANY_FROM_ADDRESS,
+    /** Unidentified clients hold all the connections they may on this node: 421 4.7.0. */
+    TOO_MANY_UNIDENTIFIED
+  }
 
   /** Greet the client; release {@code slot} when the connection ends. */
   record Admitted(ClientIdentity client, SessionSlot slot) implements Admission {
@@ -21,10 +31,11 @@ public sealed interface Admission {
     }
   }
 
-  /** The client is at its concurrent-session limit: 421 4.4.5 and close (nothing to release). */
-  record TooManySessions(ClientIdentity client) implements Admission {
-    public TooManySessions {
+  /** Answer the refusal's 421 and close (nothing to release). */
+  record Refused(ClientIdentity client, Refusal refusal) implements Admission {
+    public Refused {
       Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(refusal, "refusal");
     }
   }
 

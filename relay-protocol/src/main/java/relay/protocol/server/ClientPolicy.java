@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>{@link Admission.Admitted}: the greeting; the stage releases its {@link SessionSlot} when
  *       the connection ends, whatever the reason.
- *   <li>{@link Admission.TooManySessions}: "421 4.4.5 ... Too many concurrent sessions" and close.
+ *   <li>{@link Admission.Refused}: the refusal's 421 (e.g. "421 4.4.5 ... Too many concurrent
+ *       sessions") and close.
  *   <li>A failed stage (a lookup or slot request that timed out, a store down): "421 4.3.0" and
  *       close; the policy itself releases whatever it may have taken for that connection.
  * </ul>

@@ -56,6 +56,8 @@ public final class InputDecoder {
   private int lineState = LINE_START;
   private long bdatRemaining;
   private boolean bdatLast;
+  /** Octets consumed in DATA or BDAT mode since the last expectData/expectBdat. */
+  private long contentConsumed;
 
   /**
    * @param maxCommandLine longest command line in octets, CRLF included (RFC 5321: 512)
@@ -92,6 +94,7 @@ public final class InputDecoder {
    */
   public void expectData(long maxBytes) {
     startMessage(maxBytes);
+    contentConsumed = 0;
     mode = Mode.DATA;
   }
 
@@ -109,6 +112,7 @@ public final class InputDecoder {
     }
     bdatRemaining = size;
     bdatLast = last;
+    contentConsumed = 0;
     mode = Mode.BDAT;
     if (size == 0) {
       endBdatChunk();
@@ -125,6 +129,14 @@ public final class InputDecoder {
   /** Whether the decoder is inside message content (DATA or a BDAT chunk). */
   public boolean inContent() {
     return mode == Mode.DATA || mode == Mode.BDAT;
+  }
+
+  /**
+   * Octets consumed as content (DATA with its dots and end marker, or one BDAT chunk) since the
+   * content began: what a client has sent towards its message, for the content deadline.
+   */
+  public long contentConsumed() {
+    return contentConsumed;
   }
 
   /** Octets received but not yet decoded. */
@@ -235,6 +247,7 @@ public final class InputDecoder {
           break;
         case DOT_CR:
           if (b == '\n') {
+            contentConsumed += i + 1;
             pending = pending.drop(i + 1);
             mode = Mode.COMMAND;
             ready.add(new DecoderEvent.DataEnd(stats()));
@@ -258,6 +271,7 @@ public final class InputDecoder {
       i++;
     }
     account(sliceStart, n);
+    contentConsumed += n;
     pending = ByteString.emptyByteString();
     return true;
   }
@@ -286,6 +300,7 @@ public final class InputDecoder {
       }
     }
     account(0, n);
+    contentConsumed += n;
     pending = pending.drop(n);
     bdatRemaining -= n;
     if (bdatRemaining == 0) {

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 
 /**
@@ -16,6 +17,8 @@ import org.apache.pekko.Done;
 public final class ServerControl {
 
   private final Set<Runnable> sessions = ConcurrentHashMap.newKeySet();
+  /** Connections accepted and not yet ended, on every listener of the node. */
+  private final AtomicInteger open = new AtomicInteger();
   private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
   private volatile boolean shuttingDown;
 
@@ -40,6 +43,32 @@ public final class ServerControl {
 
   public boolean isShuttingDown() {
     return shuttingDown;
+  }
+
+  /**
+   * Counts a new connection unless {@code max} are open already: the caller refuses it then
+   * (421 4.7.0 without a session) and must not call {@link #connectionEnded}.
+   */
+  boolean tryAcceptConnection(int max) {
+    while (true) {
+      int now = open.get();
+      if (now >= max) {
+        return false;
+      }
+      if (open.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** A connection counted by {@link #tryAcceptConnection} ended. */
+  void connectionEnded() {
+    open.decrementAndGet();
+  }
+
+  /** Connections open now (sessions and those still waiting for their greeting). */
+  public int openConnections() {
+    return open.get();
   }
 
   /** Sessions currently open. */

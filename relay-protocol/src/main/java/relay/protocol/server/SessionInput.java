@@ -10,8 +10,8 @@ public sealed interface SessionInput {
   /** The client policy identified the connection: time for the greeting. */
   record Connected(ClientIdentity client) implements SessionInput {}
 
-  /** The client is at its concurrent-session limit: 421 4.4.5 and close. */
-  record TooManySessions() implements SessionInput {}
+  /** The policy refused the connection: the refusal's 421 and close. */
+  record Refused(Admission.Refusal refusal) implements SessionInput {}
 
   /** The client policy failed (timeout, store down): 421 and close. */
   record IdentificationFailed() implements SessionInput {}
@@ -34,8 +34,14 @@ public sealed interface SessionInput {
   /** Opening or committing the message failed; {@code reply} is what the client is told. */
   record MessageFailed(SmtpReply reply) implements SessionInput {}
 
-  /** No input within command-timeout or data-timeout. */
+  /**
+   * A command line did not arrive whole within command-timeout, or content not within
+   * data-timeout plus its octets at min-data-rate.
+   */
   record IdleTimeout() implements SessionInput {}
+
+  /** The session has lasted max-session-time: close at the end of the transaction. */
+  record TimeUp() implements SessionInput {}
 
   /** The node is shutting down. */
   record ShuttingDown() implements SessionInput {}

@@ -15,11 +15,13 @@ import relay.protocol.reply.SmtpReply;
  * @param transaction the mail transaction in progress, if any
  * @param chunk the BDAT chunk whose octets are being consumed (phase OPENING for BDAT, or BDAT)
  * @param errors errors counted so far (see {@link ErrorCounting})
+ * @param junkCommands commands with the {@code JUNK} trait so far (see {@link relay.protocol.command.Verb.Trait#JUNK})
  * @param shutdownRequested the node is shutting down; close once the commit in flight is answered
+ * @param timeUp the session's lifetime is over; close at the end of the transaction in progress
  */
 public record SessionState(Phase phase, Optional<ClientIdentity> client, Optional<Greeting> greeting,
-    Optional<Transaction> transaction, Optional<PendingChunk> chunk, int errors,
-    boolean shutdownRequested) {
+    Optional<Transaction> transaction, Optional<PendingChunk> chunk, int errors, int junkCommands,
+    boolean shutdownRequested, boolean timeUp) {
 
   /** Where a session is in its life. */
   public enum Phase {
@@ -62,37 +64,52 @@ public record SessionState(Phase phase, Optional<ClientIdentity> client, Optiona
 
   public static SessionState initial() {
     return new SessionState(Phase.CONNECTING, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), 0, false);
+        Optional.empty(), 0, 0, false, false);
   }
 
   public SessionState withPhase(Phase p) {
-    return new SessionState(p, client, greeting, transaction, chunk, errors, shutdownRequested);
+    return new SessionState(p, client, greeting, transaction, chunk, errors, junkCommands,
+        shutdownRequested, timeUp);
   }
 
   public SessionState withClient(ClientIdentity c) {
     return new SessionState(phase, Optional.of(c), greeting, transaction, chunk, errors,
-        shutdownRequested);
+        junkCommands, shutdownRequested, timeUp);
   }
 
   public SessionState withGreeting(Greeting g) {
     return new SessionState(phase, client, Optional.of(g), transaction, chunk, errors,
-        shutdownRequested);
+        junkCommands, shutdownRequested, timeUp);
   }
 
   public SessionState withTransaction(Optional<Transaction> t) {
-    return new SessionState(phase, client, greeting, t, chunk, errors, shutdownRequested);
+    return new SessionState(phase, client, greeting, t, chunk, errors, junkCommands,
+        shutdownRequested, timeUp);
   }
 
   public SessionState withChunk(Optional<PendingChunk> c) {
-    return new SessionState(phase, client, greeting, transaction, c, errors, shutdownRequested);
+    return new SessionState(phase, client, greeting, transaction, c, errors, junkCommands,
+        shutdownRequested, timeUp);
   }
 
   public SessionState withErrors(int n) {
-    return new SessionState(phase, client, greeting, transaction, chunk, n, shutdownRequested);
+    return new SessionState(phase, client, greeting, transaction, chunk, n, junkCommands,
+        shutdownRequested, timeUp);
+  }
+
+  public SessionState withJunkCommands(int n) {
+    return new SessionState(phase, client, greeting, transaction, chunk, errors, n,
+        shutdownRequested, timeUp);
   }
 
   public SessionState withShutdownRequested() {
-    return new SessionState(phase, client, greeting, transaction, chunk, errors, true);
+    return new SessionState(phase, client, greeting, transaction, chunk, errors, junkCommands,
+        true, timeUp);
+  }
+
+  public SessionState withTimeUp() {
+    return new SessionState(phase, client, greeting, transaction, chunk, errors, junkCommands,
+        shutdownRequested, true);
   }
 
   /** Whether a spool entry is open (between OpenMessage and commit/abort). */

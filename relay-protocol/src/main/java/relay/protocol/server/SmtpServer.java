@@ -8,8 +8,10 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
+import relay.protocol.reply.Replies;
 
 /**
  * What the node uses to serve SMTP: the per-connection {@link Flow} (to plug into any transport,
@@ -36,18 +38,34 @@ public final class SmtpServer {
 
   /**
    * Listens on {@code host:port} (0 for any free port) and serves every accepted connection with
-   * {@link #connectionFlow}. Unbind through the returned binding; stop the sessions with
-   * {@link ServerControl#shutdown()}.
+   * {@link #connectionFlow}. Beyond max-connections open connections (counted across every
+   * listener sharing {@code control}) a connection gets "421 4.7.0 ... Too many connections"
+   * from a flow that holds no session and is closed at once. Unbind through the returned
+   * binding; stop the sessions with {@link ServerControl#shutdown()}.
    */
   public static CompletionStage<Tcp.ServerBinding> bind(ClassicActorSystemProvider system,
       String host, int port, SmtpServerSettings settings, ClientPolicy policy, MessageSink sink,
       ServerControl control) {
     Materializer materializer = Materializer.matFromSystem(system);
+    ByteString tooMany = ByteString.fromArray(
+        Replies.tooManyConnections(settings.hostname()).encode());
     return Tcp.get(system).bind(host, port)
-        .to(Sink.foreach(connection -> connection.handleWith(
-            connectionFlow(settings, policy, sink, connection.remoteAddress(),
-                connection.localAddress(), control),
-            materializer)))
+        .to(Sink.foreach(connection -> {
+          if (!control.tryAcceptConnection(settings.maxConnections())) {
+            connection.handleWith(
+                Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(tooMany)),
+                materializer);
+            return;
+          }
+          connection.handleWith(
+              connectionFlow(settings, policy, sink, connection.remoteAddress(),
+                  connection.localAddress(), control)
+                  .watchTermination((notUsed, ended) -> {
+                    ended.whenComplete((done, error) -> control.connectionEnded());
+                    return notUsed;
+                  }),
+              materializer);
+        }))
         .run(materializer);
   }
 }

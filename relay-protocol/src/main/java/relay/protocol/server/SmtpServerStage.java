@@ -3,6 +3,7 @@ package relay.protocol.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,9 +34,14 @@ import relay.protocol.reply.SmtpReply;
  *       replies are written together when the buffer is drained, when the session waits for an
  *       asynchronous result, and right after the 354 to DATA.
  *   <li>Backpressure: no more input is read while a commit or the client identification is in
- *       flight, nor while replies wait for the client to read them.
- *   <li>Timeouts (RFC 5321 4.5.3.2): command-timeout while waiting for a command, data-timeout
- *       inside message content; either gives 421 4.4.2 and close. No timeout runs during a commit.
+ *       flight, nor while replies wait for the client to read them; once max-pending-output
+ *       octets of replies wait, buffered commands are not even decoded. A reply that stays
+ *       unread for write-timeout aborts the connection (a client that does not read cannot hold
+ *       a session, its memory or its slot).
+ *   <li>Deadlines (RFC 5321 4.5.3.2 for the minimums): a whole command line within
+ *       command-timeout of the previous reply, however its bytes trickle in; message content
+ *       within data-timeout plus its octets at min-data-rate; either gives 421 4.4.2 and close.
+ *       The session lasts at most max-session-time. No deadline runs during a commit.
  *   <li>Session slots: the {@link SessionSlot} of an admitted connection is released exactly once
  *       when the stage stops, for whatever reason (QUIT, error, timeout, shutdown, peer reset),
  *       even when the admission arrives after the connection is already gone.
@@ -46,7 +52,14 @@ import relay.protocol.reply.SmtpReply;
  */
 public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, ByteString>> {
 
-  private static final String IDLE_TIMER = "idle";
+  /** A whole command line must arrive before it fires. */
+  private static final String LINE_TIMER = "line";
+  /** Message content must arrive before it fires (moved as octets arrive). */
+  private static final String CONTENT_TIMER = "content";
+  /** The session's lifetime. */
+  private static final String LIFETIME_TIMER = "lifetime";
+  /** Replies the client does not read. */
+  private static final String WRITE_TIMER = "write";
   /** Marks a stopped stage's slot holder: a slot that arrives later is released at once. */
   private static final SessionSlot STOPPED = () -> { };
 
@@ -101,6 +114,11 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     private boolean committing;
     private boolean closing;
     private boolean inputFinished;
+    /** The session consumed an input since the line deadline was last set. */
+    private boolean progressed;
+    private boolean lineTimerSet;
+    /** When the current message content began (System.nanoTime). */
+    private long contentStartedNanos;
 
     /** The admitted connection's slot; {@link #STOPPED} once the stage stopped. */
     private final AtomicReference<SessionSlot> slot = new AtomicReference<>();
@@ -147,7 +165,8 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     public void preStart() {
       control.register(shutdownHook);
       waiting = true;
-      restartIdleTimer();
+      scheduleOnce(LIFETIME_TIMER, settings.timeouts().maxSession());
+      scheduleLineDeadline();
       try {
         policy.identify(remote, local).whenComplete((admission, error) -> {
           if (admission instanceof Admission.Admitted admitted) {
@@ -175,7 +194,18 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
 
     @Override
     public void onTimer(Object key) {
-      input(new SessionInput.IdleTimeout());
+      if (WRITE_TIMER.equals(key)) {
+        if (!output.isEmpty()) {
+          // the client has not read a reply for write-timeout: abort, nothing can reach it
+          failStage(new ClientNotReading(remote));
+        }
+        return;
+      }
+      if (LINE_TIMER.equals(key)) {
+        lineTimerSet = false;
+      }
+      input(LIFETIME_TIMER.equals(key) ? new SessionInput.TimeUp()
+          : new SessionInput.IdleTimeout());
       process();
     }
 
@@ -196,9 +226,9 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         return;
       }
       waiting = false;
-      input(admission.<SessionInput>map(a -> a instanceof Admission.Admitted admitted
-              ? new SessionInput.Connected(admitted.client())
-              : new SessionInput.TooManySessions())
+      input(admission.<SessionInput>map(a -> a instanceof Admission.Refused refused
+              ? new SessionInput.Refused(refused.refusal())
+              : new SessionInput.Connected(a.client()))
           .orElseGet(SessionInput.IdentificationFailed::new));
       process();
     }
@@ -230,7 +260,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
      * or asks for more input.
      */
     private void process() {
-      while (!waiting && !closing) {
+      while (!waiting && !closing && output.length() < settings.maxPendingOutput()) {
         DecoderEvent event = decoder.poll();
         if (event == null) {
           break;
@@ -251,7 +281,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         completeStage(); // the client is gone and everything it sent is answered
         return;
       }
-      restartIdleTimer();
+      updateDeadlines();
       if (output.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) {
         pull(in);
       }
@@ -281,6 +311,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
 
     /** Runs one session step: buffers its replies and executes its effects. */
     private void input(SessionInput sessionInput) {
+      progressed = true;
       Transition transition = session.next(state, sessionInput);
       state = transition.state();
       for (SmtpReply reply : transition.replies()) {
@@ -300,6 +331,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         lastChunk = true;
         storageFailed = false;
         decoder.expectData(data.maxBytes());
+        contentStartedNanos = System.nanoTime();
         flush(); // DATA ends a pipelined group: the client waits for the 354
       } else if (effect instanceof SessionEffect.ExpectBdat bdat) {
         if (bdat.startsMessage().isPresent()) {
@@ -308,6 +340,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         }
         keepContent = !bdat.discard();
         lastChunk = bdat.last();
+        contentStartedNanos = System.nanoTime();
         decoder.expectBdat(bdat.size(), bdat.last(),
             bdat.startsMessage().isPresent() || bdat.discard(), bdat.maxBytes());
       } else if (effect instanceof SessionEffect.CommitMessage commit) {
@@ -334,7 +367,9 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     private void commit(Envelope envelope) {
       waiting = true;
       committing = true;
-      cancelTimer(IDLE_TIMER);
+      cancelTimer(LINE_TIMER);
+      lineTimerSet = false;
+      cancelTimer(CONTENT_TIMER);
       CompletionStage<Done> result;
       try {
         result = writer.commit(envelope);
@@ -375,20 +410,55 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
           settings.maxTextLine());
     }
 
+    /** Pushes the replies if the client takes them; otherwise the write deadline runs. */
     private void flush() {
-      if (!output.isEmpty() && isAvailable(out)) {
+      if (output.isEmpty()) {
+        return;
+      }
+      if (isAvailable(out)) {
         push(out, output.result());
         output = ByteString.createBuilder();
+        cancelTimer(WRITE_TIMER);
+      } else if (!isTimerActive(WRITE_TIMER)) {
+        scheduleOnce(WRITE_TIMER, settings.timeouts().write());
       }
     }
 
-    private void restartIdleTimer() {
-      if (waiting && committing) {
-        cancelTimer(IDLE_TIMER);
-      } else {
-        scheduleOnce(IDLE_TIMER,
-            decoder.inContent() ? settings.dataTimeout() : settings.commandTimeout());
+    /**
+     * Sets the deadline of what the session waits for now: inside content, data-timeout plus the
+     * octets so far at min-data-rate from the start of the content; between commands, a whole
+     * line within command-timeout of the last command (partial bytes do not move it).
+     */
+    private void updateDeadlines() {
+      if (decoder.inContent()) {
+        cancelTimer(LINE_TIMER);
+        lineTimerSet = false;
+        long elapsed = System.nanoTime() - contentStartedNanos;
+        Duration left = settings.timeouts().contentAllowance(decoder.contentConsumed())
+            .minusNanos(elapsed);
+        scheduleOnce(CONTENT_TIMER, left.isNegative() ? Duration.ZERO : left);
+        return;
       }
+      cancelTimer(CONTENT_TIMER);
+      if (progressed || !lineTimerSet) {
+        scheduleLineDeadline();
+      }
+    }
+
+    private void scheduleLineDeadline() {
+      progressed = false;
+      lineTimerSet = true;
+      scheduleOnce(LINE_TIMER, settings.timeouts().command());
+    }
+  }
+
+  /** Why a connection was aborted: its client did not read a reply for write-timeout. */
+  static final class ClientNotReading extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ClientNotReading(InetSocketAddress remote) {
+      super("client " + remote + " did not read its replies within the write timeout", null,
+          false, false);
     }
   }
 }

@@ -3,6 +3,7 @@ package relay.protocol.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import relay.protocol.address.DomainNames;
 import relay.protocol.address.Mailbox;
 import relay.protocol.address.MailboxParser;
 import relay.protocol.address.ParsedPath;
@@ -22,24 +23,23 @@ import relay.protocol.server.SessionState.Phase;
  *
  * <p>Every command goes through the same checks in a fixed order: sequence (503), syntax (501),
  * parameters (555/504), relay policy (554 5.7.1), limits (452, 552), then acceptance. All replies
- * pass one choke point that counts errors; one more than max-errors adds 421 4.7.0 and closes.
+ * pass one choke point ({@link SessionStep}) that counts errors and junk commands; one more than
+ * max-errors adds 421 4.7.0 and closes.
  */
 public final class SmtpSession {
 
+  private static final List<String> EXTENSIONS_BEFORE_SIZE = List.of("PIPELINING");
+  private static final List<String> EXTENSIONS_AFTER_SIZE =
+      List.of("8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING", "HELP");
+
   private final SmtpServerSettings settings;
-  private final List<String> ehloKeywords;
 
   public SmtpSession(SmtpServerSettings settings) {
     this.settings = settings;
-    List<String> keywords = new ArrayList<>(List.of("PIPELINING",
-        "SIZE " + settings.maxMessageSize(), "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8",
-        "CHUNKING", "HELP"));
-    keywords.addAll(settings.extraEhloKeywords());
-    this.ehloKeywords = List.copyOf(keywords);
   }
 
   public Transition next(SessionState state, SessionInput input) {
-    Step step = new Step(state);
+    SessionStep step = new SessionStep(settings, state);
     switch (state.phase()) {
       case CONNECTING:
         connecting(step, input);
@@ -66,12 +66,12 @@ public final class SmtpSession {
 
   // ---- phases --------------------------------------------------------------------------------
 
-  private void connecting(Step step, SessionInput input) {
+  private void connecting(SessionStep step, SessionInput input) {
     if (input instanceof SessionInput.Connected connected) {
-      step.state = step.state.withClient(connected.client()).withPhase(Phase.COMMAND);
+      step.state(step.state().withClient(connected.client()).withPhase(Phase.COMMAND));
       step.reply(Replies.greeting(settings.hostname()));
-    } else if (input instanceof SessionInput.TooManySessions) {
-      step.closeWith(Replies.tooManySessions(settings.hostname()));
+    } else if (input instanceof SessionInput.Refused refused) {
+      step.closeWith(refusal(refused.refusal()));
     } else if (input instanceof SessionInput.IdentificationFailed) {
       step.closeWith(Replies.serviceUnavailable(settings.hostname()));
     } else {
@@ -79,115 +79,146 @@ public final class SmtpSession {
     }
   }
 
-  private void commandPhase(Step step, SessionInput input) {
+  /** The 421 of each way a policy may refuse a connection. */
+  SmtpReply refusal(Admission.Refusal refusal) {
+    switch (refusal) {
+      case TOO_MANY_SESSIONS:
+        return Replies.tooManySessions(settings.hostname());
+      case TOO_MANY_FROM_ADDRESS:
+        return Replies.tooManyConnectionsFromAddress(settings.hostname());
+      case TOO_MANY_UNIDENTIFIED:
+        return Replies.tooManyUnidentifiedConnections(settings.hostname());
+      default:
+        throw new IllegalArgumentException(refusal.toString());
+    }
+  }
+
+  private void commandPhase(SessionStep step, SessionInput input) {
     if (input instanceof SessionInput.CommandLine line) {
       command(step, line.command());
     } else if (input instanceof SessionInput.LineTooLong) {
       step.reply(Replies.LINE_TOO_LONG);
+    } else if (input instanceof SessionInput.TimeUp) {
+      step.closeWith(Replies.sessionTimeUp(settings.hostname()));
     } else {
       connectionEvents(step, input);
     }
   }
 
-  private void opening(Step step, SessionInput input) {
-    Optional<SessionState.PendingChunk> chunk = step.state.chunk();
+  private void opening(SessionStep step, SessionInput input) {
+    Optional<SessionState.PendingChunk> chunk = step.state().chunk();
+    long maxBytes = limits(step).maxMessageSize();
     if (input instanceof SessionInput.MessageOpened opened) {
-      Transaction tx = step.tx().opened(opened.queueId(), opened.receivedAt());
-      step.state = step.state.withTransaction(Optional.of(tx));
-      ReceivedTrace trace = trace(step.state);
+      step.transaction(step.tx().opened(opened.queueId(), opened.receivedAt()));
+      ReceivedTrace trace = trace(step.state());
       if (chunk.isPresent()) {
-        step.state = step.state.withPhase(Phase.BDAT);
+        step.state(step.state().withPhase(Phase.BDAT));
         step.effect(new SessionEffect.ExpectBdat(chunk.get().size(), chunk.get().last(),
-            Optional.of(trace), false, settings.maxMessageSize()));
+            Optional.of(trace), false, maxBytes));
       } else {
-        step.state = step.state.withPhase(Phase.DATA);
-        step.effect(new SessionEffect.ExpectData(settings.maxMessageSize(), trace));
+        step.state(step.state().withPhase(Phase.DATA));
+        step.effect(new SessionEffect.ExpectData(maxBytes, trace));
         step.reply(Replies.START_DATA);
       }
     } else if (input instanceof SessionInput.MessageFailed failed) {
-      step.state = step.state.withTransaction(Optional.empty());
+      step.state(step.state().withTransaction(Optional.empty()));
       if (chunk.isPresent()) {
         // the chunk's octets are on their way: consume them, then answer
         SessionState.PendingChunk c = chunk.get();
-        step.state = step.state.withPhase(Phase.BDAT).withChunk(Optional.of(
-            new SessionState.PendingChunk(c.size(), c.last(), Optional.of(failed.reply()))));
-        step.effect(new SessionEffect.ExpectBdat(c.size(), c.last(), Optional.empty(), true,
-            settings.maxMessageSize()));
+        consumeRefusedChunk(step, c.size(), c.last(), failed.reply());
       } else {
-        step.state = step.state.withPhase(Phase.COMMAND);
+        step.state(step.state().withPhase(Phase.COMMAND));
         step.reply(failed.reply());
       }
     } else {
-      connectionEvents(step, input);
+      lateEvents(step, input);
     }
   }
 
-  private void content(Step step, SessionInput input) {
+  private void content(SessionStep step, SessionInput input) {
     if (!(input instanceof SessionInput.DataFinished finished)) {
-      connectionEvents(step, input);
+      lateEvents(step, input);
       return;
     }
     DataOutcome outcome = finished.outcome();
-    if (step.state.phase() == Phase.DATA) {
-      step.state = step.state.withPhase(Phase.COMMAND);
+    if (step.state().phase() == Phase.DATA) {
+      step.state(step.state().withPhase(Phase.COMMAND));
       Optional<SmtpReply> refusal = outcome.refusal();
       if (refusal.isPresent()) {
         step.endTransaction();
         step.reply(refusal.get());
       } else {
-        step.state = step.state.withPhase(Phase.COMMITTING);
-        step.effect(new SessionEffect.CommitMessage(envelope(step.state, outcome)));
+        step.state(step.state().withPhase(Phase.COMMITTING));
+        step.effect(new SessionEffect.CommitMessage(envelope(step.state(), outcome)));
       }
       return;
     }
-    SessionState.PendingChunk chunk = step.state.chunk().orElseThrow();
-    step.state = step.state.withChunk(Optional.empty()).withPhase(Phase.COMMAND);
+    SessionState.PendingChunk chunk = step.state().chunk().orElseThrow();
+    step.state(step.state().withChunk(Optional.empty()).withPhase(Phase.COMMAND));
     Optional<SmtpReply> refusal = chunk.refusal().or(outcome::refusal);
     if (refusal.isPresent()) {
       step.endTransaction();
       step.reply(refusal.get());
     } else if (!chunk.last()) {
-      step.state = step.state.withTransaction(Optional.of(step.tx().withChunkAccepted()));
+      step.transaction(step.tx().withChunkAccepted());
       step.reply(Replies.chunkReceived(chunk.size()));
     } else {
-      step.state = step.state.withPhase(Phase.COMMITTING);
-      step.effect(new SessionEffect.CommitMessage(envelope(step.state, outcome)));
+      step.state(step.state().withPhase(Phase.COMMITTING));
+      step.effect(new SessionEffect.CommitMessage(envelope(step.state(), outcome)));
     }
   }
 
-  private void committing(Step step, SessionInput input) {
+  private void committing(SessionStep step, SessionInput input) {
     if (input instanceof SessionInput.MessageQueued queued) {
       // committed: the writer is done, nothing to abort
-      step.state = step.state.withTransaction(Optional.empty()).withPhase(Phase.COMMAND);
+      step.state(step.state().withTransaction(Optional.empty()).withPhase(Phase.COMMAND));
       step.reply(Replies.queued(queued.queueId()));
     } else if (input instanceof SessionInput.MessageFailed failed) {
       step.effect(new SessionEffect.AbortMessage());
-      step.state = step.state.withTransaction(Optional.empty()).withPhase(Phase.COMMAND);
+      step.state(step.state().withTransaction(Optional.empty()).withPhase(Phase.COMMAND));
       step.reply(failed.reply());
     } else if (input instanceof SessionInput.ShuttingDown) {
-      step.state = step.state.withShutdownRequested();
+      step.state(step.state().withShutdownRequested());
+      return;
+    } else if (input instanceof SessionInput.TimeUp) {
+      step.state(step.state().withTimeUp());
       return;
     } else {
       return; // no timeout while the client waits for us
     }
-    if (step.state.shutdownRequested()) {
+    if (step.state().shutdownRequested()) {
       step.closeWith(Replies.shuttingDown(settings.hostname()));
     }
   }
 
+  /**
+   * Inputs in the middle of a message: shutdown and timeouts end the session; the end of the
+   * session's lifetime waits for the end of the message (its content has a deadline of its own).
+   */
+  private void lateEvents(SessionStep step, SessionInput input) {
+    if (input instanceof SessionInput.TimeUp) {
+      step.state(step.state().withTimeUp());
+    } else {
+      connectionEvents(step, input);
+    }
+  }
+
   /** Inputs that end the session whatever it is doing (except while committing). */
-  private void connectionEvents(Step step, SessionInput input) {
+  private void connectionEvents(SessionStep step, SessionInput input) {
     if (input instanceof SessionInput.ShuttingDown) {
       step.closeWith(Replies.shuttingDown(settings.hostname()));
     } else if (input instanceof SessionInput.IdleTimeout) {
       step.closeWith(Replies.idleTimeout(settings.hostname()));
+    } else if (input instanceof SessionInput.TimeUp) {
+      step.closeWith(Replies.sessionTimeUp(settings.hostname()));
     }
     // anything else cannot happen in this phase and is ignored
   }
 
   // ---- commands ------------------------------------------------------------------------------
 
-  private void command(Step step, SmtpCommand command) {
+  private void command(SessionStep step, SmtpCommand command) {
+    boolean junk = isJunk(step.state(), command);
     if (command instanceof SmtpCommand.Ehlo ehlo) {
       greet(step, ehlo.domain(), true);
     } else if (command instanceof SmtpCommand.Helo helo) {
@@ -195,11 +226,13 @@ public final class SmtpSession {
     } else if (command instanceof SmtpCommand.Mail mail) {
       mail(step, mail);
     } else if (command instanceof SmtpCommand.Rcpt rcpt) {
-      rcpt(step, rcpt);
+      junk = rcpt(step, rcpt);
     } else if (command instanceof SmtpCommand.Data) {
       data(step);
     } else if (command instanceof SmtpCommand.Bdat bdat) {
       bdat(step, bdat);
+    } else if (command instanceof SmtpCommand.BadBdat bad) {
+      badBdat(step, bad);
     } else if (command instanceof SmtpCommand.Rset) {
       step.endTransaction();
       step.reply(Replies.OK);
@@ -217,22 +250,47 @@ public final class SmtpSession {
     } else if (command instanceof SmtpCommand.Malformed malformed) {
       malformed(step, malformed);
     }
+    if (junk) {
+      step.junk();
+    }
+  }
+
+  /**
+   * Whether the command has the JUNK trait; the first EHLO/HELO of a session is not junk, a
+   * repeated one is.
+   */
+  private static boolean isJunk(SessionState state, SmtpCommand command) {
+    Optional<Verb> verb = command.knownVerb();
+    if (verb.isEmpty() || !verb.get().has(Verb.Trait.JUNK)
+        || command instanceof SmtpCommand.Malformed) {
+      return false;
+    }
+    boolean greeting = verb.get() == Verb.EHLO || verb.get() == Verb.HELO;
+    return !greeting || state.greeting().isPresent();
   }
 
   /**
    * EHLO/HELO: a new greeting resets any transaction (RFC 5321 4.1.4). The name is not checked
    * (RFC 5321 4.1.4 forbids refusing a mismatched name, and many clients send odd ones); it is
-   * reduced to safe characters where it is echoed into the Received: header.
+   * reduced to safe characters where it is echoed into the Received: header. SIZE announces the
+   * limit of this client (RFC 1870 4).
    */
-  private void greet(Step step, String name, boolean extended) {
+  private void greet(SessionStep step, String name, boolean extended) {
     step.endTransaction();
-    step.state = step.state.withGreeting(new SessionState.Greeting(name, extended));
-    step.reply(extended ? Replies.ehlo(settings.hostname(), ehloKeywords)
-        : Replies.helo(settings.hostname()));
+    step.state(step.state().withGreeting(new SessionState.Greeting(name, extended)));
+    if (!extended) {
+      step.reply(Replies.helo(settings.hostname()));
+      return;
+    }
+    List<String> keywords = new ArrayList<>(EXTENSIONS_BEFORE_SIZE);
+    keywords.add("SIZE " + limits(step).maxMessageSize());
+    keywords.addAll(EXTENSIONS_AFTER_SIZE);
+    keywords.addAll(settings.extraEhloKeywords());
+    step.reply(Replies.ehlo(settings.hostname(), keywords));
   }
 
-  private void mail(Step step, SmtpCommand.Mail mail) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state, Verb.MAIL);
+  private void mail(SessionStep step, SmtpCommand.Mail mail) {
+    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.MAIL);
     if (sequence.isPresent()) {
       step.reply(sequence.get());
       return;
@@ -244,68 +302,69 @@ public final class SmtpSession {
           : Replies.BAD_SENDER_SYNTAX);
       return;
     }
-    boolean extended = step.state.greeting().map(SessionState.Greeting::extended).orElse(false);
-    Optional<SmtpReply> parameterProblem = ParameterCheck.mail(params, extended);
-    if (parameterProblem.isPresent()) {
-      step.reply(parameterProblem.get());
+    boolean extended = step.state().greeting().map(SessionState.Greeting::extended).orElse(false);
+    Optional<SmtpReply> problem = ParameterCheck.mail(params, extended)
+        .or(() -> LimitChecks.declaredSize(params, limits(step)));
+    if (problem.isPresent()) {
+      step.reply(problem.get());
       return;
     }
-    if (params.size().isPresent() && params.size().getAsLong() > settings.maxMessageSize()) {
-      step.reply(Replies.MESSAGE_TOO_BIG);
-      return;
+    Optional<Mailbox> sender = Optional.empty();
+    if (path instanceof ParsedPath.Ok ok) {
+      // the sender's domain is where DSNs go: it must have a DNS name too
+      sender = DomainNames.toAscii(ok.mailbox());
+      if (sender.isEmpty()) {
+        step.reply(Replies.BAD_SENDER_DOMAIN);
+        return;
+      }
     }
-    Optional<Mailbox> sender = path instanceof ParsedPath.Ok ok ? Optional.of(ok.mailbox())
-        : Optional.empty();
-    step.state = step.state.withTransaction(Optional.of(Transaction.begin(sender, params)));
+    step.transaction(Transaction.begin(sender, params));
     step.reply(Replies.SENDER_OK);
   }
 
-  private void rcpt(Step step, SmtpCommand.Rcpt rcpt) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state, Verb.RCPT);
+  /** RCPT; returns whether it counts as a junk command (beyond the recipient limit). */
+  private boolean rcpt(SessionStep step, SmtpCommand.Rcpt rcpt) {
+    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.RCPT);
     if (sequence.isPresent()) {
       step.reply(sequence.get());
-      return;
+      return false;
     }
     Transaction tx = step.tx().triedRecipient();
-    step.state = step.state.withTransaction(Optional.of(tx));
+    step.transaction(tx);
     ParsedPath path = MailboxParser.parseForwardPath(rcpt.path(), tx.smtputf8());
     if (path instanceof ParsedPath.Invalid || path instanceof ParsedPath.NullPath) {
       step.reply(!tx.smtputf8() && hasNonAscii(rcpt.path()) ? Replies.NON_ASCII_ADDRESS
           : Replies.BAD_RECIPIENT_SYNTAX);
-      return;
+      return false;
     }
     Optional<SmtpReply> parameterProblem = ParameterCheck.rcpt(rcpt.params());
     if (parameterProblem.isPresent()) {
       step.reply(parameterProblem.get());
-      return;
+      return false;
     }
-    Mailbox recipient;
-    if (path instanceof ParsedPath.Ok ok) {
-      if (!RelayCheck.mayRelay(step.state.client())) {
-        step.reply(Replies.RELAY_DENIED);
-        return;
-      }
-      recipient = ok.mailbox();
-    } else {
-      recipient = new Mailbox("postmaster", settings.hostname()); // RFC 5321 4.5.1
+    RecipientCheck.Verdict verdict = RecipientCheck.check(path, step.state().client(), settings);
+    if (verdict instanceof RecipientCheck.Refuse refuse) {
+      step.reply(refuse.reply());
+      return false;
     }
-    if (tx.recipients().size() >= settings.maxRecipients()) {
-      step.reply(Replies.TOO_MANY_RECIPIENTS);
-      return;
+    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, limits(step));
+    if (overLimit.isPresent()) {
+      step.reply(overLimit.get());
+      return true;
     }
-    step.state = step.state.withTransaction(Optional.of(tx.withRecipient(recipient)));
+    step.transaction(tx.withRecipient(((RecipientCheck.Accept) verdict).recipient()));
     step.reply(Replies.RECIPIENT_OK);
+    return false;
   }
 
-  private void data(Step step) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state, Verb.DATA);
+  private void data(SessionStep step) {
+    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.DATA);
     if (sequence.isPresent()) {
       step.reply(sequence.get());
       return;
     }
-    step.state = step.state
-        .withTransaction(Optional.of(step.tx().withContent(Transaction.Content.DATA)))
-        .withPhase(Phase.OPENING);
+    step.transaction(step.tx().withContent(Transaction.Content.DATA));
+    step.state(step.state().withPhase(Phase.OPENING));
     step.effect(new SessionEffect.OpenMessage());
   }
 
@@ -313,28 +372,47 @@ public final class SmtpSession {
    * BDAT (RFC 3030): the chunk's octets follow the command line whatever the answer, so even a
    * refused BDAT makes the decoder consume them; the reply comes after the octets.
    */
-  private void bdat(Step step, SmtpCommand.Bdat bdat) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state, Verb.BDAT);
-    SessionState.PendingChunk chunk =
-        new SessionState.PendingChunk(bdat.size(), bdat.last(), sequence);
-    step.state = step.state.withChunk(Optional.of(chunk));
+  private void bdat(SessionStep step, SmtpCommand.Bdat bdat) {
+    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.BDAT);
     if (sequence.isPresent()) {
-      step.state = step.state.withPhase(Phase.BDAT);
-      step.effect(new SessionEffect.ExpectBdat(bdat.size(), bdat.last(), Optional.empty(), true,
-          settings.maxMessageSize()));
-    } else if (step.tx().hasOpenMessage()) {
-      step.state = step.state.withPhase(Phase.BDAT);
+      consumeRefusedChunk(step, bdat.size(), bdat.last(), sequence.get());
+      return;
+    }
+    step.state(step.state().withChunk(Optional.of(
+        new SessionState.PendingChunk(bdat.size(), bdat.last(), Optional.empty()))));
+    if (step.tx().hasOpenMessage()) {
+      step.state(step.state().withPhase(Phase.BDAT));
       step.effect(new SessionEffect.ExpectBdat(bdat.size(), bdat.last(), Optional.empty(), false,
-          settings.maxMessageSize()));
+          limits(step).maxMessageSize()));
     } else {
-      step.state = step.state
-          .withTransaction(Optional.of(step.tx().withContent(Transaction.Content.BDAT)))
-          .withPhase(Phase.OPENING);
+      step.transaction(step.tx().withContent(Transaction.Content.BDAT));
+      step.state(step.state().withPhase(Phase.OPENING));
       step.effect(new SessionEffect.OpenMessage());
     }
   }
 
-  private void malformed(Step step, SmtpCommand.Malformed malformed) {
+  /**
+   * A BDAT line with bad arguments: with a readable size its octets are consumed and then
+   * refused (and the message with them), as for any refused BDAT; with an unreadable size the
+   * session cannot tell the octets from commands and closes rather than execute them.
+   */
+  private void badBdat(SessionStep step, SmtpCommand.BadBdat bad) {
+    if (bad.size().isEmpty()) {
+      step.reply(Replies.BDAT_SIZE_UNREADABLE);
+      return;
+    }
+    consumeRefusedChunk(step, bad.size().getAsLong(), false, Replies.BDAT_SYNTAX);
+  }
+
+  /** Consumes and drops a chunk's octets, then answers {@code refusal}. */
+  private void consumeRefusedChunk(SessionStep step, long size, boolean last, SmtpReply refusal) {
+    step.state(step.state().withPhase(Phase.BDAT).withChunk(Optional.of(
+        new SessionState.PendingChunk(size, last, Optional.of(refusal)))));
+    step.effect(new SessionEffect.ExpectBdat(size, last, Optional.empty(), true,
+        limits(step).maxMessageSize()));
+  }
+
+  private void malformed(SessionStep step, SmtpCommand.Malformed malformed) {
     MalformedReason reason = malformed.reason();
     if (reason == MalformedReason.NUL_BYTE) {
       step.reply(Replies.NUL_IN_COMMAND);
@@ -346,9 +424,7 @@ public final class SmtpSession {
       step.reply(Replies.COMMAND_UNRECOGNIZED);
     } else {
       Verb verb = malformed.verb().get();
-      // a malformed BDAT has no usable size: answer at once, there is nothing to consume
-      Optional<SmtpReply> sequence =
-          verb == Verb.BDAT ? Optional.empty() : SequenceCheck.check(step.state, verb);
+      Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), verb);
       if (sequence.isPresent()) {
         step.reply(sequence.get());
       } else if (verb == Verb.EHLO || verb == Verb.HELO) {
@@ -360,6 +436,10 @@ public final class SmtpSession {
   }
 
   // ---- envelope and trace --------------------------------------------------------------------
+
+  private SessionLimits limits(SessionStep step) {
+    return settings.limitsFor(step.state().client().orElseThrow());
+  }
 
   private String protocol(SessionState state) {
     boolean extended = state.greeting().map(SessionState.Greeting::extended).orElse(false);
@@ -378,10 +458,17 @@ public final class SmtpSession {
         single, tx.receivedAt().orElseThrow());
   }
 
+  /**
+   * The envelope to queue. An unidentified client can only have reached postmaster; its message
+   * goes out with the null reverse-path, so a failed delivery is dropped, never bounced to a
+   * sender address anybody may forge (no backscatter).
+   */
   private Envelope envelope(SessionState state, DataOutcome outcome) {
     Transaction tx = state.transaction().orElseThrow();
-    return new Envelope(tx.queueId().orElseThrow(), tx.sender(), tx.recipients(),
-        state.greeting().orElseThrow().name(), state.client().orElseThrow(), protocol(state),
+    ClientIdentity client = state.client().orElseThrow();
+    Optional<Mailbox> sender = client.mayRelay() ? tx.sender() : Optional.empty();
+    return new Envelope(tx.queueId().orElseThrow(), sender, tx.recipients(),
+        state.greeting().orElseThrow().name(), client, protocol(state),
         tx.receivedAt().orElseThrow(), outcome.stats().size(), tx.eightBitMime(), tx.smtputf8());
   }
 
@@ -392,69 +479,5 @@ public final class SmtpSession {
       }
     }
     return false;
-  }
-
-  // ---- the one choke point for output --------------------------------------------------------
-
-  /** Collects one transition; every reply goes through {@link #reply}. */
-  private final class Step {
-    private SessionState state;
-    private final List<SmtpReply> replies = new ArrayList<>(2);
-    private final List<SessionEffect> effects = new ArrayList<>(2);
-
-    Step(SessionState state) {
-      this.state = state;
-    }
-
-    Transaction tx() {
-      return state.transaction().orElseThrow();
-    }
-
-    void effect(SessionEffect effect) {
-      effects.add(effect);
-    }
-
-    /** Sends a reply, counts it as an error if it is one, and closes after one too many. */
-    void reply(SmtpReply reply) {
-      if (state.phase() == Phase.CLOSED) {
-        return;
-      }
-      if (reply.closesConnection()) {
-        closeWith(reply);
-        return;
-      }
-      replies.add(reply);
-      if (ErrorCounting.counts(reply)) {
-        state = state.withErrors(state.errors() + 1);
-        if (state.errors() > settings.maxErrors()) {
-          closeWith(Replies.tooManyErrors(settings.hostname()));
-        }
-      }
-    }
-
-    /** Ends the transaction, discarding its open spool entry if there is one. */
-    void endTransaction() {
-      if (state.hasOpenMessage()) {
-        effects.add(new SessionEffect.AbortMessage());
-      }
-      state = state.withTransaction(Optional.empty()).withChunk(Optional.empty());
-    }
-
-    /** Sends a final reply (221 or 421) and closes. */
-    void closeWith(SmtpReply reply) {
-      if (state.phase() == Phase.CLOSED) {
-        return;
-      }
-      if (state.phase() != Phase.COMMITTING) {
-        endTransaction();
-      }
-      replies.add(reply);
-      effects.add(new SessionEffect.Close());
-      state = state.withPhase(Phase.CLOSED);
-    }
-
-    Transition done() {
-      return new Transition(state, replies, effects);
-    }
   }
 }

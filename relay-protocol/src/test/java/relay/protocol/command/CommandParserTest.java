@@ -84,12 +84,6 @@ class CommandParserTest {
       "RCPT <a@b>                       | RCPT | SYNTAX",
       "RCPT TO:<a@b> X_Y=1              | RCPT | PARAMETER_SYNTAX",
       "DATA now                         | DATA | SYNTAX",
-      "BDAT                             | BDAT | SYNTAX",
-      "BDAT x                           | BDAT | SYNTAX",
-      "BDAT -1                          | BDAT | SYNTAX",
-      "BDAT 10 FIRST                    | BDAT | SYNTAX",
-      "BDAT 10 LAST more                | BDAT | SYNTAX",
-      "BDAT 1234567890123456789         | BDAT | SYNTAX",
       "EHLO                             | EHLO | SYNTAX",
       "HELO                             | HELO | SYNTAX",
       "RSET now                         | RSET | SYNTAX",
@@ -109,6 +103,28 @@ class CommandParserTest {
     assertEquals(new SmtpCommand.Bdat(0, true), parse("BDAT 0 LAST"));
     assertEquals(new SmtpCommand.Bdat(1000, false), parse("bdat 1000"));
     assertEquals(new SmtpCommand.Bdat(7, true), parse("BDAT 7 last"));
+  }
+
+  /**
+   * A BDAT line with bad arguments keeps its size when the size can be read, so that the
+   * session consumes the chunk instead of reading its octets as commands.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "BDAT                          | -1",
+      "BDAT x                        | -1",
+      "BDAT -1                       | -1",
+      "BDAT 1234567890123456789      | -1",
+      "BDAT 99999999999999999999999  | -1",
+      "BDAT 1.5 LAST                 | -1",
+      "BDAT 10 FIRST                 | 10",
+      "BDAT 10 LAST more             | 10",
+      "BDAT 10 LAST LAST             | 10",
+      "BDAT 123456789012345678 x     | 123456789012345678"})
+  void badBdatKeepsAReadableSize(String line, long size) {
+    assertEquals(new SmtpCommand.BadBdat(size < 0 ? OptionalLong.empty() : OptionalLong.of(size)),
+        parse(line));
+    assertEquals(Optional.of(Verb.BDAT), parse(line).knownVerb());
   }
 
   @Test

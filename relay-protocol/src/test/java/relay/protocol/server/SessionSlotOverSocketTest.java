@@ -54,7 +54,8 @@ class SessionSlotOverSocketTest {
       ClientIdentity client = ClientIdentity.registered(remote.getAddress().getHostAddress(), "c");
       if (open.incrementAndGet() > max) {
         open.decrementAndGet();
-        return CompletableFuture.completedFuture(new Admission.TooManySessions(client));
+        return CompletableFuture.completedFuture(new Admission.Refused(client,
+            Admission.Refusal.TOO_MANY_SESSIONS));
       }
       int id = ids.incrementAndGet();
       AtomicInteger calls = new AtomicInteger();

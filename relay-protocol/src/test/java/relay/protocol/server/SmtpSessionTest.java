@@ -147,7 +147,9 @@ class SmtpSessionTest {
     Envelope envelope = only(c.effects(), SessionEffect.CommitMessage.class).envelope();
     assertTrue(envelope.smtputf8());
     assertTrue(envelope.eightBitMime());
-    assertEquals(List.of(new Mailbox("bob", "exämple.org")), envelope.recipients());
+    assertEquals(List.of(new Mailbox("bob", "xn--exmple-cua.org")), envelope.recipients(),
+        "the domain goes to DNS and to SMTP in its A-label form");
+    assertEquals(Optional.of(new Mailbox("ä", "b.example")), envelope.sender());
   }
 
   @Test
@@ -179,8 +181,11 @@ class SmtpSessionTest {
     c.line("DATA");
     c.send(new SessionInput.MessageOpened("Q3", AT));
     c.send(new SessionInput.DataFinished(DataOutcome.of(CLEAN)));
-    assertEquals(List.of(new Mailbox("postmaster", "relay.example")),
-        only(c.effects(), SessionEffect.CommitMessage.class).envelope().recipients());
+    Envelope envelope = only(c.effects(), SessionEffect.CommitMessage.class).envelope();
+    assertEquals(List.of(new Mailbox("hostmaster", "relay.example")), envelope.recipients(),
+        "mail to <postmaster> goes to the configured postmaster mailbox");
+    assertEquals(Optional.empty(), envelope.sender(),
+        "an unidentified client's mail goes out with the null sender: never bounced back");
   }
 
   @Test
@@ -303,8 +308,30 @@ class SmtpSessionTest {
     assertEquals(100, discard.size());
     assertEquals(List.of("503 5.5.1 Bad sequence of commands: need MAIL command"), c.send(
         new SessionInput.DataFinished(DataOutcome.of(new DataStats(100, false, false, false)))));
-    assertEquals("501 5.5.4 Syntax error in parameters", c.reply("BDAT x"),
-        "a BDAT without a usable size is answered at once");
+  }
+
+  @Test
+  void bdatWithBadArgumentsConsumesItsChunkWhenItsSizeCanBeRead() {
+    transaction();
+    assertEquals(List.of(), c.line("BDAT 12 LAST extra"));
+    SessionEffect.ExpectBdat discard = only(c.effects(), SessionEffect.ExpectBdat.class);
+    assertTrue(discard.discard(), "the chunk's octets are consumed, never read as commands");
+    assertEquals(12, discard.size());
+    assertEquals(List.of("501 5.5.4 Syntax: BDAT chunk-size [LAST]"), c.send(
+        new SessionInput.DataFinished(DataOutcome.of(new DataStats(12, false, false, false)))));
+    assertEquals(Optional.empty(), c.state().transaction(), "the message went with its chunk");
+    assertEquals(1, c.state().errors());
+  }
+
+  @Test
+  void bdatWithAnUnreadableSizeClosesTheSession() {
+    transaction();
+    assertEquals(List.of("501 5.5.4 Syntax: BDAT chunk-size [LAST]; unreadable chunk size, closing"),
+        c.line("BDAT 123456789012345678901234567890 LAST"));
+    assertTrue(c.replies().get(0).closesConnection());
+    assertInstanceOf(SessionEffect.Close.class, c.effects().get(c.effects().size() - 1));
+    assertEquals(SessionState.Phase.CLOSED, c.state().phase());
+    assertEquals(List.of(), c.line("QUIT"), "nothing more is read");
   }
 
   @Test
@@ -372,7 +399,7 @@ class SmtpSessionTest {
     SessionDriver d = new SessionDriver(TestSettings.defaults());
     assertEquals(
         List.of("421 4.4.5 relay.example Too many concurrent sessions for this client, closing"),
-        d.send(new SessionInput.TooManySessions()));
+        d.send(new SessionInput.Refused(Admission.Refusal.TOO_MANY_SESSIONS)));
     assertInstanceOf(SessionEffect.Close.class, d.effects().get(0));
     assertEquals(List.of(), d.line("EHLO client.example"), "nothing is answered after the 421");
   }

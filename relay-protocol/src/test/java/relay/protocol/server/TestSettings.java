@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Server settings for tests: the reference.conf defaults, host name relay.example, overrides. */
@@ -12,10 +13,16 @@ final class TestSettings {
     return with(Map.of());
   }
 
-  /** {@code overrides} maps keys of relay.smtp.server (e.g. "max-errors") to values. */
+  /**
+   * {@code overrides} maps keys of relay.smtp.server (e.g. "max-errors") to values; a key that
+   * starts with "relay." is taken as a full path (e.g. "relay.postmaster").
+   */
   static SmtpServerSettings with(Map<String, Object> overrides) {
-    return SmtpServerSettings.fromConfig(ConfigFactory.parseMap(overrides)
-        .withFallback(ConfigFactory.parseMap(Map.of("hostname", "relay.example")))
-        .withFallback(ConfigFactory.defaultReference().getConfig("relay.smtp.server")));
+    Map<String, Object> full = new HashMap<>();
+    overrides.forEach((k, v) -> full.put(k.startsWith("relay.") ? k : "relay.smtp.server." + k, v));
+    return SmtpServerSettings.fromConfig(ConfigFactory.parseMap(full)
+        .withFallback(ConfigFactory.parseMap(Map.of("relay.smtp.server.hostname", "relay.example",
+            "relay.postmaster", "hostmaster@relay.example")))
+        .withFallback(ConfigFactory.defaultReference()));
   }
 }

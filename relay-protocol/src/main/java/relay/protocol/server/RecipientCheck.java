@@ -1,0 +1,57 @@
+package relay.protocol.server;
+
+import java.util.Optional;
+import relay.protocol.address.DomainNames;
+import relay.protocol.address.Mailbox;
+import relay.protocol.address.ParsedPath;
+import relay.protocol.reply.Replies;
+import relay.protocol.reply.SmtpReply;
+
+/**
+ * Where an accepted RCPT goes, or why it is refused, once its syntax is known to be valid:
+ * <ul>
+ *   <li>{@code <postmaster>} and {@code postmaster@<this relay>} (RFC 5321 4.5.1: accepted from
+ *       anybody) go to the configured postmaster mailbox; without one, 550 5.1.1;
+ *   <li>a domain with no A-label form (RFC 5890) could never be routed: 553 5.1.3;
+ *   <li>any other address only for an identified client (never an open relay): 554 5.7.1.
+ * </ul>
+ * What passes is deliverable as written: the domain is in A-label form for DNS and for SMTP
+ * without SMTPUTF8.
+ */
+final class RecipientCheck {
+
+  /** The recipient to queue, or the reply that refuses it. */
+  sealed interface Verdict {}
+
+  record Accept(Mailbox recipient) implements Verdict {}
+
+  record Refuse(SmtpReply reply) implements Verdict {}
+
+  private RecipientCheck() {}
+
+  static Verdict check(ParsedPath path, Optional<ClientIdentity> client,
+      SmtpServerSettings settings) {
+    if (isPostmaster(path, settings.hostname())) {
+      return settings.postmaster().<Verdict>map(Accept::new)
+          .orElse(new Refuse(Replies.NO_POSTMASTER));
+    }
+    Mailbox mailbox = ((ParsedPath.Ok) path).mailbox();
+    Optional<Mailbox> routable = DomainNames.toAscii(mailbox);
+    if (routable.isEmpty()) {
+      return new Refuse(Replies.BAD_RECIPIENT_DOMAIN);
+    }
+    if (!RelayCheck.mayRelay(client)) {
+      return new Refuse(Replies.RELAY_DENIED);
+    }
+    return new Accept(routable.get());
+  }
+
+  private static boolean isPostmaster(ParsedPath path, String hostname) {
+    if (path instanceof ParsedPath.Postmaster) {
+      return true;
+    }
+    return path instanceof ParsedPath.Ok ok
+        && ok.mailbox().localPart().equalsIgnoreCase("postmaster")
+        && ok.mailbox().domain().equalsIgnoreCase(hostname);
+  }
+}

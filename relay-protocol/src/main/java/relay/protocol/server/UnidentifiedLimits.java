@@ -1,0 +1,86 @@
+package relay.protocol.server;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Caps the connections of unidentified clients (no registered address; later, not yet
+ * authenticated) on this node: at most max-connections-per-address from one IP address and
+ * max-connections in all. They may only mail postmaster, and floods come from them; the caps keep
+ * the rest of the node's connections for registered clients, whose own limit is their
+ * cluster-wide max-sessions.
+ *
+ * <p>A decorator of the node's {@link ClientPolicy}: an admitted unidentified connection takes a
+ * place in both counts, given back exactly once through its {@link SessionSlot} when the
+ * connection ends; beyond a cap the admission becomes a {@link Admission.Refused} (421 4.7.0).
+ * Thread-safe: admissions arrive from any thread.
+ */
+public final class UnidentifiedLimits implements ClientPolicy {
+
+  private final ClientPolicy identify;
+  private final SmtpServerSettings.Unidentified limits;
+  private final Map<String, Integer> perAddress = new HashMap<>(); // guarded by itself
+  private int total; // guarded by perAddress
+
+  public UnidentifiedLimits(ClientPolicy identify, SmtpServerSettings.Unidentified limits) {
+    this.identify = identify;
+    this.limits = limits;
+  }
+
+  @Override
+  public CompletionStage<Admission> identify(InetSocketAddress remote, InetSocketAddress local) {
+    return identify.identify(remote, local).thenApply(this::limit);
+  }
+
+  /** Unidentified connections open now from {@code ip}. */
+  public int open(String ip) {
+    synchronized (perAddress) {
+      return perAddress.getOrDefault(ip, 0);
+    }
+  }
+
+  private Admission limit(Admission admission) {
+    if (!(admission instanceof Admission.Admitted admitted) || admitted.client().mayRelay()) {
+      return admission;
+    }
+    String ip = admitted.client().remoteIp();
+    Admission.Refusal refusal = take(ip);
+    if (refusal != null) {
+      admitted.slot().release();
+      return new Admission.Refused(admitted.client(), refusal);
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    return new Admission.Admitted(admitted.client(), () -> {
+      if (released.compareAndSet(false, true)) {
+        give(ip);
+        admitted.slot().release();
+      }
+    });
+  }
+
+  /** Takes a place for {@code ip}, or says which cap refuses it. */
+  private Admission.Refusal take(String ip) {
+    synchronized (perAddress) {
+      if (total >= limits.maxConnections()) {
+        return Admission.Refusal.TOO_MANY_UNIDENTIFIED;
+      }
+      int fromAddress = perAddress.getOrDefault(ip, 0);
+      if (fromAddress >= limits.maxConnectionsPerAddress()) {
+        return Admission.Refusal.TOO_MANY_FROM_ADDRESS;
+      }
+      perAddress.put(ip, fromAddress + 1);
+      total++;
+      return null;
+    }
+  }
+
+  private void give(String ip) {
+    synchronized (perAddress) {
+      perAddress.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+      total--;
+    }
+  }
+}
