@@ -2,9 +2,12 @@ package relay.protocol.server;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -49,7 +52,8 @@ public final class SmtpServer {
     Materializer materializer = Materializer.matFromSystem(system);
     ByteString tooMany = ByteString.fromArray(
         Replies.tooManyConnections(settings.hostname()).encode());
-    return Tcp.get(system).bind(host, port)
+    return Tcp.get(system).bind(host, port, settings.acceptBacklog(),
+            List.of(TcpSO.sendBufferSize(settings.socketSendBuffer())), false, Optional.empty())
         .to(Sink.foreach(connection -> {
           if (!control.tryAcceptConnection(settings.maxConnections())) {
             connection.handleWith(

@@ -28,6 +28,9 @@ import relay.protocol.settings.Bounds;
  * @param maxReceivedHeaders Received: headers before a message is a loop
  * @param maxPendingOutput reply octets held for a client that does not read before the server
  *     stops reading its commands
+ * @param socketSendBuffer the kernel's send buffer per connection (SO_SNDBUF), which also holds
+ *     replies a client does not read
+ * @param acceptBacklog connections the kernel queues before the node accepts them
  * @param maxConnections open connections per listener set (node), whoever the clients are
  * @param unidentified the bounds of connections that no registration identifies
  * @param extraEhloKeywords added to the EHLO reply
@@ -44,6 +47,8 @@ public record SmtpServerSettings(
     int maxTextLine,
     int maxReceivedHeaders,
     int maxPendingOutput,
+    int socketSendBuffer,
+    int acceptBacklog,
     int maxConnections,
     Unidentified unidentified,
     List<String> extraEhloKeywords) {
@@ -115,6 +120,8 @@ public record SmtpServerSettings(
     Bounds.within(KEY + "max-text-line", maxTextLine, 1000, 1_048_576);
     Bounds.within(KEY + "max-received-headers", maxReceivedHeaders, 1, 1000);
     Bounds.within(KEY + "max-pending-output", maxPendingOutput, 1024, 16 << 20);
+    Bounds.within(KEY + "socket-send-buffer", socketSendBuffer, 4096, 16 << 20);
+    Bounds.within(KEY + "accept-backlog", acceptBacklog, 1, 65_535);
     Bounds.within(KEY + "max-connections", maxConnections, 1, 1_000_000);
     Objects.requireNonNull(unidentified, "unidentified");
     extraEhloKeywords = List.copyOf(extraEhloKeywords);
@@ -146,7 +153,9 @@ public record SmtpServerSettings(
         server.getInt("max-command-line"),
         server.getInt("max-text-line"),
         server.getInt("max-received-headers"),
-        Math.toIntExact(Math.min(Integer.MAX_VALUE, server.getBytes("max-pending-output"))),
+        octets(server, "max-pending-output"),
+        octets(server, "socket-send-buffer"),
+        server.getInt("accept-backlog"),
         server.getInt("max-connections"),
         new Unidentified(unidentified.getInt("max-connections"),
             unidentified.getInt("max-connections-per-address"),
@@ -164,7 +173,12 @@ public record SmtpServerSettings(
   public SmtpServerSettings withHostname(String name) {
     return new SmtpServerSettings(name, postmaster, maxMessageSize, maxRecipients, maxErrors,
         maxJunkCommands, timeouts, maxCommandLine, maxTextLine, maxReceivedHeaders,
-        maxPendingOutput, maxConnections, unidentified, extraEhloKeywords);
+        maxPendingOutput, socketSendBuffer, acceptBacklog, maxConnections, unidentified,
+        extraEhloKeywords);
+  }
+
+  private static int octets(Config server, String key) {
+    return (int) Math.min(Integer.MAX_VALUE, server.getBytes(key));
   }
 
   private static Optional<Mailbox> postmaster(String address) {

@@ -23,6 +23,8 @@ class SmtpServerSettingsTest {
     assertEquals(new SmtpServerSettings.Timeouts(Duration.ofMinutes(5), Duration.ofMinutes(3),
         2048, Duration.ofHours(1), Duration.ofMinutes(2)), s.timeouts());
     assertEquals(64 * 1024, s.maxPendingOutput());
+    assertEquals(64 * 1024, s.socketSendBuffer());
+    assertEquals(1024, s.acceptBacklog());
     assertEquals(4000, s.maxConnections());
     assertEquals(new SmtpServerSettings.Unidentified(1000, 10, 64 * 1024, 10), s.unidentified());
     assertTrue(s.postmaster().isEmpty() || System.getenv("RELAY_POSTMASTER") != null);
@@ -44,6 +46,7 @@ class SmtpServerSettingsTest {
         Map.of("max-session-time", "0s"), Map.of("write-timeout", "2h"),
         Map.of("max-junk-commands", -1), Map.of("max-pending-output", 100),
         Map.of("max-connections", 0), Map.of("unidentified.max-connections", 0),
+        Map.of("socket-send-buffer", 100), Map.of("accept-backlog", 0),
         Map.of("unidentified.max-connections-per-address", 0),
         Map.of("unidentified.max-message-size", 10),
         Map.of("unidentified.messages-per-hour", -1))) {
