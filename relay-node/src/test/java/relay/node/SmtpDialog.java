@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,22 @@ final class SmtpDialog implements AutoCloseable {
       if (line.length() < 4 || line.charAt(3) != '-') {
         return String.join("\n", lines);
       }
+    }
+  }
+
+  /** Whether nothing arrives from the relay within {@code millis}; what arrives is kept. */
+  boolean idleFor(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      in.mark(1);
+      if (in.read() >= 0) {
+        in.reset();
+      }
+      return false;
+    } catch (SocketTimeoutException e) {
+      return true;
+    } finally {
+      socket.setSoTimeout(20_000);
     }
   }
 

@@ -2,6 +2,8 @@ package relay.protocol.client;
 
 import java.util.List;
 import java.util.Objects;
+import relay.protocol.address.MailboxParser;
+import relay.protocol.address.ParsedPath;
 
 /**
  * The envelope of one outbound transaction.
@@ -20,22 +22,23 @@ public record OutboundEnvelope(String mailFrom, List<String> recipients, long si
     if (recipients.isEmpty()) {
       throw new IllegalArgumentException("an envelope needs at least one recipient");
     }
-    checkPath(mailFrom);
+    if (!mailFrom.isEmpty()) {
+      checkMailbox(mailFrom);
+    }
     for (String r : recipients) {
-      if (r.isEmpty()) {
-        throw new IllegalArgumentException("empty recipient");
-      }
-      checkPath(r);
+      checkMailbox(r);
     }
   }
 
-  /** A path must not be able to inject a second command or break the angle brackets. */
-  private static void checkPath(String path) {
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      if (c == '\r' || c == '\n' || c == '\0' || c == '<' || c == '>') {
-        throw new IllegalArgumentException("invalid character in path: " + path.replace("\r", "\\r").replace("\n", "\\n"));
-      }
+  /**
+   * A path must be a mailbox as RFC 5321 4.1.2 writes it (UTF-8 allowed, RFC 6531): then it can
+   * neither inject a command nor break the angle brackets, and a quoted local part such as
+   * {@code "a>b"@example.org} goes out exactly as the relay accepted it.
+   */
+  private static void checkMailbox(String path) {
+    if (!(MailboxParser.parseForwardPath("<" + path + ">", true) instanceof ParsedPath.Ok)) {
+      throw new IllegalArgumentException("not a mailbox: "
+          + path.replace("\r", "\\r").replace("\n", "\\n"));
     }
   }
 }
