@@ -455,7 +455,8 @@ class SmtpClientConnectionTest {
     // 192.0.2.0/24 is TEST-NET-1: packets go nowhere, so the connect times out or is refused.
     ClientSettings quick = new ClientSettings("relay.test", 25, Duration.ofMillis(200), Duration.ofSeconds(1),
         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 4096, 200, 65536);
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), 4096, 200, 65536);
     assertEquals(25, ClientSettings.defaults().port());
     assertThrows(IllegalArgumentException.class, () -> quick.withPort(0));
 
