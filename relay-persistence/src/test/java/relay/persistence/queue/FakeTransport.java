@@ -3,6 +3,7 @@ package relay.persistence.queue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import relay.protocol.client.Deadline;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -41,7 +43,12 @@ final class FakeTransport implements DeliveryTransport {
   static final SmtpReply LATER = SmtpReply.of(451, "4.2.0", "Try again later");
 
   @Override
-  public DeliveryConnection connect(String domain) throws DeliveryFailure {
+  public Duration attemptTimeout() {
+    return Duration.ofMinutes(1);
+  }
+
+  @Override
+  public DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure {
     CountDownLatch g = gate;
     if (g != null) {
       try {
@@ -101,7 +108,7 @@ final class FakeTransport implements DeliveryTransport {
     }
 
     @Override
-    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body) {
+    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body, Deadline deadline) {
       byte[] bytes;
       try {
         bytes = body.readAllBytes();
@@ -124,7 +131,7 @@ final class FakeTransport implements DeliveryTransport {
     }
 
     @Override
-    public void reset() {
+    public void reset(Deadline deadline) {
       resets.incrementAndGet();
     }
 

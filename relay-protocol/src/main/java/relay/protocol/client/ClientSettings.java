@@ -120,6 +120,13 @@ public record ClientSettings(
         maxReplyLineLength, maxReplyLines, bufferSize);
   }
 
+  /** A copy with another attempt-timeout (tests). */
+  public ClientSettings withAttemptTimeout(Duration timeout) {
+    return new ClientSettings(heloName, port, connectTimeout, greetingTimeout, heloTimeout, mailTimeout,
+        rcptTimeout, dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, timeout,
+        maxReplyLineLength, maxReplyLines, bufferSize);
+  }
+
   private static String localHostName() {
     try {
       String name = InetAddress.getLocalHost().getCanonicalHostName();

@@ -26,13 +26,10 @@ public final class Deadline {
 
   /** {@code timeout} from now on the given nanosecond clock (tests drive time by hand). */
   static Deadline after(Duration timeout, LongSupplier clock) {
-    long now = clock.getAsLong();
-    long nanos = saturatedNanos(timeout);
-    long at = now + nanos;
-    if (nanos > 0 && at - now < 0) { // overflow: a deadline beyond ~292 years is "never"
-      at = now + Long.MAX_VALUE;
-    }
-    return new Deadline(at, clock);
+    // Deadlines are compared by the sign of their difference (nanoTime may wrap), which holds for
+    // any two within 2^62 ns (146 years) of each other: longer timeouts are cut to that.
+    long nanos = Math.min(saturatedNanos(timeout), Long.MAX_VALUE / 2);
+    return new Deadline(clock.getAsLong() + nanos, clock);
   }
 
   /** True once the deadline has passed. */
@@ -54,7 +51,8 @@ public final class Deadline {
     if (left <= 0) {
       return 0;
     }
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
+    long millis = left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1);
+    return (int) Math.min(Integer.MAX_VALUE, millis);
   }
 
   /** The earlier of the two: a step's own timeout bounded by the attempt it belongs to. */
