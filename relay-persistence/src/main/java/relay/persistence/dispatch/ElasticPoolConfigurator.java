@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadFactory;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
+import org.apache.pekko.dispatch.MonitorableThreadFactory;
 
 /**
  * Lets a Pekko dispatcher run on an {@link ElasticThreadPool}: {@code executor =
@@ -34,6 +35,9 @@ public final class ElasticPoolConfigurator extends ExecutorServiceConfigurator {
 
   @Override
   public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
-    return () -> ElasticThreadPool.create(maxThreads, keepAlive, threadFactory);
+    // Threads named after the dispatcher, as Pekko's own pools name theirs ("relay-<dispatcher>-N").
+    ThreadFactory named = threadFactory instanceof MonitorableThreadFactory m ? m.withName(m.name() + "-" + id)
+        : threadFactory;
+    return () -> ElasticThreadPool.create(maxThreads, keepAlive, named);
   }
 }
