@@ -35,6 +35,9 @@ final class FakeTransport implements DeliveryTransport {
   final List<Transaction> transactions = new CopyOnWriteArrayList<>();
   final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   volatile SmtpReply connectFailure;
+  /** When set, every transaction fails with it as a destination that did not answer in time. */
+  volatile SmtpReply stalled;
+  final AtomicInteger deliverCalls = new AtomicInteger();
   volatile long deliverMillis;
   volatile CountDownLatch gate;
 
@@ -108,7 +111,13 @@ final class FakeTransport implements DeliveryTransport {
     }
 
     @Override
-    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body, Deadline deadline) {
+    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body, Deadline deadline)
+        throws DeliveryFailure {
+      deliverCalls.incrementAndGet();
+      SmtpReply stall = stalled;
+      if (stall != null) {
+        throw new DeliveryFailure(stall, true, null);
+      }
       byte[] bytes;
       try {
         bytes = body.readAllBytes();
