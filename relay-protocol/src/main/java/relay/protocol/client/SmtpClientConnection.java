@@ -2,27 +2,21 @@ package relay.protocol.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import relay.protocol.client.SmtpClientException.Kind;
 import relay.protocol.reply.DeliveryReplies;
-import relay.protocol.reply.DeliveryReplies.NetworkFailure;
 import relay.protocol.reply.DeliveryReplies.Step;
 import relay.protocol.reply.SmtpReply;
 
@@ -113,7 +107,7 @@ public final class SmtpClientConnection implements AutoCloseable {
             DeliveryReplies.attemptTimeLimit(remoteName, address, Step.CONNECT), e);
       }
       throw new SmtpClientException(Kind.CONNECT_FAILED,
-          DeliveryReplies.connectFailed(remoteName, address, failureOf(e)), e);
+          DeliveryReplies.connectFailed(remoteName, address, NetworkFailures.of(e)), e);
     }
     try {
       connection.greetAndHello(ownNames);
@@ -132,11 +126,11 @@ public final class SmtpClientConnection implements AutoCloseable {
       }
       throw refused(greeting);
     }
-    checkLoop(greeting, ownNames);
+    refuseLoop(greeting, ownNames);
     command("EHLO " + settings.heloName(), Step.EHLO);
     SmtpReply ehlo = read(settings.heloTimeout(), Step.EHLO);
     if (ehlo.code() == 250) {
-      checkLoop(ehlo, ownNames);
+      refuseLoop(ehlo, ownNames);
       capabilities = Capabilities.parse(ehlo.lines());
       return;
     }
@@ -151,23 +145,16 @@ public final class SmtpClientConnection implements AutoCloseable {
       }
       throw refused(helo);
     }
-    checkLoop(helo, ownNames);
+    refuseLoop(helo, ownNames);
     capabilities = Capabilities.none();
   }
 
   /**
-   * A server that calls itself by one of our names in its greeting or its EHLO/HELO reply is this
-   * relay (or a copy of its configuration): delivering there would loop (RFC 5321 6.3; Postfix:
-   * "host ... greeted me with my own hostname").
+   * A server that calls itself by one of our names is this relay: say QUIT and report a loop
+   * (RFC 5321 6.3; Postfix: "host ... greeted me with my own hostname").
    */
-  private void checkLoop(SmtpReply reply, Set<String> ownNames) throws SmtpClientException {
-    if (ownNames.isEmpty()) {
-      return;
-    }
-    String first = reply.lines().get(0).trim();
-    int space = first.indexOf(' ');
-    String name = (space < 0 ? first : first.substring(0, space)).toLowerCase(Locale.ROOT);
-    if (ownNames.contains(name)) {
+  private void refuseLoop(SmtpReply reply, Set<String> ownNames) throws SmtpClientException {
+    if (EnvelopeCommands.namesOneOf(reply, ownNames)) {
       quit();
       throw new SmtpClientException(Kind.LOOP, DeliveryReplies.loopsBackToMyself(remoteName), null);
     }
@@ -225,14 +212,14 @@ public final class SmtpClientConnection implements AutoCloseable {
       throws SmtpClientException {
     requireUsable();
     within(attempt);
-    Optional<SmtpReply> localRefusal = localRefusal(envelope);
+    Optional<SmtpReply> localRefusal = EnvelopeCommands.localRefusal(envelope, capabilities, remoteName);
     if (localRefusal.isPresent()) {
       SmtpReply refusal = localRefusal.get();
       return new TransactionResult(refusal, Collections.nCopies(envelope.recipients().size(), refusal),
           Optional.empty());
     }
     List<String> recipients = envelope.recipients();
-    String mail = mailCommand(envelope);
+    String mail = EnvelopeCommands.mail(envelope, capabilities);
     SmtpReply mailReply;
     List<SmtpReply> rcptReplies = new ArrayList<>(recipients.size());
     SmtpReply dataReply;
@@ -372,33 +359,6 @@ public final class SmtpClientConnection implements AutoCloseable {
     watchdog.bound(next);
   }
 
-  private Optional<SmtpReply> localRefusal(OutboundEnvelope envelope) {
-    if (envelope.smtputf8() && !capabilities.smtpUtf8()) {
-      return Optional.of(DeliveryReplies.needsSmtputf8(remoteName));
-    }
-    if (envelope.eightBit() && !capabilities.eightBitMime()) {
-      return Optional.of(DeliveryReplies.needs8bitmime(remoteName));
-    }
-    if (capabilities.size() && capabilities.maxSize() > 0 && envelope.size() > capabilities.maxSize()) {
-      return Optional.of(DeliveryReplies.tooBigFor(remoteName, envelope.size(), capabilities.maxSize()));
-    }
-    return Optional.empty();
-  }
-
-  private String mailCommand(OutboundEnvelope envelope) {
-    StringBuilder mail = new StringBuilder(64).append("MAIL FROM:<").append(envelope.mailFrom()).append('>');
-    if (capabilities.size() && envelope.size() > 0) {
-      mail.append(" SIZE=").append(envelope.size());
-    }
-    if (envelope.eightBit() && capabilities.eightBitMime()) {
-      mail.append(" BODY=8BITMIME");
-    }
-    if (envelope.smtputf8()) {
-      mail.append(" SMTPUTF8");
-    }
-    return mail.toString();
-  }
-
   private static TransactionResult mailRefused(SmtpReply mailReply, int recipients) {
     return new TransactionResult(mailReply, Collections.nCopies(recipients, mailReply), Optional.empty());
   }
@@ -483,7 +443,7 @@ public final class SmtpClientConnection implements AutoCloseable {
     } catch (IOException e) {
       close();
       throw new SmtpClientException(Kind.LOST,
-          DeliveryReplies.connectionLost(remoteName, address, step, false, failureOf(e)), e);
+          DeliveryReplies.connectionLost(remoteName, address, step, false, NetworkFailures.of(e)), e);
     }
   }
 
@@ -516,7 +476,7 @@ public final class SmtpClientConnection implements AutoCloseable {
       return new SmtpClientException(Kind.TIMED_OUT, DeliveryReplies.timedOutSending(remoteName, address, step), e);
     }
     return new SmtpClientException(Kind.LOST,
-        DeliveryReplies.connectionLost(remoteName, address, step, true, failureOf(e)), e);
+        DeliveryReplies.connectionLost(remoteName, address, step, true, NetworkFailures.of(e)), e);
   }
 
   private SmtpClientException refused(SmtpReply reply) {
@@ -542,29 +502,6 @@ public final class SmtpClientConnection implements AutoCloseable {
     } catch (SmtpClientException e) {
       close();
     }
-  }
-
-  /**
-   * The kind of a network error, from its type only: never its message, which may carry
-   * addresses, paths or text from the peer.
-   */
-  static NetworkFailure failureOf(IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return NetworkFailure.TIMED_OUT;
-    }
-    if (e instanceof ConnectException) {
-      return NetworkFailure.REFUSED;
-    }
-    if (e instanceof NoRouteToHostException) {
-      return NetworkFailure.NO_ROUTE;
-    }
-    if (e instanceof EOFException) {
-      return NetworkFailure.CLOSED;
-    }
-    if (e instanceof SocketException) {
-      return NetworkFailure.RESET;
-    }
-    return NetworkFailure.OTHER;
   }
 
   private static void closeQuietly(Socket socket) {
