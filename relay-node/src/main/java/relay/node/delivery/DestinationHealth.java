@@ -6,20 +6,29 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * This node's view of which destinations are degraded: a connection to one of their addresses
- * timed out, could not be made, or broke without an answer, less than {@code degraded-for} ago,
- * and no connection has succeeded since. While a destination is degraded, only one connection
- * attempt at a time (the probe) opens to it from this node; any other is turned away at once
- * (451 4.4.1, and its queue suspends the destination as after a failed connect).
+ * This node's view of destinations that stopped answering in time, so that a hostile one holds
+ * few delivery threads. Only timeouts count (a connect, a greeting, a reply that did not come):
+ * a refused or reset connection fails at once and holds no thread.
  *
- * <p>Why a node-wide view on top of the queue's own suspension: a destination queue starts up to
- * max-connections workers before its first failure is known, and they all hit the same black
- * hole. The first of them to fail marks the destination and carries on as the probe through the
- * remaining addresses; the others stop after the address they are on instead of each trying every
- * address in turn. The sub-queues of one domain and the DSN path share the view too. So a
- * hostile destination holds max-connections threads for one address's timeout, then one.
+ * <ul>
+ *   <li>When an address of a destination times out, the destination is <em>suspect</em> and the
+ *       attempt that saw it first becomes the probe: it goes on through the remaining addresses.
+ *       Any other attempt whose own address timed out stops there instead of trying every
+ *       address in turn (a destination queue starts up to max-connections workers before its
+ *       first failure is known, and they all hit the same black hole at once).
+ *   <li>When a whole attempt found no address that answered in time, or a server timed out
+ *       before it finished any transaction, the destination is <em>degraded</em>: only one
+ *       attempt at a time (the probe) goes to it from this node; any other is turned away at
+ *       once (451 4.4.1, and its queue suspends the destination as after a failed connect). The
+ *       sub-queues of a domain share this view.
+ *   <li>A connection that opens clears both; otherwise they end {@code degraded-for} after the
+ *       last timeout.
+ * </ul>
  *
- * <p>Bounded: only degraded destinations are kept, at most {@code MAX_ENTRIES}; beyond, expired
+ * A destination where one address of many is black-holed is only suspect while an attempt moves
+ * past that address: other attempts are not turned away, so its queue keeps its connections.
+ *
+ * <p>Bounded: only troubled destinations are kept, at most {@link #MAX_ENTRIES}; beyond, expired
  * entries are dropped and then new ones are not recorded (the queue's suspension still applies).
  */
 final class DestinationHealth {
@@ -30,6 +39,7 @@ final class DestinationHealth {
   static final class Ticket {
     private final String domain;
     private boolean probe;
+    private boolean timedOut;
 
     private Ticket(String domain, boolean probe) {
       this.domain = domain;
@@ -42,20 +52,22 @@ final class DestinationHealth {
   }
 
   private static final class State {
+    long suspectUntil;
     long degradedUntil;
+    boolean degraded;
     boolean probing;
   }
 
-  private final long degradedForNanos;
+  private final long holdNanos;
   private final LongSupplier clock;
-  private final Map<String, State> degraded = new HashMap<>();
+  private final Map<String, State> troubled = new HashMap<>();
 
   DestinationHealth(Duration degradedFor) {
     this(degradedFor, System::nanoTime);
   }
 
   DestinationHealth(Duration degradedFor, LongSupplier clock) {
-    this.degradedForNanos = degradedFor.toNanos();
+    this.holdNanos = degradedFor.toNanos();
     this.clock = clock;
   }
 
@@ -65,7 +77,7 @@ final class DestinationHealth {
    */
   synchronized Ticket enter(String domain) {
     State state = current(domain);
-    if (state == null) {
+    if (state == null || !isDegraded(state)) {
       return new Ticket(domain, false);
     }
     if (state.probing) {
@@ -75,37 +87,52 @@ final class DestinationHealth {
     return new Ticket(domain, true);
   }
 
-  /** Whether the attempt may go on to its next address (only the probe may, once degraded). */
+  /** Whether the attempt may go on to its next address: not after its own timeout, unless it probes. */
   synchronized boolean mayTryNext(Ticket ticket) {
-    return ticket.probe || current(ticket.domain) == null;
+    return ticket.probe || !ticket.timedOut || current(ticket.domain) == null;
   }
 
-  /**
-   * A connection of this attempt got no answer: the destination is degraded from now on. The
-   * first attempt to notice becomes the probe if there is none.
-   */
-  synchronized void failed(Ticket ticket) {
-    State state = markDegraded(ticket.domain);
-    if (state != null && !state.probing) {
+  /** An address of this attempt did not answer in time; the first attempt to see it probes. */
+  synchronized void timedOut(Ticket ticket) {
+    ticket.timedOut = true;
+    State state = record(ticket.domain);
+    if (state == null) {
+      return;
+    }
+    state.suspectUntil = clock.getAsLong() + holdNanos;
+    if (!state.probing) {
       state.probing = true;
       ticket.probe = true;
     }
   }
 
-  /** A transaction on an open connection timed out before any completed: degraded too. */
+  /** The whole attempt ended without a connection, after a timeout: the destination is degraded. */
+  synchronized void attemptFailed(Ticket ticket) {
+    if (ticket.timedOut) {
+      degraded(ticket.domain);
+    }
+  }
+
+  /** A server timed out before it finished any transaction on its connection: degraded too. */
   synchronized void degraded(String domain) {
-    markDegraded(domain);
+    State state = record(domain);
+    if (state != null) {
+      long until = clock.getAsLong() + holdNanos;
+      state.degraded = true;
+      state.degradedUntil = until;
+      state.suspectUntil = until;
+    }
   }
 
   /** A connection opened: the destination answers again. */
   synchronized void succeeded(String domain) {
-    degraded.remove(domain);
+    troubled.remove(domain);
   }
 
   /** The attempt is over (connected or not): a probe frees its place. */
   synchronized void leave(Ticket ticket) {
     if (ticket.probe) {
-      State state = degraded.get(ticket.domain);
+      State state = troubled.get(ticket.domain);
       if (state != null) {
         state.probing = false;
       }
@@ -114,40 +141,49 @@ final class DestinationHealth {
   }
 
   synchronized boolean isDegraded(String domain) {
+    State state = current(domain);
+    return state != null && isDegraded(state);
+  }
+
+  synchronized boolean isSuspect(String domain) {
     return current(domain) != null;
   }
 
+  private boolean isDegraded(State state) {
+    return state.degraded && state.degradedUntil - clock.getAsLong() > 0;
+  }
+
+  /** The state of a troubled destination, or null once its last timeout is older than the hold. */
   private State current(String domain) {
-    State state = degraded.get(domain);
+    State state = troubled.get(domain);
     if (state == null) {
       return null;
     }
-    if (state.degradedUntil - clock.getAsLong() <= 0) {
+    if (state.suspectUntil - clock.getAsLong() <= 0) {
       if (!state.probing) {
-        degraded.remove(domain);
+        troubled.remove(domain);
       }
       return null;
     }
     return state;
   }
 
-  private State markDegraded(String domain) {
-    if (degradedForNanos <= 0) {
+  private State record(String domain) {
+    if (holdNanos <= 0) {
       return null;
     }
-    State state = degraded.get(domain);
+    State state = troubled.get(domain);
     if (state == null) {
-      if (degraded.size() >= MAX_ENTRIES) {
+      if (troubled.size() >= MAX_ENTRIES) {
         long now = clock.getAsLong();
-        degraded.values().removeIf(s -> !s.probing && s.degradedUntil - now <= 0);
-        if (degraded.size() >= MAX_ENTRIES) {
+        troubled.values().removeIf(s -> !s.probing && s.suspectUntil - now <= 0);
+        if (troubled.size() >= MAX_ENTRIES) {
           return null;
         }
       }
       state = new State();
-      degraded.put(domain, state);
+      troubled.put(domain, state);
     }
-    state.degradedUntil = clock.getAsLong() + degradedForNanos;
     return state;
   }
 }

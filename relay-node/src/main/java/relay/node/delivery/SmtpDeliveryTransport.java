@@ -43,7 +43,8 @@ import relay.protocol.reply.SmtpReply;
  * relay.delivery.max-addresses-per-attempt} addresses are tried per attempt (RFC 5321 5.1 lets a
  * client cap the list; Postfix's smtp_mx_address_limit is 5 too), every step ends by the
  * attempt's deadline, and a destination that stopped answering gets one connection attempt at a
- * time from this node ({@link DestinationHealth}).
+ * time from this node once an attempt to it found no address answering in time ({@link
+ * DestinationHealth}).
  *
  * <p>Destinations that point home: addresses from DNS or an address literal are judged by
  * {@link DestinationPolicy} first; refused ones are skipped without connecting, and when none is
@@ -144,8 +145,8 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
                 candidate.address());
             throw new DeliveryFailure(DeliveryReplies.loopsBackToMyself(domain), e);
           }
-          if (noAnswer(e)) {
-            health.failed(ticket);
+          if (e.isTimeout()) {
+            health.timedOut(ticket);
           }
           last = e.reply();
           if (e.kind() == SmtpClientException.Kind.ATTEMPT_EXPIRED) {
@@ -155,20 +156,13 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
       }
       // Every host refused or was unreachable: a transient condition of the destination, whatever
       // the hosts said at the greeting (RFC 5321 5.1: try the next MX, then retry later).
+      health.attemptFailed(ticket);
       SmtpReply reply = last == null ? DeliveryReplies.noMailExchangerReachable(domain)
           : last.isTransient() ? last : DeliveryReplies.allMailExchangersRefused(domain, last);
       throw new DeliveryFailure(reply, false, null);
     } finally {
       health.leave(ticket);
     }
-  }
-
-  /** The host gave no SMTP answer at all: it could not be reached, did not answer in time, or hung up. */
-  private static boolean noAnswer(SmtpClientException e) {
-    return switch (e.kind()) {
-      case CONNECT_FAILED, TIMED_OUT, ATTEMPT_EXPIRED, LOST -> true;
-      default -> false;
-    };
   }
 
   private List<Candidate> candidates(String domain) throws DeliveryFailure {

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The node-wide view of degraded destinations, on a clock the test moves. */
+/** The node-wide view of destinations that stopped answering, on a clock the test moves. */
 class DestinationHealthTest {
 
   private final AtomicLong now = new AtomicLong();
@@ -25,19 +25,27 @@ class DestinationHealthTest {
   }
 
   @Test
-  void theFirstToFailBecomesTheProbeAndTheOthersStopAfterTheirAddress() {
+  void theFirstToTimeOutProbesAndTheOthersStopAfterTheirOwnTimeout() {
     DestinationHealth.Ticket first = health.enter("d.test");
     DestinationHealth.Ticket second = health.enter("d.test");
-    health.failed(first);
+    DestinationHealth.Ticket third = health.enter("d.test");
+    health.timedOut(first);
     assertTrue(first.isProbe());
     assertTrue(health.mayTryNext(first), "the probe goes on through the addresses");
-    assertFalse(health.mayTryNext(second), "the others stop after the address they are on");
-    health.failed(second);
+    assertTrue(health.mayTryNext(third), "an attempt whose own address answered goes on");
+    health.timedOut(second);
     assertFalse(second.isProbe());
-    assertNull(health.enter("d.test"), "a new attempt is turned away while the probe runs");
+    assertFalse(health.mayTryNext(second), "another attempt stops after its own timeout");
+    assertTrue(health.isSuspect("d.test"));
+    assertFalse(health.isDegraded("d.test"));
+    assertNotNull(health.enter("d.test"), "only suspect: new attempts still go");
+
+    health.attemptFailed(second);
+    health.leave(second);
+    assertTrue(health.isDegraded("d.test"), "a whole attempt found nothing answering");
+    assertNull(health.enter("d.test"), "turned away while the probe runs");
     assertNotNull(health.enter("other.test"), "other destinations are not concerned");
 
-    health.leave(second);
     health.leave(first);
     DestinationHealth.Ticket next = health.enter("d.test");
     assertTrue(next.isProbe(), "once the probe is over, the next attempt probes");
@@ -45,16 +53,25 @@ class DestinationHealthTest {
   }
 
   @Test
-  void aSuccessOrTheEndOfDegradedForMakesItHealthyAgain() {
-    DestinationHealth.Ticket t = health.enter("d.test");
-    health.failed(t);
-    health.leave(t);
+  void oneBlackHoledAddressAmongGoodOnesNeverTurnsAttemptsAway() {
+    DestinationHealth.Ticket a = health.enter("big.test");
+    health.timedOut(a);
+    DestinationHealth.Ticket b = health.enter("big.test");
+    assertNotNull(b);
+    health.succeeded("big.test"); // a's next address answered
+    health.leave(a);
+    assertFalse(health.isSuspect("big.test"));
+    assertTrue(health.mayTryNext(b));
+  }
+
+  @Test
+  void aStalledTransactionDegradesAndASuccessOrTheHoldEndsIt() {
+    health.degraded("d.test");
     assertTrue(health.isDegraded("d.test"));
     health.succeeded("d.test");
     assertFalse(health.isDegraded("d.test"));
 
-    health.degraded("d.test"); // a transaction timed out on an open connection
-    assertTrue(health.isDegraded("d.test"));
+    health.degraded("d.test");
     now.addAndGet(Duration.ofSeconds(61).toNanos());
     assertFalse(health.isDegraded("d.test"));
     assertFalse(health.enter("d.test").isProbe());
@@ -64,8 +81,10 @@ class DestinationHealthTest {
   void zeroTurnsItOff() {
     DestinationHealth off = new DestinationHealth(Duration.ZERO, now::get);
     DestinationHealth.Ticket t = off.enter("d.test");
-    off.failed(t);
+    off.timedOut(t);
+    off.attemptFailed(t);
     assertFalse(off.isDegraded("d.test"));
     assertNotNull(off.enter("d.test"));
+    assertTrue(off.mayTryNext(t));
   }
 }

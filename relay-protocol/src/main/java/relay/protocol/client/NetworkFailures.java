@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import relay.protocol.reply.DeliveryReplies.NetworkFailure;
 
 /**
@@ -25,6 +26,9 @@ final class NetworkFailures {
     }
     if (e instanceof NoRouteToHostException) {
       return NetworkFailure.NO_ROUTE;
+    }
+    if (e instanceof UnknownHostException) {
+      return NetworkFailure.UNKNOWN_HOST;
     }
     if (e instanceof EOFException) {
       return NetworkFailure.CLOSED;

@@ -106,7 +106,8 @@ public final class SmtpClientConnection implements AutoCloseable {
         throw new SmtpClientException(Kind.ATTEMPT_EXPIRED,
             DeliveryReplies.attemptTimeLimit(remoteName, address, Step.CONNECT), e);
       }
-      throw new SmtpClientException(Kind.CONNECT_FAILED,
+      // A connect that timed out is a host that did not answer in time, as a silent greeting is.
+      throw new SmtpClientException(e instanceof SocketTimeoutException ? Kind.TIMED_OUT : Kind.CONNECT_FAILED,
           DeliveryReplies.connectFailed(remoteName, address, NetworkFailures.of(e)), e);
     }
     try {

@@ -18,11 +18,14 @@ public final class SmtpClientException extends Exception {
 
   /** What ended the attempt. */
   public enum Kind {
-    /** The TCP connection could not be made (refused, no route, connect timeout). */
+    /** The TCP connection could not be made (refused, no route, unknown host). */
     CONNECT_FAILED,
     /** The server's own reply refused the session or closed it (4xx/5xx greeting, HELO refused, 421). */
     SERVER_REFUSED,
-    /** A reply did not come within its timeout, or a write stayed blocked past data-block-timeout. */
+    /**
+     * The host did not answer in time: the connect timed out, a reply did not come within its
+     * timeout, or a write stayed blocked past data-block-timeout.
+     */
     TIMED_OUT,
     /** The whole attempt's deadline passed (relay.smtp.client.attempt-timeout). */
     ATTEMPT_EXPIRED,

@@ -30,6 +30,7 @@ public final class DeliveryReplies {
   public enum NetworkFailure {
     REFUSED("connection refused"),
     NO_ROUTE("no route to host"),
+    UNKNOWN_HOST("unknown host"),
     TIMED_OUT("timed out"),
     CLOSED("connection closed by the server"),
     RESET("connection reset"),

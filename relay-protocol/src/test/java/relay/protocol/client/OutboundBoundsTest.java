@@ -143,13 +143,13 @@ class OutboundBoundsTest {
   }
 
   @Test
-  void aConnectTimeoutShorterThanTheAttemptIsAConnectFailure() throws Exception {
+  void aConnectTimeoutShorterThanTheAttemptIsAConnectFailureByTimeout() throws Exception {
     try (HostileServer hole = HostileServer.blackHole("127.0.0.1", 0)) {
       ClientSettings settings = connectTimeout(Duration.ofMillis(300));
       SmtpClientException e = assertThrows(SmtpClientException.class,
           () -> SmtpClientConnection.open(hole.address(), "mx.hole.test", settings));
 
-      assertEquals(SmtpClientException.Kind.CONNECT_FAILED, e.kind());
+      assertEquals(SmtpClientException.Kind.TIMED_OUT, e.kind());
       assertEquals("451 4.4.1 Connection to mx.hole.test[127.0.0.1]:" + hole.port() + " failed: timed out",
           e.reply().summary());
     }
