@@ -1,6 +1,7 @@
 package relay.node;
 
 import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
+import relay.node.delivery.OwnEndpoints;
 import relay.node.delivery.SmtpDeliveryTransport;
 import relay.node.smtp.ClientRegistry;
 import relay.node.smtp.QueueIds;
@@ -105,8 +107,10 @@ public final class RelayNode implements Readiness {
       QueueSettings queueSettings = QueueSettings.fromConfig(config.getConfig("relay.queue"));
       QueueGateway gateway = new QueueGateway(system, queueSettings);
       DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC());
-      DeliveryQueue.init(system, queueSettings,
-          new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings), storage.spool(), dsn, Clock.systemUTC()));
+      OwnEndpoints own = OwnEndpoints.ofThisHost(settings.listeners().stream()
+          .map(l -> new InetSocketAddress(l.host(), l.port())).toList());
+      DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings, own),
+          storage.spool(), dsn, Clock.systemUTC()));
 
       ClusterQuorum quorum = new ClusterQuorum(system);
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
@@ -116,6 +120,7 @@ public final class RelayNode implements Readiness {
       awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
       SmtpListeners listeners = SmtpListeners.bind(system, smtp, settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
+      own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())

@@ -99,6 +99,7 @@ final class ClusterFixture implements AutoCloseable {
         + "relay.storage.postgres { url = \"" + database.url() + "\", user = \"postgres\", password = \"\" }\n"
         + "relay.clients = [ { name = \"test-app\", ips = [\"127.0.0.1\"] } ]\n"
         + "relay.smtp.client.port = " + sink.port() + "\n"
+        + "relay.delivery.allowed-networks = [\"127.0.0.0/8\"]\n"
         + "relay.dns.servers = [\"" + dns.serverString() + "\"]\n"
         + "relay.dns.timeout = 2s\n"
         + "relay.queue.retry { initial = 1s, multiplier = 1.0, max-interval = 1s }\n"

@@ -33,6 +33,7 @@ class CrashRecoveryTest {
           + "relay.data-dir = \"" + fixture.dataDir.toString().replace("\\", "/") + "\"\n"
           + "relay.clients = [ { name = \"test-app\", ips = [\"127.0.0.1\"] } ]\n"
           + "relay.smtp.client.port = " + fixture.sink.port() + "\n"
+          + "relay.delivery.allowed-networks = [\"127.0.0.0/8\"]\n"
           + "relay.dns.servers = [\"" + fixture.dns.serverString() + "\"]\n"
           + "relay.queue.retry { initial = 1s, multiplier = 1.0, max-interval = 1s }\n";
       List<Integer> accepted;

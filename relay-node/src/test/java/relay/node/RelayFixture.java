@@ -70,6 +70,8 @@ final class RelayFixture implements AutoCloseable {
     hocon.append("relay.dns.timeout = 2s\n");
     hocon.append("relay.queue.retry { initial = 500ms, multiplier = 1.5, max-interval = 2s }\n");
     hocon.append("relay.smtp.client.connect-timeout = 2s\n");
+    // The sinks and the fake MX hosts are on 127.0.0.x, which the relay otherwise refuses.
+    hocon.append("relay.delivery.allowed-networks = [\"127.0.0.0/8\"]\n");
     if (storage == Storage.POSTGRES) {
       hocon.append("relay.storage.kind = postgres\n");
       hocon.append("relay.storage.postgres { url = \"").append(database.url())

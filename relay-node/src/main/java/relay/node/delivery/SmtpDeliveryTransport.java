@@ -4,9 +4,15 @@ import com.typesafe.config.Config;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import relay.node.config.NodeSettings;
 import relay.node.config.Route;
 import relay.persistence.queue.DeliveryConnection;
@@ -15,6 +21,7 @@ import relay.persistence.queue.DeliveryRequest;
 import relay.persistence.queue.DeliveryTransport;
 import relay.persistence.queue.RecipientResult;
 import relay.protocol.client.ClientSettings;
+import relay.protocol.client.Deadline;
 import relay.protocol.client.OutboundEnvelope;
 import relay.protocol.client.SmtpClientConnection;
 import relay.protocol.client.SmtpClientException;
@@ -22,6 +29,7 @@ import relay.protocol.client.TransactionResult;
 import relay.protocol.dns.MxHost;
 import relay.protocol.dns.MxResolver;
 import relay.protocol.dns.MxResult;
+import relay.protocol.reply.DeliveryReplies;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -30,57 +38,181 @@ import relay.protocol.reply.SmtpReply;
  * preference order, each of their addresses in turn. A host that cannot be reached or greets
  * with 4xx/5xx is skipped for the next one; when none is left the attempt is deferred with the
  * last host's reply. DNS answers that say the domain takes no mail (null MX, NXDOMAIN) bounce.
+ *
+ * <p>Bounds (so one destination cannot hold a delivery thread for hours): at most {@code
+ * relay.delivery.max-addresses-per-attempt} addresses are tried per attempt (RFC 5321 5.1 lets a
+ * client cap the list; Postfix's smtp_mx_address_limit is 5 too), every step ends by the
+ * attempt's deadline, and a destination that stopped answering gets one connection attempt at a
+ * time from this node once an attempt to it found no address answering in time ({@link
+ * DestinationHealth}).
+ *
+ * <p>Destinations that point home: addresses from DNS or an address literal are judged by
+ * {@link DestinationPolicy} first; refused ones are skipped without connecting, and when none is
+ * left the recipients bounce (554 5.4.4). An MX at one of the relay's own listeners, or a server
+ * that greets or answers EHLO with one of the relay's names, is a loop and bounces at once (554
+ * 5.4.6). MX hosts of the same or a worse preference than a looping one are not tried (as
+ * Postfix does when it finds itself in an MX list). Routes are the operator's own choice and are
+ * only checked for loops.
  */
 public final class SmtpDeliveryTransport implements DeliveryTransport {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpDeliveryTransport.class);
 
   private final MxResolver resolver;
   private final ClientSettings client;
   private final Map<String, Route> routes;
+  private final DeliverySettings delivery;
+  private final DestinationPolicy policy;
+  private final DestinationHealth health;
+  private final Set<String> ownNames;
 
-  SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes) {
+  SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes,
+      DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames) {
     this.resolver = resolver;
     this.client = client;
     this.routes = Map.copyOf(routes);
+    this.delivery = delivery;
+    this.policy = new DestinationPolicy(delivery.allowedNetworks(), delivery.refusedNetworks(), own);
+    this.health = new DestinationHealth(delivery.degradedFor());
+    this.ownNames = Set.copyOf(ownNames);
   }
 
-  public static SmtpDeliveryTransport fromConfig(Config config, NodeSettings settings) {
-    ClientSettings client = ClientSettings.fromConfig(config.getConfig("relay.smtp.client"))
-        .withHeloName(settings.hostname());
-    return new SmtpDeliveryTransport(MxResolver.fromConfig(config.getConfig("relay.dns")), client, settings.routes());
+  /**
+   * From the root configuration: {@code relay.smtp.client} (its helo-name, or relay.hostname when
+   * that is empty), {@code relay.dns}, {@code relay.delivery} and the node's routes.
+   *
+   * @param own where this relay listens, for loop detection
+   */
+  public static SmtpDeliveryTransport fromConfig(Config config, NodeSettings settings, OwnEndpoints own) {
+    ClientSettings client = ClientSettings.fromConfig(config.getConfig("relay.smtp.client"), settings.hostname());
+    return new SmtpDeliveryTransport(MxResolver.fromConfig(config.getConfig("relay.dns")), client, settings.routes(),
+        DeliverySettings.fromConfig(config.getConfig("relay.delivery")), own,
+        loopNames(settings.hostname(), client.heloName()));
+  }
+
+  /**
+   * The names a server must not greet us with: relay.hostname and the EHLO name, lower case. A
+   * name without a dot or a "localhost" name is left out: unconfigured servers greet with those,
+   * and taking that for a loop would bounce mail to them.
+   */
+  static Set<String> loopNames(String... names) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : names) {
+      String n = name.trim().toLowerCase(Locale.ROOT);
+      if (n.indexOf('.') > 0 && !n.startsWith("localhost") && !n.startsWith("[")) {
+        out.add(n);
+      }
+    }
+    return out;
   }
 
   @Override
-  public DeliveryConnection connect(String domain) throws DeliveryFailure {
+  public Duration attemptTimeout() {
+    return client.attemptTimeout();
+  }
+
+  @Override
+  public DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure {
     List<Candidate> candidates = candidates(domain);
-    SmtpReply last = null;
-    for (Candidate candidate : candidates) {
-      try {
-        return new Connection(SmtpClientConnection.open(candidate.address(), candidate.name(), client));
-      } catch (SmtpClientException e) {
-        last = e.reply();
-      }
+    DestinationHealth.Ticket ticket = health.enter(domain);
+    if (ticket == null) {
+      throw new DeliveryFailure(DeliveryReplies.destinationNotResponding(domain), true, null);
     }
-    // Every host refused or was unreachable: a transient condition of the destination, whatever
-    // the hosts said at the greeting (RFC 5321 5.1: try the next MX, then retry later).
-    SmtpReply reply = last == null || last.isTransient() ? last
-        : SmtpReply.of(451, "4.4.1", "All mail exchangers refused the connection: " + last.summary());
-    throw new DeliveryFailure(reply == null ? SmtpReply.of(451, "4.4.1", "No mail exchanger reachable") : reply);
+    try {
+      SmtpReply last = null;
+      int tried = 0;
+      for (Candidate candidate : candidates) {
+        if (tried == delivery.maxAddressesPerAttempt()) {
+          break;
+        }
+        if (deadline.expired()) {
+          last = DeliveryReplies.attemptTimeLimit(domain);
+          break;
+        }
+        if (tried > 0 && !health.mayTryNext(ticket)) {
+          last = DeliveryReplies.destinationNotResponding(domain);
+          break;
+        }
+        tried++;
+        try {
+          SmtpClientConnection smtp = SmtpClientConnection.open(candidate.address(), candidate.name(), client,
+              deadline, ownNames);
+          health.succeeded(domain);
+          return new Connection(smtp, domain);
+        } catch (SmtpClientException e) {
+          if (e.kind() == SmtpClientException.Kind.LOOP) {
+            LOG.warn("mail for {} loops back to myself: {} greeted with this relay's own name", domain,
+                candidate.address());
+            throw new DeliveryFailure(DeliveryReplies.loopsBackToMyself(domain), e);
+          }
+          if (e.isTimeout()) {
+            health.timedOut(ticket);
+          }
+          last = e.reply();
+          if (e.kind() == SmtpClientException.Kind.ATTEMPT_EXPIRED) {
+            break;
+          }
+        }
+      }
+      // Every host refused or was unreachable: a transient condition of the destination, whatever
+      // the hosts said at the greeting (RFC 5321 5.1: try the next MX, then retry later).
+      health.attemptFailed(ticket);
+      SmtpReply reply = last == null ? DeliveryReplies.noMailExchangerReachable(domain)
+          : last.isTransient() ? last : DeliveryReplies.allMailExchangersRefused(domain, last);
+      throw new DeliveryFailure(reply, false, null);
+    } finally {
+      health.leave(ticket);
+    }
   }
 
   private List<Candidate> candidates(String domain) throws DeliveryFailure {
     Route route = routes.getOrDefault(domain, routes.get("*"));
     if (route != null) {
-      return List.of(new Candidate(route.host(), route.address()));
+      InetSocketAddress address = route.address();
+      if (policy.judge(address).verdict() == DestinationPolicy.Verdict.LOOP) {
+        LOG.warn("mail for {} loops back to myself: the route {} is this relay's own listener", domain, address);
+        throw new DeliveryFailure(DeliveryReplies.loopsBackToMyself(domain));
+      }
+      return List.of(new Candidate(route.host(), address));
     }
     MxResult result = resolver.resolve(domain);
     if (result instanceof MxResult.Failure failure) {
+      if (failure instanceof MxResult.TemporaryFailure temporary) {
+        LOG.debug("DNS for {}: {}", domain, temporary.detail());
+      }
       throw new DeliveryFailure(failure.toReply());
     }
-    List<Candidate> candidates = new ArrayList<>();
-    for (MxHost host : ((MxResult.Hosts) result).hosts()) {
+    List<MxHost> hosts = ((MxResult.Hosts) result).hosts();
+    int loopPreference = Integer.MAX_VALUE;
+    for (MxHost host : hosts) {
       for (InetAddress address : host.addresses()) {
-        candidates.add(new Candidate(host.name(), new InetSocketAddress(address, client.port())));
+        if (policy.judge(new InetSocketAddress(address, client.port())).verdict() == DestinationPolicy.Verdict.LOOP) {
+          loopPreference = Math.min(loopPreference, host.preference());
+        }
       }
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    for (MxHost host : hosts) {
+      if (host.preference() >= loopPreference) {
+        continue;
+      }
+      for (InetAddress address : host.addresses()) {
+        InetSocketAddress target = new InetSocketAddress(address, client.port());
+        DestinationPolicy.Judgement judgement = policy.judge(target);
+        if (judgement.verdict() == DestinationPolicy.Verdict.USABLE) {
+          candidates.add(new Candidate(host.name(), target));
+        } else {
+          LOG.info("not delivering {} to {} at {}: {}", domain, host.name(), address.getHostAddress(),
+              judgement.why());
+        }
+      }
+    }
+    if (candidates.isEmpty()) {
+      if (loopPreference != Integer.MAX_VALUE) {
+        LOG.warn("mail for {} loops back to myself: an MX host of it is this relay's own listener", domain);
+        throw new DeliveryFailure(DeliveryReplies.loopsBackToMyself(domain));
+      }
+      throw new DeliveryFailure(DeliveryReplies.unroutable(domain));
     }
     return candidates;
   }
@@ -88,11 +220,15 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   private record Candidate(String name, InetSocketAddress address) {}
 
   /** One outbound connection as the queue's workers see it. */
-  private static final class Connection implements DeliveryConnection {
+  private final class Connection implements DeliveryConnection {
     private final SmtpClientConnection smtp;
+    private final String domain;
+    /** Transactions the server answered to the end on this connection. */
+    private int completed;
 
-    Connection(SmtpClientConnection smtp) {
+    Connection(SmtpClientConnection smtp, String domain) {
       this.smtp = smtp;
+      this.domain = domain;
     }
 
     @Override
@@ -101,10 +237,12 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
     }
 
     @Override
-    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body) throws DeliveryFailure {
+    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body, Deadline deadline)
+        throws DeliveryFailure {
       try {
         TransactionResult result = smtp.send(new OutboundEnvelope(request.sender(), request.recipients(),
-            request.size(), request.eightBit(), request.smtputf8()), body);
+            request.size(), request.eightBit(), request.smtputf8()), body, deadline);
+        completed++;
         List<SmtpReply> outcomes = result.outcomes();
         List<RecipientResult> results = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
@@ -112,17 +250,30 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
         }
         return results;
       } catch (SmtpClientException e) {
-        throw new DeliveryFailure(e.reply(), e);
+        throw failure(e);
       }
     }
 
     @Override
-    public void reset() throws DeliveryFailure {
+    public void reset(Deadline deadline) throws DeliveryFailure {
       try {
-        smtp.reset();
+        smtp.reset(deadline);
       } catch (SmtpClientException e) {
-        throw new DeliveryFailure(e.reply(), e);
+        throw failure(e);
       }
+    }
+
+    /**
+     * A server that has not finished a single transaction on this connection and then does not
+     * answer in time is a degraded destination (a drip or a stall after EHLO); one that has
+     * delivered here before and stalls once is not.
+     */
+    private DeliveryFailure failure(SmtpClientException e) {
+      boolean degraded = e.isTimeout() && completed == 0;
+      if (degraded) {
+        health.degraded(domain);
+      }
+      return new DeliveryFailure(e.reply(), degraded, e);
     }
 
     @Override

@@ -6,5 +6,13 @@
  * report from the original's headers and sends it to the envelope sender through the relay's own
  * queue with the null reverse-path. DNS answers that say a domain takes no mail become permanent
  * failures (bounce); unreachable hosts and DNS timeouts are transient (defer).
+ *
+ * <p>Hostile destinations: an attempt tries at most {@code relay.delivery.max-addresses-per-attempt}
+ * addresses and ends by its deadline; {@code DestinationHealth} lets one connection at a time
+ * open to a destination that stopped answering. Destinations that point home ({@code
+ * DestinationPolicy}: loopback, unspecified, link-local, multicast, reserved and own addresses,
+ * unless in {@code relay.delivery.allowed-networks}) are never connected to (554 5.4.4 when
+ * nothing else is left); an MX at the relay's own listener, or a server greeting with its name,
+ * is a loop (554 5.4.6). Settings: {@code relay.delivery} in this module's reference.conf.
  */
 package relay.node.delivery;

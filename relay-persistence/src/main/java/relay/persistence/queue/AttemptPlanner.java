@@ -17,6 +17,7 @@ import relay.persistence.queue.DeliveryQueue.PendingMessage;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
+import relay.protocol.reply.DeliveryReplies;
 
 /**
  * The policy that turns one attempt's replies into events, as a pure function of the pending
@@ -38,8 +39,7 @@ import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
  */
 final class AttemptPlanner {
 
-  static final RecordedReply NO_RESULT =
-      new RecordedReply(451, "4.4.0", "No result for this recipient from the delivery attempt");
+  static final RecordedReply NO_RESULT = RecordedReply.of(DeliveryReplies.noResult());
 
   private AttemptPlanner() {}
 

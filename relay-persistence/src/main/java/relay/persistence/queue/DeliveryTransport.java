@@ -1,5 +1,8 @@
 package relay.persistence.queue;
 
+import java.time.Duration;
+import relay.protocol.client.Deadline;
+
 /**
  * Port to the outside world for delivery, implemented by the node (MX lookup, RFC 5321 §5.1, and
  * the SMTP client). Called from delivery workers on the blocking delivery dispatcher.
@@ -7,12 +10,19 @@ package relay.persistence.queue;
 public interface DeliveryTransport {
 
   /**
+   * The longest one attempt may take: the worker starts a {@link Deadline} this long when it
+   * takes a message, and the connect (if one is needed), every transaction and reset of that
+   * message end by it.
+   */
+  Duration attemptTimeout();
+
+  /**
    * Opens one SMTP connection (greeting and EHLO done) to a mail exchanger of the domain, trying
-   * the MX hosts in preference order.
+   * the MX hosts in preference order, by {@code deadline}.
    *
    * @throws DeliveryFailure transient (4xx: no MX answer, all hosts down, timeout) to defer the
-   *     message, or permanent (5xx: null MX 556 5.1.10 per RFC 7505, NXDOMAIN 550 5.1.2) to bounce
-   *     every recipient
+   *     message, or permanent (5xx: null MX 556 5.1.10 per RFC 7505, NXDOMAIN 550 5.1.2, no usable
+   *     address 554 5.4.4, a loop back to this relay 554 5.4.6) to bounce every recipient
    */
-  DeliveryConnection connect(String domain) throws DeliveryFailure;
+  DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure;
 }

@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import relay.persistence.CborSerializable;
 import relay.persistence.spool.NoSuchSpoolEntryException;
 import relay.persistence.spool.Spool;
+import relay.protocol.client.Deadline;
+import relay.protocol.reply.DeliveryReplies;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -27,10 +29,23 @@ import relay.protocol.reply.SmtpReply;
  * longer usable, it closes the connection and stops; otherwise it waits for the queue's next job
  * or {@link Close}.
  *
+ * <p>Each message is one attempt with one deadline ({@link DeliveryTransport#attemptTimeout()},
+ * started when the worker takes the message): the connect, if one is needed, and every
+ * transaction and RSET of the message end by it, so a hostile server holds this worker's thread
+ * for a bounded time.
+ *
+ * <p>The worker tells its queue when the destination itself failed, not just the message
+ * ({@code destinationUnreachable}, which suspends the destination to one probe connection): when
+ * no mail exchanger could be connected to (a transient connect failure: refused, timed out,
+ * 4xx greeting), and when a transaction failed because the server did not answer in time before
+ * it had completed any transaction on that connection (the transport decides, {@link
+ * DeliveryFailure#destinationDegraded()}): a server that drips or stalls is as useless as one
+ * that does not answer, and the threads it would hold are the ones healthy destinations need.
+ *
  * <p>Every failure becomes replies, never an exception out of the actor: a transport failure gives
  * its reply to the recipients concerned; recipients never tried because the connection broke get
  * a transient reply; a body missing from the spool bounces (554 5.3.0, it cannot come back); any
- * other spool error defers (451 4.3.0).
+ * other spool error defers (451 4.3.0). The replies made up here come from {@link DeliveryReplies}.
  */
 final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
 
@@ -42,14 +57,10 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
   /** No more work: close the connection and stop. */
   record Close() implements Command {}
 
-  static final RecordedReply CONNECTION_LOST =
-      new RecordedReply(451, "4.4.2", "Connection lost before this transaction");
-  static final RecordedReply SPOOL_LOST =
-      new RecordedReply(554, "5.3.0", "Message body lost from the relay's spool");
-  static final RecordedReply SPOOL_FAILED =
-      new RecordedReply(451, "4.3.0", "Message body temporarily unreadable");
-  static final RecordedReply INTERNAL =
-      new RecordedReply(451, "4.3.0", "Internal error during delivery");
+  static final RecordedReply CONNECTION_LOST = RecordedReply.of(DeliveryReplies.connectionLostBeforeTransaction());
+  static final RecordedReply SPOOL_LOST = RecordedReply.of(DeliveryReplies.spoolLost());
+  static final RecordedReply SPOOL_FAILED = RecordedReply.of(DeliveryReplies.spoolUnreadable());
+  static final RecordedReply INTERNAL = RecordedReply.of(DeliveryReplies.internalError());
 
   static Behavior<Command> create(String domain, ShapingSettings shaping,
       DeliveryTransport transport, Spool spool, ActorRef<DeliveryQueue.Command> queue,
@@ -60,7 +71,10 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
     });
   }
 
-  /** The last attempt found no mail exchanger reachable (a transient connect failure). */
+  /**
+   * The last attempt found the destination unreachable or too slow (see the class comment): the
+   * queue holds it back to one probe connection.
+   */
   private boolean unreachable;
   private final String domain;
   private final ShapingSettings shaping;
@@ -112,12 +126,13 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
   }
 
   private AttemptOutcome attempt(DeliveryJob job) {
+    Deadline deadline = Deadline.after(transport.attemptTimeout());
     if (connection != null && !connection.isUsable()) {
       closeConnection();
     }
     if (connection == null) {
       try {
-        connection = transport.connect(domain);
+        connection = transport.connect(domain, deadline);
         messagesOnConnection = 0;
         transactionsOnConnection = 0;
       } catch (DeliveryFailure f) {
@@ -139,8 +154,9 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
       }
       if (transactionsOnConnection > 0) {
         try {
-          connection.reset();
+          connection.reset(deadline);
         } catch (DeliveryFailure f) {
+          unreachable |= f.destinationDegraded();
           RecordedReply reply = transientOf(f.reply());
           rest.forEach(r -> replies.put(r, reply));
           break;
@@ -148,7 +164,7 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
       }
       transactionsOnConnection++;
       try (InputStream body = spool.open(job.queueId(), domain)) {
-        List<RecipientResult> results = connection.deliver(job.request(slice), body);
+        List<RecipientResult> results = connection.deliver(job.request(slice), body, deadline);
         for (RecipientResult r : results) {
           replies.putIfAbsent(r.recipient(), RecordedReply.of(r.reply()));
         }
@@ -159,6 +175,7 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
         rest.forEach(r -> replies.put(r, SPOOL_FAILED));
         break;
       } catch (DeliveryFailure f) {
+        unreachable |= f.destinationDegraded();
         RecordedReply reply = RecordedReply.of(f.reply());
         slice.forEach(r -> replies.put(r, reply));
       }

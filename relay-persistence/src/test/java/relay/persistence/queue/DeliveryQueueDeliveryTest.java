@@ -400,6 +400,29 @@ class DeliveryQueueDeliveryTest {
   }
 
   @Test
+  void aServerThatStallsBeforeAnyTransactionCompletedSuspendsTheDestination() throws Exception {
+    String domain = newDomain();
+    transport.stalled = SmtpReply.of(451, "4.4.2", "Conversation timed out waiting for the reply to MAIL FROM");
+    ActorRef<Command> queue = start(domain, "relay.queue.retry { initial = 20s, max-interval = 20s }\n"
+        + "relay.queue.shaping.default.max-connections = 2");
+    List<QueuedMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      TestQueues.spool(spool, "QS" + i, domain);
+      messages.add(TestQueues.message("QS" + i, "s@x.example", "a" + i + "@" + domain));
+    }
+    enqueue(queue, messages.toArray(QueuedMessage[]::new));
+    await(() -> {
+      assertEquals(8, events(domain, RecipientsDeferred.class).stream().map(RecipientsDeferred::queueId)
+          .distinct().count());
+      return null;
+    });
+    // The first stalled transaction reports the destination degraded: the other due messages
+    // are deferred without a transaction of their own (at most the other worker's was under way).
+    assertTrue(transport.deliverCalls.get() <= 2, "transactions tried: " + transport.deliverCalls.get());
+    transport.stalled = null;
+  }
+
+  @Test
   void aTransportBugDefersTheMessageInsteadOfLosingIt() throws Exception {
     String domain = newDomain();
     TestQueues.spool(spool, "Q10", domain);

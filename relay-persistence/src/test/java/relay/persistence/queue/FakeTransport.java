@@ -3,6 +3,7 @@ package relay.persistence.queue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import relay.protocol.client.Deadline;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -33,6 +35,9 @@ final class FakeTransport implements DeliveryTransport {
   final List<Transaction> transactions = new CopyOnWriteArrayList<>();
   final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   volatile SmtpReply connectFailure;
+  /** When set, every transaction fails with it as a destination that did not answer in time. */
+  volatile SmtpReply stalled;
+  final AtomicInteger deliverCalls = new AtomicInteger();
   volatile long deliverMillis;
   volatile CountDownLatch gate;
 
@@ -41,7 +46,12 @@ final class FakeTransport implements DeliveryTransport {
   static final SmtpReply LATER = SmtpReply.of(451, "4.2.0", "Try again later");
 
   @Override
-  public DeliveryConnection connect(String domain) throws DeliveryFailure {
+  public Duration attemptTimeout() {
+    return Duration.ofMinutes(1);
+  }
+
+  @Override
+  public DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure {
     CountDownLatch g = gate;
     if (g != null) {
       try {
@@ -101,7 +111,13 @@ final class FakeTransport implements DeliveryTransport {
     }
 
     @Override
-    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body) {
+    public List<RecipientResult> deliver(DeliveryRequest request, InputStream body, Deadline deadline)
+        throws DeliveryFailure {
+      deliverCalls.incrementAndGet();
+      SmtpReply stall = stalled;
+      if (stall != null) {
+        throw new DeliveryFailure(stall, true, null);
+      }
       byte[] bytes;
       try {
         bytes = body.readAllBytes();
@@ -124,7 +140,7 @@ final class FakeTransport implements DeliveryTransport {
     }
 
     @Override
-    public void reset() {
+    public void reset(Deadline deadline) {
       resets.incrementAndGet();
     }
 

@@ -25,6 +25,7 @@ public record ClientSettings(
     Duration dataDoneTimeout,
     Duration rsetTimeout,
     Duration quitTimeout,
+    Duration attemptTimeout,
     int maxReplyLineLength,
     int maxReplyLines,
     int bufferSize) {
@@ -53,16 +54,31 @@ public record ClientSettings(
     check("data-done-timeout", dataDoneTimeout, Duration.ofHours(2));
     check("rset-timeout", rsetTimeout, HOUR);
     check("quit-timeout", quitTimeout, HOUR);
+    check("attempt-timeout", attemptTimeout, Duration.ofHours(4));
     checkInt("max-reply-line-length", maxReplyLineLength, 512, 65536);
     checkInt("max-reply-lines", maxReplyLines, 1, 10000);
     checkInt("buffer-size", bufferSize, 1024, 16 * 1024 * 1024);
   }
 
-  /** Reads the {@code relay.smtp.client} section (the section, not the root config). */
+  /**
+   * Reads the {@code relay.smtp.client} section (the section, not the root config); an empty
+   * helo-name becomes the local host's canonical name.
+   */
   public static ClientSettings fromConfig(Config client) {
+    return fromConfig(client, null);
+  }
+
+  /**
+   * Reads the {@code relay.smtp.client} section; an empty helo-name becomes {@code defaultHeloName}
+   * (the node passes relay.hostname), or the local host's canonical name when that is null.
+   */
+  public static ClientSettings fromConfig(Config client, String defaultHeloName) {
     String helo = client.getString("helo-name").trim();
+    if (helo.isEmpty()) {
+      helo = defaultHeloName != null ? defaultHeloName : localHostName();
+    }
     return new ClientSettings(
-        helo.isEmpty() ? localHostName() : helo,
+        helo,
         client.getInt("port"),
         client.getDuration("connect-timeout"),
         client.getDuration("greeting-timeout"),
@@ -74,6 +90,7 @@ public record ClientSettings(
         client.getDuration("data-done-timeout"),
         client.getDuration("rset-timeout"),
         client.getDuration("quit-timeout"),
+        client.getDuration("attempt-timeout"),
         client.getInt("max-reply-line-length"),
         client.getInt("max-reply-lines"),
         (int) Math.min(Integer.MAX_VALUE, client.getBytes("buffer-size")));
@@ -87,20 +104,27 @@ public record ClientSettings(
   /** A copy with every reply and write timeout (not connect) set to one value; for tests. */
   public ClientSettings withReplyTimeouts(Duration timeout) {
     return new ClientSettings(heloName, port, connectTimeout, timeout, timeout, timeout, timeout, timeout, timeout,
-        timeout, timeout, timeout, maxReplyLineLength, maxReplyLines, bufferSize);
+        timeout, timeout, timeout, attemptTimeout, maxReplyLineLength, maxReplyLines, bufferSize);
   }
 
   public ClientSettings withHeloName(String name) {
     return new ClientSettings(name, port, connectTimeout, greetingTimeout, heloTimeout, mailTimeout, rcptTimeout,
-        dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, maxReplyLineLength,
-        maxReplyLines, bufferSize);
+        dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, attemptTimeout,
+        maxReplyLineLength, maxReplyLines, bufferSize);
   }
 
   /** A copy that connects to another port (tests point it at a sink). */
   public ClientSettings withPort(int otherPort) {
     return new ClientSettings(heloName, otherPort, connectTimeout, greetingTimeout, heloTimeout, mailTimeout,
-        rcptTimeout, dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, maxReplyLineLength,
-        maxReplyLines, bufferSize);
+        rcptTimeout, dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, attemptTimeout,
+        maxReplyLineLength, maxReplyLines, bufferSize);
+  }
+
+  /** A copy with another attempt-timeout (tests). */
+  public ClientSettings withAttemptTimeout(Duration timeout) {
+    return new ClientSettings(heloName, port, connectTimeout, greetingTimeout, heloTimeout, mailTimeout,
+        rcptTimeout, dataInitTimeout, dataBlockTimeout, dataDoneTimeout, rsetTimeout, quitTimeout, timeout,
+        maxReplyLineLength, maxReplyLines, bufferSize);
   }
 
   private static String localHostName() {

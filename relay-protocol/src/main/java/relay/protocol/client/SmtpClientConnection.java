@@ -2,22 +2,22 @@ package relay.protocol.client;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import relay.protocol.client.SmtpClientException.Kind;
+import relay.protocol.reply.DeliveryReplies;
+import relay.protocol.reply.DeliveryReplies.Step;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -39,6 +39,7 @@ public final class SmtpClientConnection implements AutoCloseable {
   private final ClientSettings settings;
   private final WriteWatchdog watchdog;
   private final OutputStream out;
+  private final DeadlineInputStream input;
   private final ReplyReader replies;
   private final byte[] transferBuffer;
   private SmtpReply greeting;
@@ -46,48 +47,71 @@ public final class SmtpClientConnection implements AutoCloseable {
   /** The 421 the server closed with, once it did. */
   private SmtpReply closedWith;
   private boolean usable = true;
-  private int currentTimeoutMillis = -1;
   private long messagesSent;
   /** {@link #reset} asked for with PIPELINING: RSET leads the next transaction's command group. */
   private boolean resetPending;
+  /** The deadline of the attempt in progress: every step ends by it. */
+  private Deadline attempt;
 
-  private SmtpClientConnection(Socket socket, InetSocketAddress address, String remoteName, ClientSettings settings)
-      throws IOException {
+  private SmtpClientConnection(Socket socket, InetSocketAddress address, String remoteName, ClientSettings settings,
+      Deadline attempt) throws IOException {
     this.socket = socket;
     this.address = address;
     this.remoteName = remoteName;
     this.settings = settings;
-    this.watchdog = new WriteWatchdog(socket.getOutputStream(), socket, settings.dataBlockTimeout());
+    this.attempt = attempt;
+    this.watchdog = new WriteWatchdog(socket.getOutputStream(), socket, settings.dataBlockTimeout(), attempt);
     this.out = new BufferedOutputStream(watchdog, settings.bufferSize());
-    this.replies = new ReplyReader(new BufferedInputStream(socket.getInputStream(), settings.bufferSize()),
+    this.input = new DeadlineInputStream(socket.getInputStream(), socket, attempt);
+    this.replies = new ReplyReader(new BufferedInputStream(input, settings.bufferSize()),
         settings.maxReplyLineLength(), settings.maxReplyLines());
     this.transferBuffer = new byte[settings.bufferSize()];
   }
 
-  /**
-   * Connects, reads the greeting and says EHLO, falling back to HELO when EHLO gets a 5xx
-   * (RFC 5321 3.2). A connect failure or timeout is {@code 451 4.4.1}; a 4xx/5xx greeting or a
-   * refused HELO is thrown as the server's reply; the connection is then closed.
-   *
-   * @param address the address to connect to (from {@code MxHost.addresses()})
-   * @param remoteName the MX host name, for messages and logs
-   */
+  /** {@link #open(InetSocketAddress, String, ClientSettings, Deadline, Set)} as an attempt of its own, no loop check. */
   public static SmtpClientConnection open(InetSocketAddress address, String remoteName, ClientSettings settings)
       throws SmtpClientException {
+    return open(address, remoteName, settings, Deadline.after(settings.attemptTimeout()), Set.of());
+  }
+
+  /**
+   * Connects, reads the greeting and says EHLO, falling back to HELO when EHLO gets a 5xx
+   * (RFC 5321 3.2). A connect failure is {@code 451 4.4.1}; a 4xx/5xx greeting or a refused HELO
+   * is thrown as the server's reply; a greeting or EHLO reply that names one of {@code ownNames}
+   * (lower case) is a mail loop ({@link Kind#LOOP}, the client says QUIT), as Postfix checks it.
+   * The connect waits at most connect-timeout and never past {@code attempt}. On any failure the
+   * connection is closed.
+   *
+   * @param address the address to connect to (from {@code MxHost.addresses()})
+   * @param remoteName the MX host name, for replies and logs
+   * @param attempt the deadline of the attempt this connection starts
+   * @param ownNames this relay's own host names, lower case; empty: no loop check
+   */
+  public static SmtpClientConnection open(InetSocketAddress address, String remoteName, ClientSettings settings,
+      Deadline attempt, Set<String> ownNames) throws SmtpClientException {
+    Deadline connectBy = attempt.within(settings.connectTimeout());
+    if (connectBy.expired()) {
+      throw new SmtpClientException(Kind.ATTEMPT_EXPIRED,
+          DeliveryReplies.attemptTimeLimit(remoteName, address, Step.CONNECT), null);
+    }
     Socket socket = new Socket();
     SmtpClientConnection connection;
     try {
       socket.setTcpNoDelay(true); // commands go out in whole groups; Nagle would only add delay
-      socket.connect(address, (int) Math.max(1, settings.connectTimeout().toMillis()));
-      connection = new SmtpClientConnection(socket, address, remoteName, settings);
+      socket.connect(address, connectBy.waitMillis());
+      connection = new SmtpClientConnection(socket, address, remoteName, settings, attempt);
     } catch (IOException e) {
       closeQuietly(socket);
-      throw new SmtpClientException(
-          SmtpReply.of(451, "4.4.1", "Connection to " + describeHost(remoteName, address) + " failed: " + reason(e)),
-          true, false, e);
+      if (e instanceof SocketTimeoutException && connectBy == attempt) {
+        throw new SmtpClientException(Kind.ATTEMPT_EXPIRED,
+            DeliveryReplies.attemptTimeLimit(remoteName, address, Step.CONNECT), e);
+      }
+      // A connect that timed out is a host that did not answer in time, as a silent greeting is.
+      throw new SmtpClientException(e instanceof SocketTimeoutException ? Kind.TIMED_OUT : Kind.CONNECT_FAILED,
+          DeliveryReplies.connectFailed(remoteName, address, NetworkFailures.of(e)), e);
     }
     try {
-      connection.greetAndHello();
+      connection.greetAndHello(ownNames);
       return connection;
     } catch (SmtpClientException e) {
       connection.close();
@@ -95,32 +119,46 @@ public final class SmtpClientConnection implements AutoCloseable {
     }
   }
 
-  private void greetAndHello() throws SmtpClientException {
-    greeting = read(settings.greetingTimeout(), "greeting");
+  private void greetAndHello(Set<String> ownNames) throws SmtpClientException {
+    greeting = read(settings.greetingTimeout(), Step.GREETING);
     if (greeting.code() != 220) {
       if (!greeting.closesConnection()) {
         quit(); // RFC 5321 3.1: after a 554 greeting the client sends QUIT
       }
       throw refused(greeting);
     }
-    command("EHLO " + settings.heloName());
-    SmtpReply ehlo = read(settings.heloTimeout(), "EHLO");
+    refuseLoop(greeting, ownNames);
+    command("EHLO " + settings.heloName(), Step.EHLO);
+    SmtpReply ehlo = read(settings.heloTimeout(), Step.EHLO);
     if (ehlo.code() == 250) {
+      refuseLoop(ehlo, ownNames);
       capabilities = Capabilities.parse(ehlo.lines());
       return;
     }
     if (!ehlo.isPermanent()) {
       throw refused(ehlo);
     }
-    command("HELO " + settings.heloName());
-    SmtpReply helo = read(settings.heloTimeout(), "HELO");
+    command("HELO " + settings.heloName(), Step.HELO);
+    SmtpReply helo = read(settings.heloTimeout(), Step.HELO);
     if (helo.code() != 250) {
       if (!helo.closesConnection()) {
         quit();
       }
       throw refused(helo);
     }
+    refuseLoop(helo, ownNames);
     capabilities = Capabilities.none();
+  }
+
+  /**
+   * A server that calls itself by one of our names is this relay: say QUIT and report a loop
+   * (RFC 5321 6.3; Postfix: "host ... greeted me with my own hostname").
+   */
+  private void refuseLoop(SmtpReply reply, Set<String> ownNames) throws SmtpClientException {
+    if (EnvelopeCommands.namesOneOf(reply, ownNames)) {
+      quit();
+      throw new SmtpClientException(Kind.LOOP, DeliveryReplies.loopsBackToMyself(remoteName), null);
+    }
   }
 
   /** The server's 220 greeting. */
@@ -151,6 +189,11 @@ public final class SmtpClientConnection implements AutoCloseable {
     return usable && closedWith == null && !socket.isClosed();
   }
 
+  /** {@link #send(OutboundEnvelope, InputStream, Deadline)} as an attempt of its own. */
+  public TransactionResult send(OutboundEnvelope envelope, InputStream message) throws SmtpClientException {
+    return send(envelope, message, Deadline.after(settings.attemptTimeout()));
+  }
+
   /**
    * Sends one message: MAIL FROM (with SIZE=, BODY=8BITMIME and SMTPUTF8 as needed and offered),
    * RCPT TO for each recipient, then DATA, the dot-stuffed content and CRLF.CRLF. With PIPELINING
@@ -162,19 +205,22 @@ public final class SmtpClientConnection implements AutoCloseable {
    * (RFC 6152 3), size above the server's SIZE limit {@code 552 5.3.4} (RFC 1870 6).
    *
    * @param message the message content, CRLF lines, not dot-stuffed; read to its end, not closed
+   * @param attempt every step of this transaction ends by it
    * @throws SmtpClientException on timeout, lost connection, protocol error (connection level), or
    *     when the message stream fails (not connection level); the connection is then closed
    */
-  public TransactionResult send(OutboundEnvelope envelope, InputStream message) throws SmtpClientException {
+  public TransactionResult send(OutboundEnvelope envelope, InputStream message, Deadline attempt)
+      throws SmtpClientException {
     requireUsable();
-    Optional<SmtpReply> localRefusal = localRefusal(envelope);
+    within(attempt);
+    Optional<SmtpReply> localRefusal = EnvelopeCommands.localRefusal(envelope, capabilities, remoteName);
     if (localRefusal.isPresent()) {
       SmtpReply refusal = localRefusal.get();
       return new TransactionResult(refusal, Collections.nCopies(envelope.recipients().size(), refusal),
           Optional.empty());
     }
     List<String> recipients = envelope.recipients();
-    String mail = mailCommand(envelope);
+    String mail = EnvelopeCommands.mail(envelope, capabilities);
     SmtpReply mailReply;
     List<SmtpReply> rcptReplies = new ArrayList<>(recipients.size());
     SmtpReply dataReply;
@@ -190,31 +236,31 @@ public final class SmtpClientConnection implements AutoCloseable {
         group.append("RCPT TO:<").append(r).append(">\r\n");
       }
       group.append("DATA\r\n");
-      write(group.toString());
+      write(group.toString(), withReset ? Step.RSET : Step.MAIL);
       if (withReset) {
-        checkReset(read(settings.rsetTimeout(), "RSET"));
+        checkReset(read(settings.rsetTimeout(), Step.RSET));
       }
-      mailReply = readNot3xx(settings.mailTimeout(), "MAIL FROM");
+      mailReply = readNot3xx(settings.mailTimeout(), Step.MAIL);
       for (int i = 0; i < recipients.size(); i++) {
-        rcptReplies.add(readNot3xx(settings.rcptTimeout(), "RCPT TO"));
+        rcptReplies.add(readNot3xx(settings.rcptTimeout(), Step.RCPT));
       }
-      dataReply = read(settings.dataInitTimeout(), "DATA");
+      dataReply = read(settings.dataInitTimeout(), Step.DATA);
     } else {
-      command(mail);
-      mailReply = readNot3xx(settings.mailTimeout(), "MAIL FROM");
+      command(mail, Step.MAIL);
+      mailReply = readNot3xx(settings.mailTimeout(), Step.MAIL);
       if (!TransactionResult.isSuccess(mailReply)) {
         return mailRefused(mailReply, recipients.size());
       }
       for (String r : recipients) {
-        command("RCPT TO:<" + r + ">");
-        rcptReplies.add(readNot3xx(settings.rcptTimeout(), "RCPT TO"));
+        command("RCPT TO:<" + r + ">", Step.RCPT);
+        rcptReplies.add(readNot3xx(settings.rcptTimeout(), Step.RCPT));
       }
       if (rcptReplies.stream().noneMatch(TransactionResult::isSuccess)) {
         resetQuietly();
         return new TransactionResult(mailReply, rcptReplies, Optional.empty());
       }
-      command("DATA");
-      dataReply = read(settings.dataInitTimeout(), "DATA");
+      command("DATA", Step.DATA);
+      dataReply = read(settings.dataInitTimeout(), Step.DATA);
     }
 
     boolean anyAccepted =
@@ -222,8 +268,8 @@ public final class SmtpClientConnection implements AutoCloseable {
     if (!anyAccepted) {
       if (dataReply.code() == 354) {
         // RFC 2920 3.1: DATA was accepted although no recipient was; end it with a lone dot.
-        write(".\r\n");
-        read(settings.dataDoneTimeout(), "end of data");
+        write(".\r\n", Step.END_OF_DATA);
+        read(settings.dataDoneTimeout(), Step.END_OF_DATA);
       }
       if (TransactionResult.isSuccess(mailReply)) {
         resetQuietly();
@@ -233,15 +279,20 @@ public final class SmtpClientConnection implements AutoCloseable {
     }
     if (dataReply.code() != 354) {
       if (dataReply.isPositive()) {
-        throw unexpected(dataReply, "DATA");
+        throw unexpected(dataReply, Step.DATA);
       }
       resetQuietly();
       return new TransactionResult(mailReply, rcptReplies, Optional.of(dataReply));
     }
     streamMessage(message);
     messagesSent++;
-    SmtpReply finalReply = readNot3xx(settings.dataDoneTimeout(), "end of data");
+    SmtpReply finalReply = readNot3xx(settings.dataDoneTimeout(), Step.END_OF_DATA);
     return new TransactionResult(mailReply, rcptReplies, Optional.of(finalReply));
+  }
+
+  /** {@link #reset(Deadline)} as a step of its own attempt. */
+  public void reset() throws SmtpClientException {
+    reset(Deadline.after(settings.attemptTimeout()));
   }
 
   /**
@@ -251,8 +302,9 @@ public final class SmtpClientConnection implements AutoCloseable {
    * read first. A reply other than 250 closes the connection and fails that transaction with a
    * transient reply.
    */
-  public void reset() throws SmtpClientException {
+  public void reset(Deadline attempt) throws SmtpClientException {
     requireUsable();
+    within(attempt);
     if (capabilities.pipelining()) {
       resetPending = true;
       return;
@@ -262,16 +314,19 @@ public final class SmtpClientConnection implements AutoCloseable {
 
   /** RSET at once, waiting for its reply. */
   private void resetNow() throws SmtpClientException {
-    command("RSET");
-    checkReset(read(settings.rsetTimeout(), "RSET"));
+    command("RSET", Step.RSET);
+    checkReset(read(settings.rsetTimeout(), Step.RSET));
   }
 
   /** A reply to RSET other than 250 closes the connection; the failure is always transient. */
   private void checkReset(SmtpReply reply) throws SmtpClientException {
     if (reply.code() != 250) {
       close();
-      throw new SmtpClientException(reply.isTransient() ? reply : SmtpReply.of(451, "4.4.0",
-          describeHost(remoteName, address) + " refused RSET: " + reply.summary()), true, true, null);
+      if (reply.isTransient()) {
+        throw new SmtpClientException(Kind.SERVER_REFUSED, reply, null);
+      }
+      throw new SmtpClientException(Kind.PROTOCOL_ERROR,
+          DeliveryReplies.resetRefused(remoteName, address, reply.code()), null);
     }
   }
 
@@ -279,8 +334,10 @@ public final class SmtpClientConnection implements AutoCloseable {
   public void quit() {
     try {
       if (closedWith == null && !socket.isClosed()) {
-        command("QUIT");
-        read(settings.quitTimeout(), "QUIT");
+        // QUIT has a short wait of its own, even after the attempt's deadline has passed.
+        within(Deadline.after(settings.quitTimeout()));
+        command("QUIT", Step.QUIT);
+        read(settings.quitTimeout(), Step.QUIT);
       }
     } catch (SmtpClientException e) {
       // closing anyway
@@ -297,42 +354,21 @@ public final class SmtpClientConnection implements AutoCloseable {
     closeQuietly(socket);
   }
 
-  private Optional<SmtpReply> localRefusal(OutboundEnvelope envelope) {
-    if (envelope.smtputf8() && !capabilities.smtpUtf8()) {
-      return Optional.of(SmtpReply.of(553, "5.6.7",
-          "Message needs SMTPUTF8 but " + remoteName + " does not support it"));
-    }
-    if (envelope.eightBit() && !capabilities.eightBitMime()) {
-      return Optional.of(SmtpReply.of(554, "5.6.3",
-          "Message has 8-bit content but " + remoteName + " does not support 8BITMIME"));
-    }
-    if (capabilities.size() && capabilities.maxSize() > 0 && envelope.size() > capabilities.maxSize()) {
-      return Optional.of(SmtpReply.of(552, "5.3.4",
-          "Message size " + envelope.size() + " exceeds the limit of " + capabilities.maxSize() + " bytes at "
-              + remoteName));
-    }
-    return Optional.empty();
-  }
-
-  private String mailCommand(OutboundEnvelope envelope) {
-    StringBuilder mail = new StringBuilder(64).append("MAIL FROM:<").append(envelope.mailFrom()).append('>');
-    if (capabilities.size() && envelope.size() > 0) {
-      mail.append(" SIZE=").append(envelope.size());
-    }
-    if (envelope.eightBit() && capabilities.eightBitMime()) {
-      mail.append(" BODY=8BITMIME");
-    }
-    if (envelope.smtputf8()) {
-      mail.append(" SMTPUTF8");
-    }
-    return mail.toString();
+  /** Every step from now on also ends by {@code next}. */
+  private void within(Deadline next) {
+    attempt = next;
+    watchdog.bound(next);
   }
 
   private static TransactionResult mailRefused(SmtpReply mailReply, int recipients) {
     return new TransactionResult(mailReply, Collections.nCopies(recipients, mailReply), Optional.empty());
   }
 
-  /** Copies the message through the dot-stuffer; a failing message stream closes the connection. */
+  /**
+   * Copies the message through the dot-stuffer; a failing message stream closes the connection.
+   * The attempt's deadline is checked between blocks as well as under a blocked write, so a
+   * server that reads slowly but steadily cannot stretch the transfer past it.
+   */
   private void streamMessage(InputStream message) throws SmtpClientException {
     DotStuffingOutputStream data = new DotStuffingOutputStream(out);
     while (true) {
@@ -342,8 +378,7 @@ public final class SmtpClientConnection implements AutoCloseable {
       } catch (IOException e) {
         // Without the final dot the server discards the partial message (RFC 5321 4.1.1.4).
         close();
-        throw new SmtpClientException(SmtpReply.of(451, "4.3.0", "Local error reading the message: " + reason(e)),
-            false, false, e);
+        throw new SmtpClientException(Kind.LOCAL, DeliveryReplies.messageUnreadable(), e);
       }
       if (n < 0) {
         break;
@@ -351,22 +386,22 @@ public final class SmtpClientConnection implements AutoCloseable {
       try {
         data.write(transferBuffer, 0, n);
       } catch (IOException e) {
-        throw lost(e, "sending message data");
+        throw lost(e, Step.END_OF_DATA);
       }
     }
     try {
       data.finish();
     } catch (IOException e) {
-      throw lost(e, "sending message data");
+      throw lost(e, Step.END_OF_DATA);
     }
   }
 
-  private void command(String command) throws SmtpClientException {
-    write(command + "\r\n");
+  private void command(String command, Step step) throws SmtpClientException {
+    write(command + "\r\n", step);
   }
 
-  /** Writes commands and flushes; a blocked write is bounded by the watchdog (data-block-timeout). */
-  private void write(String commands) throws SmtpClientException {
+  /** Writes commands and flushes; a blocked write is bounded by the watchdog. */
+  private void write(String commands, Step step) throws SmtpClientException {
     if (closedWith != null) {
       return; // the server is gone; the replies will all be its 421
     }
@@ -374,21 +409,22 @@ public final class SmtpClientConnection implements AutoCloseable {
       out.write(commands.getBytes(StandardCharsets.UTF_8));
       out.flush();
     } catch (IOException e) {
-      throw lost(e, "sending " + verb(commands));
+      throw lost(e, step);
     }
   }
 
-  /** Reads one reply; after a 421 every further reply is that 421 without reading. */
-  private SmtpReply read(Duration timeout, String waitingFor) throws SmtpClientException {
+  /**
+   * Reads one reply within {@code timeout} from now and within the attempt's deadline, however
+   * slowly its bytes arrive; after a 421 every further reply is that 421 without reading.
+   */
+  private SmtpReply read(Duration timeout, Step step) throws SmtpClientException {
     if (closedWith != null) {
       return closedWith;
     }
+    Deadline own = Deadline.after(timeout);
+    boolean attemptFirst = attempt.isBefore(own);
+    input.expireAt(attemptFirst ? attempt : own);
     try {
-      int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-      if (millis != currentTimeoutMillis) {
-        socket.setSoTimeout(millis);
-        currentTimeoutMillis = millis;
-      }
       SmtpReply reply = replies.read();
       if (reply.code() == 421) {
         closedWith = reply;
@@ -397,54 +433,63 @@ public final class SmtpClientConnection implements AutoCloseable {
       return reply;
     } catch (ReplyReader.MalformedReplyException e) {
       close();
-      throw new SmtpClientException(SmtpReply.of(451, "4.5.0",
-          "Protocol error from " + describeHost(remoteName, address) + " in reply to " + waitingFor + ": " + e.getMessage()), true, false, e);
+      throw new SmtpClientException(Kind.PROTOCOL_ERROR, DeliveryReplies.protocolError(remoteName, address, step), e);
     } catch (SocketTimeoutException e) {
       close();
-      throw new SmtpClientException(SmtpReply.of(451, "4.4.2",
-          "Conversation with " + describeHost(remoteName, address) + " timed out waiting for " + replyTo(waitingFor)),
-          true, false, e);
+      if (attemptFirst) {
+        throw new SmtpClientException(Kind.ATTEMPT_EXPIRED,
+            DeliveryReplies.attemptTimeLimit(remoteName, address, step), e);
+      }
+      throw new SmtpClientException(Kind.TIMED_OUT, DeliveryReplies.timedOutWaiting(remoteName, address, step), e);
     } catch (IOException e) {
-      throw lost(e, "waiting for " + replyTo(waitingFor));
+      close();
+      throw new SmtpClientException(Kind.LOST,
+          DeliveryReplies.connectionLost(remoteName, address, step, false, NetworkFailures.of(e)), e);
     }
   }
 
   /** Reads a reply that must be 2xx, 4xx or 5xx: a 3xx there is a protocol error. */
-  private SmtpReply readNot3xx(Duration timeout, String waitingFor) throws SmtpClientException {
-    SmtpReply reply = read(timeout, waitingFor);
+  private SmtpReply readNot3xx(Duration timeout, Step step) throws SmtpClientException {
+    SmtpReply reply = read(timeout, step);
     if (reply.code() >= 300 && reply.code() < 400) {
-      throw unexpected(reply, waitingFor);
+      throw unexpected(reply, step);
     }
     return reply;
   }
 
   /** A reply that fits no step of the dialogue: we no longer know where the server is. */
-  private SmtpClientException unexpected(SmtpReply reply, String waitingFor) {
+  private SmtpClientException unexpected(SmtpReply reply, Step step) {
     close();
-    return new SmtpClientException(SmtpReply.of(451, "4.5.0", "Protocol error from "
-        + describeHost(remoteName, address) + ": unexpected " + reply.summary() + " to " + waitingFor), true, false,
-        null);
+    return new SmtpClientException(Kind.PROTOCOL_ERROR,
+        DeliveryReplies.unexpectedReply(remoteName, address, reply.code(), step), null);
   }
 
-  private SmtpClientException lost(IOException e, String doing) {
+  /** A write failed: the watchdog cut it (timeout or the attempt's end) or the connection broke. */
+  private SmtpClientException lost(IOException e, Step step) {
     boolean timedOut = watchdog.fired();
+    boolean attemptExpired = watchdog.attemptExpired();
     close();
-    String host = describeHost(remoteName, address);
-    String text = timedOut
-        ? "Conversation with " + host + " timed out " + doing
-        : "Connection with " + host + " lost " + doing + ": " + reason(e);
-    return new SmtpClientException(SmtpReply.of(451, "4.4.2", text), true, false, e);
+    if (attemptExpired) {
+      return new SmtpClientException(Kind.ATTEMPT_EXPIRED,
+          DeliveryReplies.attemptTimeLimit(remoteName, address, step), e);
+    }
+    if (timedOut) {
+      return new SmtpClientException(Kind.TIMED_OUT, DeliveryReplies.timedOutSending(remoteName, address, step), e);
+    }
+    return new SmtpClientException(Kind.LOST,
+        DeliveryReplies.connectionLost(remoteName, address, step, true, NetworkFailures.of(e)), e);
   }
 
   private SmtpClientException refused(SmtpReply reply) {
-    return new SmtpClientException(reply, true, true, null);
+    return new SmtpClientException(Kind.SERVER_REFUSED, reply, null);
   }
 
   private void requireUsable() throws SmtpClientException {
+    if (closedWith != null) {
+      throw new SmtpClientException(Kind.SERVER_REFUSED, closedWith, null);
+    }
     if (!isUsable()) {
-      SmtpReply reply = closedWith != null ? closedWith
-          : SmtpReply.of(451, "4.4.2", "Connection to " + remoteName + " is closed");
-      throw new SmtpClientException(reply, true, closedWith != null, null);
+      throw new SmtpClientException(Kind.CLOSED, DeliveryReplies.connectionClosed(remoteName, address), null);
     }
   }
 
@@ -458,50 +503,6 @@ public final class SmtpClientConnection implements AutoCloseable {
     } catch (SmtpClientException e) {
       close();
     }
-  }
-
-  /** "the greeting", "the reply after end of data", "the reply to MAIL FROM". */
-  private static String replyTo(String waitingFor) {
-    if (waitingFor.equals("greeting")) {
-      return "the greeting";
-    }
-    if (waitingFor.equals("end of data")) {
-      return "the reply after end of data";
-    }
-    return "the reply to " + waitingFor;
-  }
-
-  private static String verb(String commands) {
-    int end = commands.indexOf(' ');
-    int crlf = commands.indexOf('\r');
-    int stop = end < 0 ? crlf : (crlf < 0 ? end : Math.min(end, crlf));
-    return stop < 0 ? commands : commands.substring(0, stop);
-  }
-
-  private static String describeHost(String remoteName, InetSocketAddress address) {
-    String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-    return remoteName + "[" + ip + "]:" + address.getPort();
-  }
-
-  /** A short reason for a network error, without stack or class noise. */
-  private static String reason(IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return "timeout";
-    }
-    if (e instanceof ConnectException) {
-      return "connection refused";
-    }
-    if (e instanceof NoRouteToHostException) {
-      return "no route to host";
-    }
-    if (e instanceof UnknownHostException) {
-      return "unknown host";
-    }
-    if (e instanceof EOFException) {
-      return "connection closed by server";
-    }
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message.replace('\r', ' ').replace('\n', ' ');
   }
 
   private static void closeQuietly(Socket socket) {

@@ -3,6 +3,7 @@ package relay.protocol.client;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,7 +15,10 @@ import java.util.concurrent.TimeUnit;
  * TCP send). A blocking {@link Socket} has read timeouts but no write timeout, so a server that
  * stops reading would hold the thread for ever. This stream notes when each write to the socket
  * began; a shared daemon thread checks every open connection a few times per timeout and closes
- * the socket under a write that has blocked too long, which makes the write fail.
+ * the socket under a write that has blocked too long, which makes the write fail. The same check
+ * ends a write still blocked when the attempt's {@link Deadline} passes, and a write that would
+ * start after it fails at once, so a server that reads a byte now and then cannot stretch the
+ * data transfer past the attempt's bound either.
  */
 final class WriteWatchdog extends OutputStream {
 
@@ -31,18 +35,31 @@ final class WriteWatchdog extends OutputStream {
   /** System.nanoTime() when the current write began; 0 when no write is in progress. */
   private volatile long writeStarted;
   private volatile boolean fired;
+  private volatile boolean attemptExpired;
+  private volatile Deadline attempt;
 
-  WriteWatchdog(OutputStream out, Socket socket, Duration timeout) {
+  WriteWatchdog(OutputStream out, Socket socket, Duration timeout, Deadline attempt) {
     this.out = out;
     this.socket = socket;
     this.timeoutNanos = timeout.toNanos();
-    long period = Math.max(1, Math.min(timeout.toMillis() / 4, 1000));
+    this.attempt = attempt;
+    long period = Math.max(1, Math.min(timeout.toMillis() / 4, 500));
     this.check = CHECKER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** True once the watchdog closed the socket under a blocked write. */
+  /** True once the watchdog closed the socket under a blocked write (or refused one, expired). */
   boolean fired() {
     return fired;
+  }
+
+  /** True when what {@link #fired()} was the attempt's deadline, not data-block-timeout. */
+  boolean attemptExpired() {
+    return attemptExpired;
+  }
+
+  /** Writes from now on must also end by {@code deadline} (the current attempt's). */
+  void bound(Deadline deadline) {
+    this.attempt = deadline;
   }
 
   /** Stops watching; call when the connection closes. */
@@ -81,14 +98,24 @@ final class WriteWatchdog extends OutputStream {
     out.close();
   }
 
-  private void begin() {
+  private void begin() throws IOException {
+    if (attempt.expired()) {
+      fired = true;
+      attemptExpired = true;
+      throw new SocketTimeoutException("attempt deadline passed");
+    }
     long now = System.nanoTime();
     writeStarted = now == 0 ? 1 : now;
   }
 
   private void check() {
     long started = writeStarted;
-    if (started != 0 && System.nanoTime() - started > timeoutNanos) {
+    if (started == 0) {
+      return;
+    }
+    boolean blockTimeout = System.nanoTime() - started > timeoutNanos;
+    if (blockTimeout || attempt.expired()) {
+      attemptExpired = !blockTimeout;
       fired = true;
       stop();
       try {

@@ -7,10 +7,18 @@
  * RFC 6531 SMTPUTF8 and RFC 2034/3463 enhanced status codes. Not yet: STARTTLS (RFC 3207) and
  * CHUNKING (RFC 3030), which are recognised in EHLO but not used.
  *
+ * <p>Time is bounded per reply and per attempt: each reply must be complete by its step's
+ * timeout counted from when the client starts waiting ({@link relay.protocol.client.Deadline};
+ * the socket's read timeout is set to the time left before every blocking read, so a server
+ * dripping bytes is cut off), and every step, connect and data transfer included, also ends by
+ * the attempt's deadline ({@code attempt-timeout}).
+ *
  * <p>Bad input from the server never escapes as anything but {@link
  * relay.protocol.client.SmtpClientException}: a malformed, over-long or over-many-lined reply is a
  * protocol error ({@code 451 4.5.0}), a silent server a timeout ({@code 451 4.4.2}), a closed
- * socket a lost connection ({@code 451 4.4.2}); in each case the connection is closed. Every
+ * socket a lost connection ({@code 451 4.4.2}), a greeting with one of the relay's own names a
+ * loop ({@code 554 5.4.6}); in each case the connection is closed, and the failure's kind ({@link
+ * relay.protocol.client.SmtpClientException.Kind}) tells the caller what happened. Every
  * reply the server did give is returned as it is, per recipient, in a {@link
  * relay.protocol.client.TransactionResult}. Bad input from the caller (an envelope path with a
  * line break or angle bracket) is refused with {@link IllegalArgumentException} before anything

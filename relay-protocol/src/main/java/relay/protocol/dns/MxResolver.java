@@ -34,6 +34,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import relay.protocol.reply.DeliveryReplies.DnsTrouble;
 
 /**
  * Resolves a destination domain to the hosts to try (RFC 5321 5.1, RFC 7505). Thread-safe; one
@@ -110,9 +111,9 @@ public final class MxResolver {
       return resolveAsync(domain).toCompletableFuture().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new MxResult.TemporaryFailure("lookup interrupted");
+      return new MxResult.TemporaryFailure(DnsTrouble.ERROR, "lookup interrupted");
     } catch (ExecutionException e) {
-      return new MxResult.TemporaryFailure(describe(e.getCause()));
+      return failure(e.getCause(), domain);
     }
   }
 
@@ -148,7 +149,7 @@ public final class MxResolver {
     return query(name, Type.MX)
         .thenCompose(answer -> fromMxAnswer(name, answer))
         .thenApply(found -> remember(cacheKey, found))
-        .exceptionally(t -> new MxResult.TemporaryFailure(describe(t)));
+        .exceptionally(t -> failure(t, cacheKey));
   }
 
   private CompletionStage<Found> fromMxAnswer(Name domain, Message answer) {
@@ -188,8 +189,7 @@ public final class MxResolver {
     return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
         .thenApply(ignored -> {
           List<MxHost> hosts = new ArrayList<>();
-          boolean temporary = false;
-          String reason = "";
+          MxResult.TemporaryFailure temporary = null;
           long minTtl = mxTtl;
           for (int i = 0; i < chosen.size(); i++) {
             HostAddresses found = lookups.get(i).join();
@@ -197,15 +197,14 @@ public final class MxResolver {
               MxHost host = chosen.get(i);
               hosts.add(new MxHost(host.name(), host.preference(), found.addresses));
               minTtl = Math.min(minTtl, found.ttl);
-            } else if (found.temporaryReason != null) {
-              temporary = true;
-              reason = found.temporaryReason;
+            } else if (found.temporary != null) {
+              temporary = found.temporary;
             }
           }
           if (!hosts.isEmpty()) {
             return new Found(new MxResult.Hosts(hosts), minTtl);
           }
-          return new Found(temporary ? new MxResult.TemporaryFailure(reason) : new MxResult.NoMailHost(), 0);
+          return new Found(temporary != null ? temporary : new MxResult.NoMailHost(), 0);
         });
   }
 
@@ -216,8 +215,8 @@ public final class MxResolver {
       if (!found.addresses.isEmpty()) {
         return new Found(new MxResult.Hosts(List.of(new MxHost(name, 0, found.addresses))), found.ttl);
       }
-      if (found.temporaryReason != null) {
-        return new Found(new MxResult.TemporaryFailure(found.temporaryReason), 0);
+      if (found.temporary != null) {
+        return new Found(found.temporary, 0);
       }
       return new Found(new MxResult.NoMailHost(), 0);
     });
@@ -240,8 +239,8 @@ public final class MxResolver {
     return v4.thenCombine(v6, (a, b) -> {
       List<InetAddress> all = new ArrayList<>(a.addresses);
       all.addAll(b.addresses);
-      String reason = a.temporaryReason != null ? a.temporaryReason : b.temporaryReason;
-      return new HostAddresses(all, Math.min(a.ttl, b.ttl), all.isEmpty() ? reason : null);
+      MxResult.TemporaryFailure temporary = a.temporary != null ? a.temporary : b.temporary;
+      return new HostAddresses(all, Math.min(a.ttl, b.ttl), all.isEmpty() ? temporary : null);
     });
   }
 
@@ -253,7 +252,7 @@ public final class MxResolver {
             return new HostAddresses(List.of(), 0, null);
           }
           if (rcode != Rcode.NOERROR) {
-            return new HostAddresses(List.of(), 0, ((MxResult.TemporaryFailure) temporary(rcode, name, type)).reason());
+            return new HostAddresses(List.of(), 0, temporary(rcode, name, type));
           }
           List<InetAddress> found = new ArrayList<>();
           long ttl = Long.MAX_VALUE;
@@ -268,7 +267,7 @@ public final class MxResolver {
           }
           return new HostAddresses(found, ttl, null);
         })
-        .exceptionally(t -> new HostAddresses(List.of(), 0, describe(t) + " for " + text(name) + " " + Type.string(type)));
+        .exceptionally(t -> new HostAddresses(List.of(), 0, failure(t, text(name) + " " + Type.string(type))));
   }
 
   private CompletionStage<Message> query(Name name, int type) {
@@ -305,8 +304,9 @@ public final class MxResolver {
     return sorted;
   }
 
-  private static MxResult temporary(int rcode, Name name, int type) {
-    return new MxResult.TemporaryFailure(Rcode.string(rcode) + " for " + text(name) + " " + Type.string(type));
+  private static MxResult.TemporaryFailure temporary(int rcode, Name name, int type) {
+    DnsTrouble trouble = rcode == Rcode.SERVFAIL ? DnsTrouble.SERVER_FAILURE : DnsTrouble.ERROR;
+    return new MxResult.TemporaryFailure(trouble, Rcode.string(rcode) + " for " + text(name) + " " + Type.string(type));
   }
 
   private static CompletionStage<Found> done(MxResult result) {
@@ -337,22 +337,26 @@ public final class MxResolver {
     return null;
   }
 
-  private static String describe(Throwable t) {
+  /**
+   * A lookup that failed with an exception: a timeout or another error, by the exception's type
+   * (dnsjava reports its own timeouts as plain IOExceptions saying "timed out", so that message is
+   * read here, only to pick the kind). The detail, for logs, names the query and the type.
+   */
+  private static MxResult.TemporaryFailure failure(Throwable t, String query) {
     Throwable cause = t;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
     String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-    if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
-        || message.contains("timed out")) {
-      return "DNS timeout";
-    }
-    return "DNS error " + cause.getClass().getSimpleName();
+    boolean timeout = cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+        || message.contains("timed out");
+    return new MxResult.TemporaryFailure(timeout ? DnsTrouble.TIMEOUT : DnsTrouble.ERROR,
+        (timeout ? "timeout" : cause.getClass().getSimpleName()) + " for " + query);
   }
 
   private record Found(MxResult result, long ttlSeconds) {}
 
-  private record HostAddresses(List<InetAddress> addresses, long ttl, String temporaryReason) {}
+  private record HostAddresses(List<InetAddress> addresses, long ttl, MxResult.TemporaryFailure temporary) {}
 
   private record CachedHosts(List<MxHost> hosts, long expiresAtNanos) {}
 }

@@ -1,6 +1,8 @@
 package relay.protocol.dns;
 
 import java.util.List;
+import relay.protocol.reply.DeliveryReplies;
+import relay.protocol.reply.DeliveryReplies.DnsTrouble;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -32,7 +34,7 @@ public sealed interface MxResult permits MxResult.Hosts, MxResult.Failure {
   record NullMx() implements Failure {
     @Override
     public SmtpReply toReply() {
-      return SmtpReply.of(556, "5.1.10", "Recipient address has null MX");
+      return DeliveryReplies.nullMx();
     }
   }
 
@@ -40,7 +42,7 @@ public sealed interface MxResult permits MxResult.Hosts, MxResult.Failure {
   record NoSuchDomain() implements Failure {
     @Override
     public SmtpReply toReply() {
-      return SmtpReply.of(550, "5.1.2", "Recipient domain not found");
+      return DeliveryReplies.noSuchDomain();
     }
   }
 
@@ -48,15 +50,18 @@ public sealed interface MxResult permits MxResult.Hosts, MxResult.Failure {
   record NoMailHost() implements Failure {
     @Override
     public SmtpReply toReply() {
-      return SmtpReply.of(550, "5.1.2", "Recipient domain has no mail host");
+      return DeliveryReplies.noMailHost();
     }
   }
 
-  /** DNS did not answer in time or answered with an error (SERVFAIL, REFUSED): try later. */
-  record TemporaryFailure(String reason) implements Failure {
+  /**
+   * DNS did not answer in time or answered with an error (SERVFAIL, REFUSED): try later. The reply
+   * names only the {@code trouble}; {@code detail} (the query and rcode) is for logs.
+   */
+  record TemporaryFailure(DnsTrouble trouble, String detail) implements Failure {
     @Override
     public SmtpReply toReply() {
-      return SmtpReply.of(451, "4.4.3", "Temporary DNS failure: " + reason);
+      return DeliveryReplies.dnsTemporaryFailure(trouble);
     }
   }
 }

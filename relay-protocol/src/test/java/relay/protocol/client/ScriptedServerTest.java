@@ -69,7 +69,7 @@ class ScriptedServerTest {
           () -> c.send(envelope(), new ByteArrayInputStream("x\r\n".getBytes(StandardCharsets.US_ASCII))));
 
       assertEquals("451 4.5.0", e.reply().code() + " " + e.reply().enhanced());
-      assertTrue(e.reply().lines().get(0).contains("unexpected 250 sure to DATA"), e.reply().summary());
+      assertTrue(e.reply().lines().get(0).contains("unexpected reply 250 instead of the reply to DATA"), e.reply().summary());
       assertFalse(c.isUsable());
     }
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import relay.protocol.reply.SmtpReply;
+import relay.testing.GeneratedContent;
 import relay.testing.ReceivedMessage;
 import relay.testing.SmtpSink;
 
@@ -301,25 +302,7 @@ class SmtpClientConnectionTest {
   @Test
   void serverThatStopsReadingTripsTheWriteTimeout() throws Exception {
     sink = SmtpSink.start();
-    InputStream endless = new InputStream() {
-      private long left = 256L * 1024 * 1024;
-
-      @Override
-      public int read() {
-        return left-- > 0 ? 'x' : -1;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = (int) Math.min(len, left);
-        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
-        left -= n;
-        return n;
-      }
-    };
+    InputStream endless = GeneratedContent.xs(256L * 1024 * 1024);
     try (SmtpClientConnection c = open(SETTINGS.withReplyTimeouts(Duration.ofMillis(300)))) {
       SmtpClientException e = assertThrows(SmtpClientException.class,
           () -> c.send(envelope("s@o.test", "stall-a@d.test"), endless));
@@ -455,7 +438,8 @@ class SmtpClientConnectionTest {
     // 192.0.2.0/24 is TEST-NET-1: packets go nowhere, so the connect times out or is refused.
     ClientSettings quick = new ClientSettings("relay.test", 25, Duration.ofMillis(200), Duration.ofSeconds(1),
         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 4096, 200, 65536);
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), 4096, 200, 65536);
     assertEquals(25, ClientSettings.defaults().port());
     assertThrows(IllegalArgumentException.class, () -> quick.withPort(0));
 
