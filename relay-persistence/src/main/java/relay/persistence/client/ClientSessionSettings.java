@@ -2,6 +2,7 @@ package relay.persistence.client;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 
 /**
  * Settings of the cluster-wide session count (keys under {@code relay.client-sessions}), read
@@ -29,22 +30,19 @@ public record ClientSessionSettings(Duration acquireTimeout, Duration reportTime
   }
 
   public ClientSessionSettings {
-    within("relay.client-sessions.acquire-timeout", acquireTimeout, Duration.ofMillis(100),
+    Bounds.within("relay.client-sessions.acquire-timeout", acquireTimeout, Duration.ofMillis(100),
         Duration.ofMinutes(1));
-    within("relay.client-sessions.report-timeout", reportTimeout, Duration.ofMillis(10),
+    Bounds.within("relay.client-sessions.report-timeout", reportTimeout, Duration.ofMillis(10),
         Duration.ofMinutes(1));
     if (reportTimeout.compareTo(acquireTimeout) >= 0) {
       throw new IllegalArgumentException("relay.client-sessions.report-timeout = " + reportTimeout
           + " must be shorter than relay.client-sessions.acquire-timeout = " + acquireTimeout);
     }
-    within("relay.client-sessions.resend-interval", resendInterval, Duration.ofMillis(10),
+    Bounds.within("relay.client-sessions.resend-interval", resendInterval, Duration.ofMillis(10),
         Duration.ofMinutes(1));
-    within("relay.client-sessions.refresh-interval", refreshInterval, Duration.ofMillis(100),
+    Bounds.within("relay.client-sessions.refresh-interval", refreshInterval, Duration.ofMillis(100),
         Duration.ofHours(1));
-    if (maxWaitingAcquires < 1 || maxWaitingAcquires > 100_000) {
-      throw new IllegalArgumentException("relay.client-sessions.max-waiting-acquires = "
-          + maxWaitingAcquires + " is outside 1..100000");
-    }
+    Bounds.within("relay.client-sessions.max-waiting-acquires", maxWaitingAcquires, 1, 100_000);
   }
 
   /** From the {@code relay.client-sessions} section. */
@@ -52,11 +50,5 @@ public record ClientSessionSettings(Duration acquireTimeout, Duration reportTime
     return new ClientSessionSettings(section.getDuration("acquire-timeout"),
         section.getDuration("report-timeout"), section.getInt("max-waiting-acquires"),
         section.getDuration("resend-interval"), section.getDuration("refresh-interval"));
-  }
-
-  private static void within(String key, Duration value, Duration min, Duration max) {
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(key + " = " + value + " is outside " + min + ".." + max);
-    }
   }
 }

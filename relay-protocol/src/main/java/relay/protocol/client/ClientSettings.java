@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 
 /**
  * The {@code relay.smtp.client} section, read once and checked (see reference.conf for each key
@@ -30,6 +31,7 @@ public record ClientSettings(
     int maxReplyLines,
     int bufferSize) {
 
+  private static final String KEY = "relay.smtp.client.";
   private static final Duration MIN = Duration.ofMillis(1);
   private static final Duration HOUR = Duration.ofHours(1);
 
@@ -43,21 +45,21 @@ public record ClientSettings(
         throw new IllegalArgumentException("relay.smtp.client.helo-name has a space or control character");
       }
     }
-    checkInt("port", port, 1, 65535);
-    check("connect-timeout", connectTimeout, Duration.ofMinutes(10));
-    check("greeting-timeout", greetingTimeout, HOUR);
-    check("helo-timeout", heloTimeout, HOUR);
-    check("mail-timeout", mailTimeout, HOUR);
-    check("rcpt-timeout", rcptTimeout, HOUR);
-    check("data-init-timeout", dataInitTimeout, HOUR);
-    check("data-block-timeout", dataBlockTimeout, HOUR);
-    check("data-done-timeout", dataDoneTimeout, Duration.ofHours(2));
-    check("rset-timeout", rsetTimeout, HOUR);
-    check("quit-timeout", quitTimeout, HOUR);
-    check("attempt-timeout", attemptTimeout, Duration.ofHours(4));
-    checkInt("max-reply-line-length", maxReplyLineLength, 512, 65536);
-    checkInt("max-reply-lines", maxReplyLines, 1, 10000);
-    checkInt("buffer-size", bufferSize, 1024, 16 * 1024 * 1024);
+    Bounds.within(KEY + "port", port, 1, 65535);
+    Bounds.within(KEY + "connect-timeout", connectTimeout, MIN, Duration.ofMinutes(10));
+    Bounds.within(KEY + "greeting-timeout", greetingTimeout, MIN, HOUR);
+    Bounds.within(KEY + "helo-timeout", heloTimeout, MIN, HOUR);
+    Bounds.within(KEY + "mail-timeout", mailTimeout, MIN, HOUR);
+    Bounds.within(KEY + "rcpt-timeout", rcptTimeout, MIN, HOUR);
+    Bounds.within(KEY + "data-init-timeout", dataInitTimeout, MIN, HOUR);
+    Bounds.within(KEY + "data-block-timeout", dataBlockTimeout, MIN, HOUR);
+    Bounds.within(KEY + "data-done-timeout", dataDoneTimeout, MIN, Duration.ofHours(2));
+    Bounds.within(KEY + "rset-timeout", rsetTimeout, MIN, HOUR);
+    Bounds.within(KEY + "quit-timeout", quitTimeout, MIN, HOUR);
+    Bounds.within(KEY + "attempt-timeout", attemptTimeout, MIN, Duration.ofHours(4));
+    Bounds.within(KEY + "max-reply-line-length", maxReplyLineLength, 512, 65536);
+    Bounds.within(KEY + "max-reply-lines", maxReplyLines, 1, 10000);
+    Bounds.within(KEY + "buffer-size", bufferSize, 1024, 16 * 1024 * 1024);
   }
 
   /**
@@ -137,18 +139,6 @@ public record ClientSettings(
       return name;
     } catch (UnknownHostException e) {
       return "localhost.localdomain";
-    }
-  }
-
-  private static void check(String key, Duration value, Duration max) {
-    if (value.compareTo(MIN) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException("relay.smtp.client." + key + " = " + value + " is outside " + MIN + ".." + max);
-    }
-  }
-
-  private static void checkInt(String key, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException("relay.smtp.client." + key + " = " + value + " is outside " + min + ".." + max);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Address;
+import relay.protocol.settings.Bounds;
 
 /**
  * The {@code relay.dns} section, read once and checked. See reference.conf for each key.
@@ -29,11 +30,11 @@ public record DnsSettings(
 
   public DnsSettings {
     servers = List.copyOf(servers);
-    check("relay.dns.timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(5));
-    checkInt("relay.dns.retries", retries, 0, 10);
-    checkInt("relay.dns.max-mx-hosts", maxMxHosts, 1, 100);
-    check("relay.dns.cache-max-ttl", cacheMaxTtl, Duration.ZERO, Duration.ofDays(1));
-    checkInt("relay.dns.cache-max-entries", cacheMaxEntries, 0, 1_000_000);
+    Bounds.within("relay.dns.timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(5));
+    Bounds.within("relay.dns.retries", retries, 0, 10);
+    Bounds.within("relay.dns.max-mx-hosts", maxMxHosts, 1, 100);
+    Bounds.within("relay.dns.cache-max-ttl", cacheMaxTtl, Duration.ZERO, Duration.ofDays(1));
+    Bounds.within("relay.dns.cache-max-entries", cacheMaxEntries, 0, 1_000_000);
   }
 
   /** Settings without a cache, as tests want them: every lookup reaches the server. */
@@ -97,18 +98,6 @@ public record DnsSettings(
       return p;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("relay.dns.servers: bad port in " + text, e);
-    }
-  }
-
-  private static void check(String key, Duration value, Duration min, Duration max) {
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(key + " = " + value + " is outside " + min + ".." + max);
-    }
-  }
-
-  private static void checkInt(String key, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(key + " = " + value + " is outside " + min + ".." + max);
     }
   }
 }
