@@ -112,7 +112,7 @@ public final class RelayNode implements Readiness {
       ClientSessions sessions = ClientSessions.start(system,
           ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
       awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
-      SmtpListeners listeners = SmtpListeners.bind(system, config, settings.hostname(), settings.listeners(),
+      SmtpListeners listeners = SmtpListeners.bind(system, config, settings.smtpHostname(), settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum);

@@ -13,8 +13,9 @@ import java.util.Map;
  * The node's own settings (relay.* outside the protocol and queue sections), read once at start
  * and checked: a bad value stops the node with a message naming the key.
  */
-public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings> listeners,
-    List<RegisteredClient> clients, StorageSettings storage, Map<String, Route> routes, int httpPort, String httpHost) {
+public record NodeSettings(String hostname, String smtpHostname, Path dataDir,
+    List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
+    Map<String, Route> routes, int httpPort, String httpHost) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -41,9 +42,12 @@ public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings>
     Map<String, Route> routes = new LinkedHashMap<>();
     relay.getConfig("routes").root().unwrapped().forEach((domain, target) ->
         routes.put(domain.toLowerCase(Locale.ROOT), Route.parse(domain, String.valueOf(target))));
-    return new NodeSettings(relay.getString("hostname"), dataDir, listeners, clients,
-        StorageSettings.fromConfig(relay.getConfig("storage"), dataDir), routes,
-        relay.getInt("http.port"), relay.getString("http.host"));
+    StorageSettings storage = StorageSettings.fromConfig(relay.getConfig("storage"), dataDir);
+    ClusterStorageCheck.check(ClusterStorageCheck.Membership.fromConfig(relay.getConfig("cluster")),
+        storage);
+    return new NodeSettings(relay.getString("hostname"), relay.getString("smtp.server.hostname"),
+        dataDir, listeners, clients, storage, routes, relay.getInt("http.port"),
+        relay.getString("http.host"));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */
