@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import relay.node.config.StorageSettings;
@@ -23,10 +24,12 @@ final class NodeStorage implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Spool spool;
+  private final StorageProbe probe;
 
-  private NodeStorage(HikariDataSource dataSource, Spool spool) {
+  private NodeStorage(HikariDataSource dataSource, Spool spool, StorageProbe probe) {
     this.dataSource = dataSource;
     this.spool = spool;
+    this.probe = probe;
   }
 
   static NodeStorage open(StorageSettings settings, Executor io) throws IOException, SQLException {
@@ -40,6 +43,7 @@ final class NodeStorage implements AutoCloseable {
     pool.setMinimumIdle(1);
     pool.setConnectionTimeout(settings.timeouts().poolConnection().toMillis());
     pool.setValidationTimeout(settings.timeouts().poolValidation().toMillis());
+    pool.setConnectionTestQuery(settings.poolTestQuery());
     HikariDataSource dataSource = new HikariDataSource(pool);
     try {
       if (settings.kind() == StorageSettings.Kind.POSTGRES) {
@@ -55,7 +59,10 @@ final class NodeStorage implements AutoCloseable {
         spool = new JdbcSpool(dataSource, io, Path.of(System.getProperty("java.io.tmpdir")),
             settings.timeouts().spoolCommit());
       }
-      return new NodeStorage(dataSource, spool);
+      boolean writesFiles = settings.kind() == StorageSettings.Kind.H2
+          || settings.spool() == StorageSettings.SpoolKind.FILE;
+      return new NodeStorage(dataSource, spool, new StorageProbe(dataSource,
+          writesFiles ? Optional.of(settings.spoolDir().getParent()) : Optional.empty()));
     } catch (IOException | SQLException | RuntimeException e) {
       dataSource.close();
       throw e;
@@ -86,16 +93,17 @@ final class NodeStorage implements AutoCloseable {
     return spool;
   }
 
+  /**
+   * The storage's health as last checked (every {@link StorageProbe#INTERVAL}); never blocks, so
+   * the health routes may ask it on the default pool.
+   */
   boolean isReachable() {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(2);
-    } catch (Exception e) {
-      return false;
-    }
+    return probe.healthy();
   }
 
   @Override
   public void close() {
+    probe.close();
     dataSource.close();
   }
 }

@@ -133,6 +133,7 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
         prefix + "db.validationTimeout", timeouts.poolValidation().toMillis()));
     if (h2) {
       values.put(JOURNAL_PARALLELISM, 1);
+      values.put(prefix + "db.connectionTestQuery", poolTestQuery());
     }
     return ConfigFactory.parseMap(values);
   }
@@ -143,6 +144,20 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
    */
   String journalDriverClass() {
     return kind == Kind.H2 && syncOnCommit ? DurableH2Driver.class.getName() : driverClass();
+  }
+
+  /**
+   * The query a pool runs to check a connection it hands out after it was idle (Hikari's
+   * connectionTestQuery), or null for the driver's own check. For H2, {@code SELECT 1}: when a
+   * write to the database file fails (a full disk), H2 closes the whole database, and every
+   * connection to it answers "The database has been closed" (error 90098) from then on, with an
+   * SQL state the pool does not take for a broken connection; H2's own validity check still
+   * says valid. The query fails on them, the pool drops them, and the new connections open the
+   * database file again once it can be written: the node recovers when space is freed. Used by
+   * both pools of an H2 node (the journal's through Slick, and the spool's).
+   */
+  public String poolTestQuery() {
+    return kind == Kind.H2 ? "SELECT 1" : null;
   }
 
   public String driverClass() {
