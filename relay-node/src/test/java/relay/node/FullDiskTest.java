@@ -12,15 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import relay.testing.ReceivedMessage;
 import relay.testing.SmtpSink;
 
 /**
@@ -35,7 +31,6 @@ import relay.testing.SmtpSink;
  */
 class FullDiskTest {
 
-  private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject: (\\S+)\r?$");
   private static final Duration FAULT_REPLY_BOUND = Duration.ofSeconds(10);
 
   private Path mount;
@@ -118,7 +113,8 @@ class FullDiskTest {
       health = NodeHealth.await(relay.ports.http(), "storage-reachable", true,
           Duration.ofSeconds(10));
       assertTrue(NodeHealth.reports(health, "storage-reachable", true), health);
-      MessageAttempt again = awaitAccepted(relay.smtp, "after-0", Duration.ofSeconds(60));
+      MessageAttempt again = MessageAttempt.sendUntilAccepted(relay.smtp, "user@dest.test",
+          "after-0", Duration.ofSeconds(60));
       assertTrue(again.accepted(), "after space was freed: " + again);
       accepted.add("after-0");
       for (int i = 1; i < 5; i++) {
@@ -128,31 +124,14 @@ class FullDiskTest {
       }
 
       sink.greeting421(false);
-      Set<String> missing = new TreeSet<>(accepted);
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (!missing.isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        missing.removeAll(subjects(sink.messages()));
-      }
-      assertEquals(Set.of(), missing, "accepted but never delivered; log " + relay.log());
+      assertEquals(Set.of(), MessageAttempt.awaitDelivered(sink::messages, accepted,
+          Duration.ofMinutes(2)), "accepted but never delivered; log " + relay.log());
       assertTrue(relay.isAlive());
     }
   }
 
   private static MessageAttempt send(InetSocketAddress relay, String subject) throws IOException {
-    return MessageAttempt.send(relay, "user@dest.test", subject, 2_000, Duration.ofSeconds(60));
-  }
-
-  /** Sends until one is accepted or the time is up; returns the last attempt. */
-  private static MessageAttempt awaitAccepted(InetSocketAddress relay, String subject,
-      Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    MessageAttempt a = send(relay, subject);
-    while (!a.accepted() && System.nanoTime() < deadline) {
-      Thread.sleep(1_000);
-      a = send(relay, subject);
-    }
-    return a;
+    return MessageAttempt.send(relay, "user@dest.test", subject, 2_000, MessageAttempt.READ_TIMEOUT);
   }
 
   /** Writes to {@code file} until the file system is full; returns the bytes written. */
@@ -170,16 +149,5 @@ class FullDiskTest {
       }
     }
     return written;
-  }
-
-  private static Set<String> subjects(List<ReceivedMessage> messages) {
-    Set<String> subjects = new TreeSet<>();
-    for (ReceivedMessage m : messages) {
-      Matcher matcher = SUBJECT.matcher(m.text());
-      if (matcher.find()) {
-        subjects.add(matcher.group(1));
-      }
-    }
-    return subjects;
   }
 }

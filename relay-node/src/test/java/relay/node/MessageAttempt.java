@@ -9,6 +9,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import relay.testing.ReceivedMessage;
 
 /**
  * One message sent in its own SMTP session, for storage-fault tests: what the relay answered
@@ -17,6 +25,10 @@ import java.time.Duration;
  * "<timeout>".
  */
 record MessageAttempt(String reply, Duration took) {
+
+  /** How long {@link #sendUntilAccepted} waits for each reply. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(120);
+  private static final Pattern SUBJECT = Pattern.compile("(?m)^Subject: (\\S+)\r?$");
 
   boolean accepted() {
     return reply.startsWith("250");
@@ -28,6 +40,45 @@ record MessageAttempt(String reply, Duration took) {
     long started = System.nanoTime();
     String reply = dialog(relay, rcpt, subject, bodyBytes, readTimeout);
     return new MessageAttempt(reply, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Sends again every second until the relay accepts or the time is up; the last attempt. */
+  static MessageAttempt sendUntilAccepted(InetSocketAddress relay, String rcpt, String subject,
+      Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    MessageAttempt a = send(relay, rcpt, subject, 2_000, READ_TIMEOUT);
+    while (!a.accepted() && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      a = send(relay, rcpt, subject, 2_000, READ_TIMEOUT);
+    }
+    return a;
+  }
+
+  /**
+   * Waits until a message of every subject arrived among {@code arrivals} (polled), or the time
+   * is up; returns the subjects still missing.
+   */
+  static Set<String> awaitDelivered(Supplier<List<ReceivedMessage>> arrivals,
+      Collection<String> subjects, Duration timeout) throws InterruptedException {
+    Set<String> missing = new TreeSet<>(subjects);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    missing.removeAll(subjects(arrivals.get()));
+    while (!missing.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      missing.removeAll(subjects(arrivals.get()));
+    }
+    return missing;
+  }
+
+  private static Set<String> subjects(List<ReceivedMessage> messages) {
+    Set<String> subjects = new TreeSet<>();
+    for (ReceivedMessage m : messages) {
+      Matcher matcher = SUBJECT.matcher(m.text());
+      if (matcher.find()) {
+        subjects.add(matcher.group(1));
+      }
+    }
+    return subjects;
   }
 
   private static String dialog(InetSocketAddress relay, String rcpt, String subject, int bodyBytes,
