@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import relay.http.HealthRoutes;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
+import relay.node.config.ClusterTransport;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.SmtpDeliveryTransport;
@@ -69,6 +70,7 @@ public final class RelayNode implements Readiness {
 
   public static RelayNode start(Config userConfig) throws Exception {
     NodeSettings settings = NodeSettings.fromConfig(userConfig);
+    ClusterTransport.check(userConfig.getConfig("relay.cluster"));
     Files.createDirectories(settings.dataDir());
     Config config = settings.storage().persistenceConfig().withFallback(userConfig).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);

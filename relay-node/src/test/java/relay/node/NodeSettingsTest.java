@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import relay.node.config.ClusterTransport;
 import relay.node.config.NodeSettings;
 import relay.node.config.Route;
 import relay.node.config.StorageSettings;
@@ -151,6 +152,27 @@ class NodeSettingsTest {
     String message = assertThrows(IllegalArgumentException.class, () -> load(pg + fileSpool + otherSeed))
         .getMessage();
     assertTrue(message.contains("set relay.storage.spool = database"), message);
+  }
+
+  @Test
+  void aTlsClusterTransportNeedsStoresThatOpen() {
+    ClusterTransport.check(RelayConfig.layered(ConfigFactory.parseString(
+        "relay.cluster.transport = tcp")).getConfig("relay.cluster"));
+    String[][] table = {
+        {"relay.cluster.transport = udp", "relay.cluster.transport must be \"tcp\" or \"tls-tcp\""},
+        {"relay.cluster.transport = tls-tcp", "relay.cluster.transport = tls-tcp needs relay.cluster.tls.key-store"},
+        {"relay.cluster { transport = tls-tcp, tls.key-store = /nonexistent.p12 }",
+            "relay.cluster.transport = tls-tcp needs relay.cluster.tls.key-store-password"},
+        {"relay.cluster { transport = tls-tcp, tls { key-store = /nonexistent.p12, key-store-password = pw1secret } }",
+            "relay.cluster.tls.key-store /nonexistent.p12 cannot be opened with relay.cluster.tls.key-store-password"},
+    };
+    for (String[] row : table) {
+      Config cluster = RelayConfig.layered(ConfigFactory.parseString(row[0])).getConfig("relay.cluster");
+      String message = assertThrows(IllegalArgumentException.class,
+          () -> ClusterTransport.check(cluster)).getMessage();
+      assertTrue(message.startsWith(row[1]), row[0] + " -> " + message);
+      assertFalse(message.contains("pw1secret"), message);
+    }
   }
 
   @Test
