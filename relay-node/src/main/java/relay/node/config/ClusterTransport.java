@@ -43,7 +43,8 @@ public final class ClusterTransport {
             + cluster.getString("tls.trust-store") + " is empty: the node would trust no peer");
       }
     } catch (KeyStoreException e) {
-      throw new IllegalArgumentException(PATH + "tls: cannot read the stores: " + e.getMessage(), e);
+      throw new IllegalArgumentException(PATH + "tls: cannot read the stores: " + e.getMessage(),
+          e);
     }
   }
 
@@ -51,7 +52,8 @@ public final class ClusterTransport {
     String file = cluster.getString("tls." + store);
     String password = cluster.getString("tls." + store + "-password");
     if (file.isEmpty()) {
-      throw new IllegalArgumentException(PATH + "transport = tls-tcp needs " + PATH + "tls." + store);
+      throw new IllegalArgumentException(PATH + "transport = tls-tcp needs " + PATH + "tls."
+          + store);
     }
     if (password.isEmpty()) {
       throw new IllegalArgumentException(PATH + "transport = tls-tcp needs " + PATH + "tls." + store
