@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import relay.http.HealthRoutes;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
+import relay.node.config.ClusterTransport;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.OwnEndpoints;
@@ -45,7 +46,6 @@ import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
 import relay.persistence.queue.QueueSettings;
-import relay.protocol.server.SmtpServerSettings;
 
 /**
  * One running relay node. {@link #start} builds it from configuration and returns when it is ready
@@ -72,6 +72,7 @@ public final class RelayNode implements Readiness {
 
   public static RelayNode start(Config userConfig) throws Exception {
     NodeSettings settings = NodeSettings.fromConfig(userConfig);
+    ClusterTransport.check(userConfig.getConfig("relay.cluster"));
     Files.createDirectories(settings.dataDir());
     Config config = settings.storage().persistenceConfig().withFallback(userConfig).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
@@ -88,7 +89,6 @@ public final class RelayNode implements Readiness {
   }
 
   private static RelayNode assemble(ActorSystem<Void> system, NodeSettings settings, Config config) throws Exception {
-    SmtpServerSettings smtp = SmtpServerSettings.fromConfig(config);
     Cluster cluster = Cluster.get(system);
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -118,7 +118,7 @@ public final class RelayNode implements Readiness {
       ClientSessions sessions = ClientSessions.start(system,
           ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
       awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
-      SmtpListeners listeners = SmtpListeners.bind(system, smtp, settings.listeners(),
+      SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 

@@ -1,14 +1,17 @@
 package relay.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import relay.node.config.ClusterTransport;
 import relay.node.config.NodeSettings;
 import relay.node.config.Route;
 import relay.node.config.StorageSettings;
@@ -63,14 +66,120 @@ class NodeSettingsTest {
   void postgresUsesTheDatabaseSpoolByDefault() {
     NodeSettings settings = load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db:5432/relay\" }");
     assertEquals(StorageSettings.SpoolKind.DATABASE, settings.storage().spool());
-    assertEquals("jdbc:postgresql://db:5432/relay?options=-c%20idle_in_transaction_session_timeout=5000",
-        settings.storage().jdbcUrl(), "transactions a frozen node leaves open end after 5 s");
-    assertEquals("jdbc:postgresql://db/relay?ssl=true&options=-c%20idle_in_transaction_session_timeout=2000",
-        load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db/relay?ssl=true\", "
-            + "postgres.idle-in-transaction-timeout = 2s }").storage().jdbcUrl());
-    assertEquals("jdbc:postgresql://db/relay?options=-c%20search_path=relay",
+    assertEquals("jdbc:postgresql://db:5432/relay?connectTimeout=10&loginTimeout=10&socketTimeout=30"
+        + "&options=-c%20synchronous_commit=on%20-c%20statement_timeout=20000"
+        + "%20-c%20idle_in_transaction_session_timeout=5000",
+        settings.storage().jdbcUrl(), "bounded calls, durable commits, stale transactions end after 5 s");
+    assertEquals("jdbc:postgresql://db/relay?ssl=true&socketTimeout=5&connectTimeout=2&loginTimeout=2"
+        + "&options=-c%20synchronous_commit=on%20-c%20statement_timeout=3000",
+        load("relay.storage { kind = postgres, postgres { url = \"jdbc:postgresql://db/relay?ssl=true&socketTimeout=5\", "
+            + "idle-in-transaction-timeout = 0, connect-timeout = 2s, statement-timeout = 3s } }")
+            .storage().jdbcUrl(), "what the URL sets stays");
+    assertEquals("jdbc:postgresql://db/relay?options=-c%20search_path=relay&connectTimeout=10&loginTimeout=10"
+        + "&socketTimeout=30",
         load("relay.storage { kind = postgres, postgres.url = \"jdbc:postgresql://db/relay?options=-c%20search_path=relay\" }")
             .storage().jdbcUrl(), "options given in the URL are left alone");
+  }
+
+  @Test
+  void storageTimeoutsAreCheckedAndReachBothPools() {
+    NodeSettings settings = load("relay.storage { kind = postgres, pool-connection-timeout = 3s }");
+    assertEquals(new StorageSettings.Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(2),
+        Duration.ofSeconds(30)), settings.storage().timeouts());
+    Config journal = settings.storage().persistenceConfig();
+    assertEquals(3000, journal.getLong("pekko-persistence-jdbc.shared-databases.slick.db.connectionTimeout"));
+    assertEquals(2000, journal.getLong("pekko-persistence-jdbc.shared-databases.slick.db.validationTimeout"));
+    for (String[] bad : new String[][] {
+        {"relay.storage.pool-connection-timeout = 100ms", "relay.storage.pool-connection-timeout = PT0.1S is outside"},
+        {"relay.storage.pool-validation-timeout = 5s", "relay.storage.pool-validation-timeout (PT5S) must be shorter"},
+        {"relay.storage.spool-commit-timeout = 0s", "relay.storage.spool-commit-timeout = PT0S is outside"},
+        {"relay.storage { kind = postgres, postgres.socket-timeout = 20s }",
+            "relay.storage.postgres.socket-timeout (PT20S) must be longer than relay.storage.postgres.statement-timeout"},
+        {"relay.storage { kind = postgres, postgres.connect-timeout = 1500ms }",
+            "relay.storage.postgres.connect-timeout = PT1.5S must be whole seconds"},
+        {"relay.storage { kind = postgres, postgres.statement-timeout = 2h }",
+            "relay.storage.postgres.statement-timeout = PT2H is outside"}}) {
+      String message = assertThrows(IllegalArgumentException.class, () -> load(bad[0])).getMessage();
+      assertTrue(message.startsWith(bad[1]), bad[0] + " -> " + message);
+    }
+  }
+
+  @Test
+  void thePasswordNeverShowsInTheSettingsText() {
+    NodeSettings settings = load("relay.storage { kind = postgres, postgres.password = \"s3cr3t-PW\" }");
+    assertEquals("s3cr3t-PW", settings.storage().password());
+    assertFalse(settings.storage().toString().contains("s3cr3t-PW"), settings.storage().toString());
+    assertFalse(settings.toString().contains("s3cr3t-PW"), settings.toString());
+    assertTrue(settings.storage().toString().contains("password=(hidden)"), settings.storage().toString());
+    assertTrue(load("").storage().toString().contains("password=(none)"));
+  }
+
+  /**
+   * Storage a cluster of several nodes would lose mail with is refused at start; "several
+   * nodes" is min-members above 1 or a seed other than the node's own address.
+   */
+  @Test
+  void storageThatACLusterWouldLoseMailWithIsRefused() {
+    String pg = "relay.storage.kind = postgres\n";
+    String otherSeed = "relay.cluster.seed-nodes = [\"pekko://relay@10.0.0.2:25520\"]\n";
+    String ownSeed = "relay.cluster { host = \"10.0.0.1\", port = 25520, "
+        + "seed-nodes = [\"pekko://relay@10.0.0.1:25520\"] }\n";
+    String twoMembers = "relay.cluster.min-members = 2\n";
+    String fileSpool = "relay.storage.spool = file\n";
+    // configuration -> the start of the refusal, or null when the node may start
+    String[][] table = {
+        {"", null},
+        {ownSeed, null},
+        {ownSeed + fileSpool, null},
+        {pg + fileSpool + ownSeed, null},
+        {pg + otherSeed, null},
+        {pg + twoMembers, null},
+        {otherSeed, "relay.storage.kind = h2 keeps the queues"},
+        {twoMembers, "relay.storage.kind = h2 keeps the queues"},
+        {pg + fileSpool + otherSeed, "relay.storage.spool = file keeps message bodies"},
+        {pg + fileSpool + twoMembers, "relay.storage.spool = file keeps message bodies"},
+        {"relay.cluster.seed-nodes = [\"relay@host\"]", "relay.cluster.seed-nodes: \"relay@host\" is not"},
+    };
+    for (String[] row : table) {
+      if (row[1] == null) {
+        load(row[0]);
+      } else {
+        String message = assertThrows(IllegalArgumentException.class, () -> load(row[0]),
+            row[0]).getMessage();
+        assertTrue(message.startsWith(row[1]), row[0] + " -> " + message);
+      }
+    }
+    String message = assertThrows(IllegalArgumentException.class, () -> load(pg + fileSpool + otherSeed))
+        .getMessage();
+    assertTrue(message.contains("set relay.storage.spool = database"), message);
+  }
+
+  @Test
+  void aTlsClusterTransportNeedsStoresThatOpen() {
+    ClusterTransport.check(RelayConfig.layered(ConfigFactory.parseString(
+        "relay.cluster.transport = tcp")).getConfig("relay.cluster"));
+    String[][] table = {
+        {"relay.cluster.transport = udp", "relay.cluster.transport must be \"tcp\" or \"tls-tcp\""},
+        {"relay.cluster.transport = tls-tcp", "relay.cluster.transport = tls-tcp needs relay.cluster.tls.key-store"},
+        {"relay.cluster { transport = tls-tcp, tls.key-store = /nonexistent.p12 }",
+            "relay.cluster.transport = tls-tcp needs relay.cluster.tls.key-store-password"},
+        {"relay.cluster { transport = tls-tcp, tls { key-store = /nonexistent.p12, key-store-password = pw1secret } }",
+            "relay.cluster.tls.key-store /nonexistent.p12 cannot be opened with relay.cluster.tls.key-store-password"},
+    };
+    for (String[] row : table) {
+      Config cluster = RelayConfig.layered(ConfigFactory.parseString(row[0])).getConfig("relay.cluster");
+      String message = assertThrows(IllegalArgumentException.class,
+          () -> ClusterTransport.check(cluster)).getMessage();
+      assertTrue(message.startsWith(row[1]), row[0] + " -> " + message);
+      assertFalse(message.contains("pw1secret"), message);
+    }
+  }
+
+  @Test
+  void theGreetingNameFollowsTheHostnameUnlessSetItself() {
+    assertEquals("mx.example.org", load("relay.hostname = mx.example.org").smtp().hostname());
+    assertEquals("smtp.example.org", load("relay.hostname = mx.example.org\n"
+        + "relay.smtp.server.hostname = smtp.example.org").smtp().hostname());
   }
 
   @Test
@@ -92,10 +201,10 @@ class NodeSettingsTest {
 
   @Test
   void aSessionLimitBelowOneIsRefusedNamingItsKey() {
-    assertEquals("relay.clients: client \"a\" max-sessions = 0 is outside 1..1000000",
+    assertEquals("relay.clients: client \"a\" max-sessions = 0 is outside 1 .. 1000000",
         assertThrows(IllegalArgumentException.class, () -> load(
             "relay.clients = [ { name = a, ips = [\"192.0.2.1\"], max-sessions = 0 } ]")).getMessage());
-    assertEquals("relay.client-defaults.max-sessions = -1 is outside 1..1000000",
+    assertEquals("relay.client-defaults.max-sessions = -1 is outside 1 .. 1000000",
         assertThrows(IllegalArgumentException.class,
             () -> load("relay.client-defaults.max-sessions = -1")).getMessage());
   }

@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
@@ -69,7 +71,7 @@ class OpsManifestsTest {
       assertFalse(m.name().isBlank(), "no metadata.name in " + m);
       assertTrue(seen.add(m.kind() + "/" + m.name()), "defined twice: " + m);
     }
-    for (String kind : List.of("StatefulSet", "ConfigMap", "Secret", "Service", "PodDisruptionBudget")) {
+    for (String kind : List.of("StatefulSet", "ConfigMap", "Secret", "Service", "PodDisruptionBudget", "NetworkPolicy")) {
       assertFalse(manifests.ofKind(kind).isEmpty(), "no " + kind + " under ops/k8s");
     }
   }
@@ -180,6 +182,15 @@ class OpsManifestsTest {
       if (volume.has("configMap")) {
         manifests.named("ConfigMap", volume.at("/configMap/name").asText());
       }
+      if (volume.has("secret")) {
+        String name = volume.at("/secret/secretName").asText();
+        JsonNode secret = manifests.named("Secret", name).doc();
+        for (JsonNode item : volume.at("/secret/items")) {
+          String key = item.path("key").asText();
+          assertTrue(secret.at("/data").has(key) || secret.at("/stringData").has(key),
+              "Secret " + name + " has no key " + key);
+        }
+      }
     }
   }
 
@@ -207,7 +218,128 @@ class OpsManifestsTest {
     }
   }
 
+  @Test
+  void arteryRunsOverMutualTlsWithStoresAndPasswordsFromASecret() {
+    assertEquals("tls-tcp", relayConf.getString("pekko.remote.artery.transport"));
+    Config engine = relayConf.getConfig("pekko.remote.artery.ssl.config-ssl-engine");
+    assertTrue(engine.getBoolean("require-mutual-authentication"), "peers must show a trusted certificate");
+    String keySecret = secretFileOf(engine.getString("key-store"));
+    String trustSecret = secretFileOf(engine.getString("trust-store"));
+    Map<String, String> env = podEnv(0);
+    for (String variable : List.of("RELAY_CLUSTER_TLS_KEY_STORE_PASSWORD", "RELAY_CLUSTER_TLS_TRUST_STORE_PASSWORD")) {
+      assertTrue(env.containsKey(variable), "the pod does not set " + variable);
+      JsonNode ref = envVar(variable).at("/valueFrom/secretKeyRef");
+      assertFalse(ref.isMissingNode(), variable + " must come from a Secret, not a literal");
+      assertTrue(List.of(keySecret, trustSecret).contains(ref.path("name").asText()),
+          variable + " comes from " + ref.path("name").asText() + ", not the stores' Secret");
+    }
+    for (Manifest configMap : manifests.ofKind("ConfigMap")) {
+      configMap.doc().path("data").forEach(text -> ConfigFactory.parseString(text.asText()).entrySet()
+          .forEach(e -> assertFalse(e.getKey().endsWith("password"),
+              configMap + " sets " + e.getKey() + " in clear text; passwords come from Secrets")));
+    }
+  }
+
+  @Test
+  void postgresIsReachedOverTlsWithTheServerVerifiedAgainstACaFromASecret() {
+    String url = settings.storage().jdbcUrl();
+    assertTrue(url.contains("sslmode=verify-full"), "the server's certificate and name must be checked: " + url);
+    Matcher rootCert = Pattern.compile("sslrootcert=([^&]+)").matcher(url);
+    assertTrue(rootCert.find(), "no sslrootcert in " + url);
+    secretFileOf(rootCert.group(1));
+    assertEquals(StorageSettings.SpoolKind.DATABASE, settings.storage().spool(),
+        "every node must read every body");
+  }
+
+  @Test
+  void theNetworkPolicyAdmitsOnlyRelayPodsToTheClusterPortAndClientsToSmtp() {
+    Manifest policy = manifests.single("NetworkPolicy");
+    Map<String, String> podLabels = KubernetesManifests.labels(statefulSet.doc().at("/spec/template/metadata/labels"));
+    assertSelects(podLabels, policy.doc().at("/spec/podSelector/matchLabels"), policy);
+    List<String> types = new ArrayList<>();
+    policy.doc().at("/spec/policyTypes").forEach(t -> types.add(t.asText()));
+    assertTrue(types.contains("Ingress"), "the policy must restrict ingress: " + types);
+    int artery = relayConf.getInt("relay.cluster.port");
+    int smtp = settings.listeners().get(0).port();
+    Set<Integer> admitted = new HashSet<>();
+    boolean clientsAdmitted = false;
+    for (JsonNode rule : policy.doc().at("/spec/ingress")) {
+      List<Integer> ports = new ArrayList<>();
+      rule.path("ports").forEach(p -> ports.add(containerPort(p.path("port"))));
+      assertFalse(ports.isEmpty() || ports.contains(0), policy + ": a rule without ports, or with a port the container lacks: " + rule);
+      admitted.addAll(ports);
+      if (ports.contains(artery)) {
+        for (JsonNode from : rule.path("from")) {
+          assertTrue(from.has("podSelector") && !from.has("namespaceSelector") && !from.has("ipBlock"),
+              "the cluster port admits more than the relay's pods: " + from);
+          assertSelects(podLabels, from.at("/podSelector/matchLabels"), policy);
+        }
+        assertFalse(rule.path("from").isEmpty(), "a rule without 'from' admits everybody to the cluster port");
+      }
+      if (ports.contains(smtp)) {
+        clientsAdmitted = settings.clients().stream().flatMap(c -> c.ips().stream())
+            .allMatch(ip -> rule.path("from").findValues("cidr").stream().anyMatch(cidr -> inRange(ip, cidr.asText())));
+      }
+    }
+    List<Integer> declared = new ArrayList<>();
+    container.path("ports").forEach(p -> declared.add(p.path("containerPort").asInt()));
+    assertEquals(new HashSet<>(declared), admitted, "every container port must be reachable from somewhere");
+    assertTrue(clientsAdmitted, "the SMTP rule must admit every registered client's address");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * The Secret that provides a file the relay reads: the file lies in a read-only mount of a
+   * Secret volume, and the Secret (under ops/k8s, examples included) has the key the volume maps
+   * to that file name. Returns the Secret's name.
+   */
+  private static String secretFileOf(String file) {
+    Path path = Path.of(file);
+    JsonNode mount = mountOf(path.getParent().toString());
+    assertTrue(mount.path("readOnly").asBoolean(), "mount " + mount + " must be read-only");
+    JsonNode volume = volume(mount.path("name").asText());
+    String secret = volume.at("/secret/secretName").asText();
+    assertFalse(secret.isEmpty(), file + " is not in a Secret volume: " + volume);
+    String key = path.getFileName().toString();
+    for (JsonNode item : volume.at("/secret/items")) {
+      if (item.path("path").asText().equals(key)) {
+        key = item.path("key").asText();
+      }
+    }
+    JsonNode doc = manifests.named("Secret", secret).doc();
+    assertTrue(doc.at("/data").has(key) || doc.at("/stringData").has(key), "Secret " + secret + " has no key " + key);
+    return secret;
+  }
+
+  private static JsonNode envVar(String name) {
+    for (JsonNode var : container.path("env")) {
+      if (var.path("name").asText().equals(name)) {
+        return var;
+      }
+    }
+    throw new AssertionError("no env " + name);
+  }
+
+  /** Whether the IPv4 address lies in the CIDR range. */
+  private static boolean inRange(String ip, String cidr) {
+    try {
+      String[] parts = cidr.split("/");
+      int bits = Integer.parseInt(parts[1]);
+      long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+      return (ipv4(ip) & mask) == (ipv4(parts[0]) & mask);
+    } catch (UnknownHostException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static long ipv4(String ip) throws UnknownHostException {
+    byte[] b = InetAddress.getByName(ip).getAddress();
+    if (b.length != 4) {
+      throw new IllegalArgumentException("not IPv4: " + ip);
+    }
+    return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+  }
 
   /** The ConfigMap's relay.conf layered as the node layers it, with the pods' seed nodes. */
   private static Config nodeConfig(String seedNodes) {

@@ -49,14 +49,23 @@ final class RelayProcess implements AutoCloseable {
 
   /** Starts Main with the given HOCON on the given ports; does not wait (see {@link #awaitReady}). */
   static RelayProcess launch(String hocon, Path workDir, String name, Ports ports) throws IOException {
+    return launch(hocon, workDir, name, ports, List.of("-Xmx384m", "-XX:+UseSerialGC"));
+  }
+
+  /** As {@link #launch(String, Path, String, Ports)}, with these JVM options instead of the usual. */
+  static RelayProcess launch(String hocon, Path workDir, String name, Ports ports,
+      List<String> jvmOptions) throws IOException {
     Path conf = workDir.resolve(name + ".conf");
     Files.writeString(conf, hocon
         + "\nrelay.listeners = [ { name = \"test\", host = \"127.0.0.1\", port = " + ports.smtp() + " } ]\n"
         + "relay.http { host = \"127.0.0.1\", port = " + ports.http() + " }\n"
         + "relay.cluster { host = \"127.0.0.1\", port = " + ports.cluster() + " }\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-        "-Dconfig.file=" + conf, "-Dlogback.configurationFile=logback-process.xml", "-cp", System.getProperty("java.class.path"), "relay.node.Main"));
+    List<String> command = new java.util.ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dconfig.file=" + conf, "-Dlogback.configurationFile=logback-process.xml",
+        "-cp", System.getProperty("java.class.path"), "relay.node.Main"));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Path log = workDir.resolve(name + ".log");
     File logFile = log.toFile();
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile));
@@ -164,6 +173,10 @@ final class RelayProcess implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   static int freePort() throws IOException {

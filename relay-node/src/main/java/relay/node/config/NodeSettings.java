@@ -8,13 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import relay.protocol.server.SmtpServerSettings;
+import relay.protocol.settings.Bounds;
 
 /**
- * The node's own settings (relay.* outside the protocol and queue sections), read once at start
- * and checked: a bad value stops the node with a message naming the key.
+ * The node's own settings (relay.* outside the queue sections) and its SMTP server's, read once at
+ * start and checked: a bad value stops the node with a message naming the key.
  */
-public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings> listeners,
-    List<RegisteredClient> clients, StorageSettings storage, Map<String, Route> routes, int httpPort, String httpHost) {
+public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
+    List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
+    Map<String, Route> routes, int httpPort, String httpHost) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -41,17 +44,17 @@ public record NodeSettings(String hostname, Path dataDir, List<ListenerSettings>
     Map<String, Route> routes = new LinkedHashMap<>();
     relay.getConfig("routes").root().unwrapped().forEach((domain, target) ->
         routes.put(domain.toLowerCase(Locale.ROOT), Route.parse(domain, String.valueOf(target))));
-    return new NodeSettings(relay.getString("hostname"), dataDir, listeners, clients,
-        StorageSettings.fromConfig(relay.getConfig("storage"), dataDir), routes,
-        relay.getInt("http.port"), relay.getString("http.host"));
+    StorageSettings storage = StorageSettings.fromConfig(relay.getConfig("storage"), dataDir);
+    ClusterStorageCheck.check(ClusterStorageCheck.Membership.fromConfig(relay.getConfig("cluster")),
+        storage);
+    return new NodeSettings(relay.getString("hostname"), SmtpServerSettings.fromConfig(config),
+        dataDir, listeners, clients, storage, routes, relay.getInt("http.port"),
+        relay.getString("http.host"));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */
   static int maxSessions(String key, int value) {
-    if (value < 1 || value > 1_000_000) {
-      throw new IllegalArgumentException(key + " = " + value + " is outside 1..1000000");
-    }
-    return value;
+    return Bounds.within(key, value, 1, 1_000_000);
   }
 
   /**

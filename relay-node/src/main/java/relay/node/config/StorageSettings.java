@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +15,19 @@ import java.util.Map;
  * pekko-persistence-jdbc database block so that the operator writes one storage section only.
  */
 public record StorageSettings(Kind kind, String jdbcUrl, String user, String password, int poolSize,
-    SpoolKind spool, Path spoolDir, int spoolRecycle, boolean syncOnCommit) {
+    SpoolKind spool, Path spoolDir, int spoolRecycle, boolean syncOnCommit, Timeouts timeouts) {
+
+  /**
+   * How long a storage call may wait before it fails: for a connection from a pool (Hikari's
+   * connectionTimeout; validationTimeout for the check of an idle one), and for a commit of the
+   * database spool. The PostgreSQL socket, connect and statement timeouts travel in the URL.
+   */
+  public record Timeouts(Duration poolConnection, Duration poolValidation, Duration spoolCommit) {}
 
   /** pekko-persistence-jdbc's number of journal inserts running at once. */
   public static final String JOURNAL_PARALLELISM = "jdbc-journal.parallelism";
+
+  private static final String PATH = "relay.storage";
 
   public enum Kind { H2, POSTGRES }
 
@@ -42,6 +52,7 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
           "relay.storage.spool must be \"auto\", \"file\" or \"database\", not \"" + storage.getString("spool") + "\"");
     };
     Path spoolDir = dataDir.resolve("spool");
+    Timeouts timeouts = timeouts(storage);
     int recycle = storage.getInt("spool-recycle");
     boolean syncOnCommit = storage.getBoolean("h2.sync-on-commit");
     if (recycle < 0 || recycle > 1_000_000) {
@@ -58,26 +69,41 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
       Path file = Path.of(storage.getString("h2.file")).toAbsolutePath();
       String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;MAX_LENGTH_INPLACE_LOB=65536;DB_CLOSE_ON_EXIT=FALSE";
       return new StorageSettings(kind, url, "sa", "", pool, spool, spoolDir, recycle,
-          syncOnCommit);
+          syncOnCommit, timeouts);
     }
-    String url = withIdleTransactionTimeout(storage.getString("postgres.url"),
-        storage.getDuration("postgres.idle-in-transaction-timeout"));
+    String url = PostgresSessionOptions.fromConfig(storage.getConfig("postgres"))
+        .applyTo(storage.getString("postgres.url"));
     return new StorageSettings(kind, url, storage.getString("postgres.user"),
-        storage.getString("postgres.password"), pool, spool, spoolDir, recycle, syncOnCommit);
+        storage.getString("postgres.password"), pool, spool, spoolDir, recycle, syncOnCommit,
+        timeouts);
   }
 
-  /**
-   * A node frozen or cut off in the middle of a journal write leaves its transaction open, and
-   * the rows it inserted lock the same keys for the queue's next owner, which then waits for as
-   * long as the old node is gone. The server ends such a transaction after the timeout (pgjdbc's
-   * {@code options} parameter; a URL that sets options itself is left as it is).
-   */
-  static String withIdleTransactionTimeout(String url, Duration timeout) {
-    if (timeout.isZero() || url.contains("options=")) {
-      return url;
+  private static Timeouts timeouts(Config storage) {
+    Duration connection = duration(storage, PATH, "pool-connection-timeout",
+        Duration.ofMillis(500), Duration.ofMinutes(5));
+    Duration validation = duration(storage, PATH, "pool-validation-timeout",
+        Duration.ofMillis(250), Duration.ofMinutes(1));
+    if (validation.compareTo(connection) >= 0) {
+      throw new IllegalArgumentException("relay.storage.pool-validation-timeout (" + validation
+          + ") must be shorter than relay.storage.pool-connection-timeout (" + connection + ")");
     }
-    return url + (url.contains("?") ? "&" : "?")
-        + "options=-c%20idle_in_transaction_session_timeout=" + timeout.toMillis();
+    Duration commit = duration(storage, PATH, "spool-commit-timeout", Duration.ofSeconds(1),
+        Duration.ofMinutes(30));
+    return new Timeouts(connection, validation, commit);
+  }
+
+  /** The duration at {@code key} of the section at {@code path} (for messages), within bounds. */
+  static Duration duration(Config section, String path, String key, Duration min, Duration max) {
+    return Bounds.within(path + "." + key, section.getDuration(key), min, max);
+  }
+
+  /** Everything but the password, which must never reach a log. */
+  @Override
+  public String toString() {
+    return "StorageSettings[kind=" + kind + ", jdbcUrl=" + jdbcUrl + ", user=" + user
+        + ", password=" + (password.isEmpty() ? "(none)" : "(hidden)") + ", poolSize=" + poolSize
+        + ", spool=" + spool + ", spoolDir=" + spoolDir + ", spoolRecycle=" + spoolRecycle
+        + ", syncOnCommit=" + syncOnCommit + ", timeouts=" + timeouts + "]";
   }
 
   /**
@@ -98,9 +124,12 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
         prefix + "db.password", password,
         prefix + "db.driver", journalDriverClass(),
         prefix + "db.numThreads", poolSize,
-        prefix + "db.maxConnections", poolSize));
+        prefix + "db.maxConnections", poolSize,
+        prefix + "db.connectionTimeout", timeouts.poolConnection().toMillis(),
+        prefix + "db.validationTimeout", timeouts.poolValidation().toMillis()));
     if (h2) {
       values.put(JOURNAL_PARALLELISM, 1);
+      values.put(prefix + "db.connectionTestQuery", poolTestQuery());
     }
     return ConfigFactory.parseMap(values);
   }
@@ -111,6 +140,20 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
    */
   String journalDriverClass() {
     return kind == Kind.H2 && syncOnCommit ? DurableH2Driver.class.getName() : driverClass();
+  }
+
+  /**
+   * The query a pool runs to check a connection it hands out after it was idle (Hikari's
+   * connectionTestQuery), or null for the driver's own check. For H2, {@code SELECT 1}: when a
+   * write to the database file fails (a full disk), H2 closes the whole database, and every
+   * connection to it answers "The database has been closed" (error 90098) from then on, with an
+   * SQL state the pool does not take for a broken connection; H2's own validity check still
+   * says valid. The query fails on them, the pool drops them, and the new connections open the
+   * database file again once it can be written: the node recovers when space is freed. Used by
+   * both pools of an H2 node (the journal's through Slick, and the spool's).
+   */
+  public String poolTestQuery() {
+    return kind == Kind.H2 ? "SELECT 1" : null;
   }
 
   public String driverClass() {

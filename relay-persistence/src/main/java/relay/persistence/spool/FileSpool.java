@@ -57,6 +57,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * without the line (written before it existed) are read whole: every body starts with the
  * relay's {@code Received:} header, never with {@code #}.
  *
+ * <p>Threads: {@link #create} (a file opened or made) and the writer's {@code write} (buffered
+ * writes into the page cache) run on the caller's thread, the SMTP stream's on the default
+ * pool; only a throttled or hung disk makes them wait, and a full disk fails them at once. The
+ * commit's fsyncs and links run on the blocking executor.
+ *
  * <p>XXX: {@link #release} does not fsync the directory; after a power loss a released name can
  * reappear. That never delivers twice, because the queue no longer refers to it (and should the
  * queue have lost the release too, a reused file fails the owner check); the queue releases it

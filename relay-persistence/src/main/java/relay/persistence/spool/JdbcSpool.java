@@ -3,17 +3,16 @@ package relay.persistence.spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -21,27 +20,28 @@ import javax.sql.DataSource;
 
 /**
  * Spool in a relational database, for clusters where every node must read any body (PostgreSQL)
- * and for the embedded single-node default (H2).
+ * and for the embedded single-node default (H2) when {@code relay.storage.spool = database}.
  *
- * <p>Tables, created if missing: {@code relay_spool_body(queue_id, body)} with {@code body} a
- * {@code BYTEA} (PostgreSQL) or {@code BLOB} (H2), and {@code relay_spool_ref(queue_id, domain)},
- * one row per destination domain still holding the body. The dialect is picked from the
- * connection's metadata.
+ * <p>Tables (see {@link SpoolTables}, which creates and migrates them): a head row per body in
+ * {@code relay_spool_body}, its bytes in {@code relay_spool_chunk} rows of at most {@value
+ * #CHUNK_SIZE} bytes, and {@code relay_spool_ref(queue_id, domain)}, one row per destination
+ * domain still holding the body. The dialect is picked from the connection's metadata.
  *
  * <p>The writer stages the body in a {@link SpillBuffer} (memory up to 256 KiB, then a temporary
- * file) and inserts body and references in one transaction on commit, streaming the body with
- * {@code setBinaryStream}. {@link #open} copies the body into a new spill buffer and closes the
- * connection at once, so a slow remote SMTP server never holds a pooled connection. {@link
- * #release} deletes the reference and, when none is left, the body, in one transaction that first
- * locks the body row so two domains releasing at once cannot both miss the last reference.
+ * file) and inserts the head row, the chunks and the references in one transaction on commit,
+ * one chunk in memory at a time; a timer aborts the commit's connection when it runs past the
+ * commit timeout ({@link CommitDeadline}). {@link #open} returns a {@link ChunkStream}, which
+ * reads one chunk per query on a connection it returns at once, so a delivery holds at most one
+ * chunk in memory and a slow remote SMTP server never holds a pooled connection. A body written
+ * before chunks existed (one {@code body} value) is still read: copied into a spill buffer as
+ * before. {@link #release} deletes the reference and, when none is left, the body (and with it
+ * its chunks), in one transaction that first locks the body row so two domains releasing at once
+ * cannot both miss the last reference.
  *
- * <p>Durability is the database's: PostgreSQL with {@code synchronous_commit = on} (default)
- * fsyncs the WAL at commit; H2 needs {@code ;WRITE_DELAY=0} in its URL so a commit is written to
- * the file before it returns (see the module's report on H2 durability).
- *
- * <p>XXX: PostgreSQL returns a {@code BYTEA} value whole, so {@link #open} briefly holds the
- * body in memory (the driver's buffer) before spilling it; bounded by the message size limit times
- * the number of concurrent deliveries. A chunked body table would remove this.
+ * <p>Durability is the database's: PostgreSQL with {@code synchronous_commit = on} (the node
+ * sets it for its sessions and checks it at start) fsyncs the WAL at commit; H2 needs {@code
+ * ;WRITE_DELAY=0} in its URL so a commit is written to the file before it returns (see the
+ * module's report on H2 durability).
  */
 public final class JdbcSpool implements Spool {
 
@@ -51,48 +51,44 @@ public final class JdbcSpool implements Spool {
   /** Queue ids per query of {@link #existing}. */
   static final int LOOKUP_CHUNK = 500;
 
+  /** Bytes per row of the chunk table: what a read or a commit holds in memory at once. */
+  public static final int CHUNK_SIZE = 256 * 1024;
+
+  /** How long a commit may take when the caller does not say. */
+  public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofSeconds(30);
+
   private final DataSource dataSource;
   private final Executor blocking;
   private final Path tempDir;
+  private final Duration commitTimeout;
 
   /** Uses the JVM's temporary directory for bodies larger than 256 KiB. */
   public JdbcSpool(DataSource dataSource, Executor blocking) throws SQLException {
     this(dataSource, blocking, Path.of(System.getProperty("java.io.tmpdir")));
   }
 
-  /**
-   * Opens the spool and creates its tables if missing.
-   *
-   * @param tempDir where bodies larger than 256 KiB are staged before insert and after read
-   */
+  /** Commits bounded by {@link #DEFAULT_COMMIT_TIMEOUT}. */
   public JdbcSpool(DataSource dataSource, Executor blocking, Path tempDir) throws SQLException {
+    this(dataSource, blocking, tempDir, DEFAULT_COMMIT_TIMEOUT);
+  }
+
+  /**
+   * Opens the spool and creates or migrates its tables.
+   *
+   * @param tempDir where bodies larger than 256 KiB are staged before insert
+   * @param commitTimeout longest a commit may take before its connection is aborted and the
+   *     commit fails (the database stopped answering)
+   */
+  public JdbcSpool(DataSource dataSource, Executor blocking, Path tempDir, Duration commitTimeout)
+      throws SQLException {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.blocking = Objects.requireNonNull(blocking, "blocking");
     this.tempDir = Objects.requireNonNull(tempDir, "tempDir");
-    createTablesIfMissing();
-  }
-
-  private void createTablesIfMissing() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-      String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-      String blobType;
-      if (product.contains("postgres")) {
-        blobType = "BYTEA";
-      } else if (product.contains("h2")) {
-        blobType = "BLOB";
-      } else {
-        throw new SQLException("unsupported database for the spool: " + product);
-      }
-      c.setAutoCommit(true);
-      st.execute("CREATE TABLE IF NOT EXISTS relay_spool_body ("
-          + "queue_id VARCHAR(" + SpoolNames.MAX_QUEUE_ID + ") NOT NULL PRIMARY KEY, "
-          + "body " + blobType + " NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS relay_spool_ref ("
-          + "queue_id VARCHAR(" + SpoolNames.MAX_QUEUE_ID + ") NOT NULL "
-          + "REFERENCES relay_spool_body(queue_id), "
-          + "domain VARCHAR(" + SpoolNames.MAX_DOMAIN + ") NOT NULL, "
-          + "PRIMARY KEY (queue_id, domain))");
+    this.commitTimeout = Objects.requireNonNull(commitTimeout, "commitTimeout");
+    if (commitTimeout.isNegative() || commitTimeout.isZero()) {
+      throw new IllegalArgumentException("commit timeout must be positive, not " + commitTimeout);
     }
+    SpoolTables.prepare(dataSource);
   }
 
   @Override
@@ -104,14 +100,46 @@ public final class JdbcSpool implements Spool {
   public InputStream open(String queueId, String domain) throws IOException {
     String id = SpoolNames.queueId(queueId);
     String key = SpoolNames.domain(domain);
+    Integer chunks;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = bodyColumn(c, "chunks", id, key)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchSpoolEntryException(id, key);
+        }
+        int n = rs.getInt(1);
+        chunks = rs.wasNull() ? null : n;
+      }
+    } catch (SQLException e) {
+      throw new IOException("spool read failed for " + id + " @ " + key, e);
+    }
+    return chunks == null ? openWhole(id, key) : new ChunkStream(dataSource, id, chunks);
+  }
+
+  /** A query of one column of the body row that {@code domain}'s reference holds. */
+  private static PreparedStatement bodyColumn(Connection c, String column, String id, String key)
+      throws SQLException {
+    PreparedStatement ps = c.prepareStatement("SELECT b." + column + " FROM relay_spool_body b "
+        + "JOIN relay_spool_ref r ON r.queue_id = b.queue_id WHERE r.queue_id = ? AND r.domain = ?");
+    try {
+      ps.setString(1, id);
+      ps.setString(2, key);
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A body written before chunks existed: one value, which PostgreSQL returns whole, so it is
+   * copied into a spill buffer and the connection closed at once (as that version read it).
+   */
+  private InputStream openWhole(String id, String key) throws IOException {
     SpillBuffer copy = new SpillBuffer(MEMORY_THRESHOLD, tempDir);
     try {
       try (Connection c = dataSource.getConnection();
-          PreparedStatement ps = c.prepareStatement(
-              "SELECT b.body FROM relay_spool_body b JOIN relay_spool_ref r "
-                  + "ON r.queue_id = b.queue_id WHERE r.queue_id = ? AND r.domain = ?")) {
-        ps.setString(1, id);
-        ps.setString(2, key);
+          PreparedStatement ps = bodyColumn(c, "body", id, key)) {
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw new NoSuchSpoolEntryException(id, key);
@@ -221,16 +249,32 @@ public final class JdbcSpool implements Spool {
     return found;
   }
 
+  /**
+   * Head row, chunks and references in one transaction, one chunk in memory at a time, under a
+   * deadline that aborts the connection.
+   */
   private void insert(String queueId, Set<String> keys, SpillBuffer body) throws IOException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+    int chunks = (int) ((body.length() + CHUNK_SIZE - 1) / CHUNK_SIZE);
+    try (Connection c = dataSource.getConnection();
+        CommitDeadline deadline = CommitDeadline.arm(c, commitTimeout)) {
       try {
+        c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO relay_spool_body (queue_id, body) VALUES (?, ?)");
-            InputStream in = body.readAgain()) {
+            "INSERT INTO relay_spool_body (queue_id, chunks) VALUES (?, ?)")) {
           ps.setString(1, queueId);
-          ps.setBinaryStream(2, in, body.length());
+          ps.setInt(2, chunks);
           ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO relay_spool_chunk (queue_id, seq, data) VALUES (?, ?, ?)");
+            InputStream in = body.readAgain()) {
+          for (int seq = 0; seq < chunks; seq++) {
+            byte[] data = in.readNBytes(CHUNK_SIZE);
+            ps.setString(1, queueId);
+            ps.setInt(2, seq);
+            ps.setBytes(3, data);
+            ps.executeUpdate();
+          }
         }
         try (PreparedStatement ps = c.prepareStatement(
             "INSERT INTO relay_spool_ref (queue_id, domain) VALUES (?, ?)")) {
@@ -243,11 +287,23 @@ public final class JdbcSpool implements Spool {
         }
         c.commit();
       } catch (SQLException | IOException | RuntimeException e) {
-        c.rollback();
+        rollbackQuietly(c);
+        if (deadline.expired()) {
+          throw new IOException("spool commit of " + queueId + " took longer than "
+              + commitTimeout + "; connection aborted", e);
+        }
         throw e;
       }
     } catch (SQLException e) {
       throw new IOException("spool commit failed for " + queueId, e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException ignored) {
+      // an aborted or broken connection: the server drops the transaction with the session
     }
   }
 

@@ -1,23 +1,21 @@
 package relay.persistence.spool;
 
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.io.TempDir;
 
-class JdbcSpoolH2Test extends SpoolContractTest {
-
-  @TempDir java.nio.file.Path temp;
-  private JdbcDataSource dataSource;
+/** The spool contracts on an in-memory H2 database. */
+class JdbcSpoolH2Test extends JdbcSpoolContractTest {
 
   @Override
-  protected Spool newSpool() throws Exception {
-    dataSource = new JdbcDataSource();
-    dataSource.setURL("jdbc:h2:mem:spool_" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    return new JdbcSpool(dataSource, blocking(), temp);
+  protected DataSource database() {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:spool_" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    return h2;
   }
 
   @Override
-  protected long storedBodies() throws Exception {
-    return storedBodies(dataSource);
+  protected String blobType() {
+    return "BLOB";
   }
 }

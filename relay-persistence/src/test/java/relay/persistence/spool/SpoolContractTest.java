@@ -125,6 +125,32 @@ abstract class SpoolContractTest {
     assertArrayEquals(body, readAll(spool.open("Q-large", "a.example")));
   }
 
+  /**
+   * A delivery reading the body for one domain while another domain's delivery finishes and
+   * releases its reference reads the whole body; two readers of one body do not disturb each
+   * other.
+   */
+  @Test
+  void aBodyBeingReadSurvivesTheReleaseOfAnotherDomain() throws Exception {
+    byte[] body = body(1024 * 1024 + 3, 43);
+    store("Q-shared", body, List.of("a.example", "b.example"));
+    try (InputStream a = spool.open("Q-shared", "a.example");
+        InputStream b = spool.open("Q-shared", "b.example")) {
+      byte[] firstOfA = a.readNBytes(300_000);
+      byte[] allOfB = b.readAllBytes();
+      spool.release("Q-shared", "b.example");
+      byte[] restOfA = a.readAllBytes();
+      byte[] allOfA = new byte[firstOfA.length + restOfA.length];
+      System.arraycopy(firstOfA, 0, allOfA, 0, firstOfA.length);
+      System.arraycopy(restOfA, 0, allOfA, firstOfA.length, restOfA.length);
+      assertArrayEquals(body, allOfA);
+      assertArrayEquals(body, allOfB);
+    }
+    assertTrue(spool.exists("Q-shared", "a.example"));
+    spool.release("Q-shared", "a.example");
+    assertEquals(0, storedBodies());
+  }
+
   @Test
   void emptyBodyIsAllowed() throws Exception {
     store("Q-empty", new byte[0], List.of("a.example"));

@@ -1,0 +1,39 @@
+package relay.node;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * PKCS12 key and trust stores made with the JDK's keytool: one self-signed key pair named by
+ * {@code cn}, in {@code <name>-keys.p12}, and its certificate alone in {@code <name>-trust.p12},
+ * both with one password.
+ */
+record TestKeyStores(Path keyStore, Path trustStore, String password) {
+
+  static TestKeyStores create(Path dir, String name, String cn, String password) throws Exception {
+    Path keys = dir.resolve(name + "-keys.p12");
+    Path cert = dir.resolve(name + ".crt");
+    Path trust = dir.resolve(name + "-trust.p12");
+    keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=" + cn, "-storetype", "PKCS12", "-keystore", keys.toString(),
+        "-storepass", password, "-keypass", password);
+    keytool("-exportcert", "-alias", name, "-keystore", keys.toString(), "-storepass", password,
+        "-file", cert.toString());
+    keytool("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype",
+        "PKCS12", "-keystore", trust.toString(), "-storepass", password);
+    return new TestKeyStores(keys, trust, password);
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+    }
+  }
+}
