@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 import relay.http.HealthRoutes;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
-import relay.node.config.ClusterTransport;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.OwnEndpoints;
@@ -40,7 +39,6 @@ import relay.node.smtp.ClientRegistry;
 import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
-import relay.persistence.client.ClientSessionSettings;
 import relay.persistence.client.ClientSessions;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
@@ -72,7 +70,6 @@ public final class RelayNode implements Readiness {
 
   public static RelayNode start(Config userConfig) throws Exception {
     NodeSettings settings = NodeSettings.fromConfig(userConfig);
-    ClusterTransport.check(userConfig.getConfig("relay.cluster"));
     Files.createDirectories(settings.dataDir());
     Config config = settings.storage().persistenceConfig().withFallback(userConfig).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
@@ -104,20 +101,19 @@ public final class RelayNode implements Readiness {
     try {
       QueueIds ids = new QueueIds();
 
-      QueueSettings queueSettings = QueueSettings.fromConfig(config.getConfig("relay.queue"));
+      QueueSettings queueSettings = settings.queue();
       QueueGateway gateway = new QueueGateway(system, queueSettings);
       DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC());
       OwnEndpoints own = OwnEndpoints.ofThisHost(settings.listeners().stream()
           .map(l -> new InetSocketAddress(l.host(), l.port())).toList());
-      DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.fromConfig(config, settings, own),
+      DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.create(settings, own),
           storage.spool(), dsn, Clock.systemUTC()));
 
       ClusterQuorum quorum = new ClusterQuorum(system);
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
           quorum);
-      ClientSessions sessions = ClientSessions.start(system,
-          ClientSessionSettings.fromConfig(config.getConfig("relay.client-sessions")));
-      awaitMemberUp(system, config.getDuration("relay.cluster.join-timeout"));
+      ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
+      awaitMemberUp(system, settings.joinTimeout());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(settings.clients(), sessions), sink);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop

@@ -54,6 +54,21 @@ class NodeSettingsTest {
   }
 
   @Test
+  void everySectionIsReadAndCheckedBeforeTheNodeStarts() {
+    NodeSettings defaults = load("");
+    assertEquals(Duration.ofMinutes(5), defaults.joinTimeout());
+    assertEquals("relay.test", load("relay.hostname = relay.test").outbound().client().heloName());
+    assertEquals(5, defaults.outbound().delivery().maxAddressesPerAttempt());
+    for (String bad : List.of("relay.cluster.join-timeout = 0s",
+        "relay.delivery.max-addresses-per-attempt = 0",
+        "relay.dns.retries = -1")) {
+      String key = bad.substring(0, bad.indexOf(" ="));
+      String m = assertThrows(IllegalArgumentException.class, () -> load(bad), bad).getMessage();
+      assertTrue(m.contains(key), m);
+    }
+  }
+
+  @Test
   void theSpoolRecycleLimitIsChecked() {
     assertEquals(1024, load("").storage().spoolRecycle());
     assertEquals(0, load("relay.storage.spool-recycle = 0").storage().spoolRecycle());

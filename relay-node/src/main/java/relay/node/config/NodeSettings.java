@@ -8,16 +8,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
+import relay.node.delivery.OutboundSettings;
+import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.queue.QueueSettings;
 import relay.protocol.server.SmtpServerSettings;
 import relay.protocol.settings.Bounds;
 
 /**
- * The node's own settings (relay.* outside the queue sections) and its SMTP server's, read once at
- * start and checked: a bad value stops the node with a message naming the key.
+ * Every setting the node runs with, read once at start and checked before anything starts: its
+ * own (relay.*), its SMTP server's, the queues', the client-session counters', outbound
+ * delivery's, and the cluster transport's. A bad value stops the node with a message naming the
+ * key.
+ *
+ * @param joinTimeout relay.cluster.join-timeout: how long the start waits to be an Up member
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
-    Map<String, Route> routes, int httpPort, String httpHost) {
+    Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
+    ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -47,9 +56,15 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
     StorageSettings storage = StorageSettings.fromConfig(relay.getConfig("storage"), dataDir);
     ClusterStorageCheck.check(ClusterStorageCheck.Membership.fromConfig(relay.getConfig("cluster")),
         storage);
-    return new NodeSettings(relay.getString("hostname"), SmtpServerSettings.fromConfig(config),
+    ClusterTransport.check(relay.getConfig("cluster"));
+    String hostname = relay.getString("hostname");
+    return new NodeSettings(hostname, SmtpServerSettings.fromConfig(config),
         dataDir, listeners, clients, storage, routes, relay.getInt("http.port"),
-        relay.getString("http.host"));
+        relay.getString("http.host"), QueueSettings.fromConfig(relay.getConfig("queue")),
+        ClientSessionSettings.fromConfig(relay.getConfig("client-sessions")),
+        OutboundSettings.fromConfig(config, hostname),
+        Bounds.within("relay.cluster.join-timeout", relay.getDuration("cluster.join-timeout"),
+            Duration.ofSeconds(1), Duration.ofDays(1)));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

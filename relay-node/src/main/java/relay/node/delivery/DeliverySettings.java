@@ -3,6 +3,7 @@ package relay.node.delivery;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
+import relay.protocol.settings.Bounds;
 
 /**
  * The {@code relay.delivery} section (relay-node's reference.conf), read once and checked: how
@@ -10,23 +11,18 @@ import java.util.List;
  * the built-in rules ({@link DestinationPolicy}), and how long a destination that stopped
  * answering counts as degraded on this node ({@link DestinationHealth}).
  */
-record DeliverySettings(int maxAddressesPerAttempt, List<Cidr> allowedNetworks, List<Cidr> refusedNetworks,
-    Duration degradedFor) {
+public record DeliverySettings(int maxAddressesPerAttempt, List<Cidr> allowedNetworks,
+    List<Cidr> refusedNetworks, Duration degradedFor) {
 
-  DeliverySettings {
-    if (maxAddressesPerAttempt < 1 || maxAddressesPerAttempt > 100) {
-      throw new IllegalArgumentException("relay.delivery.max-addresses-per-attempt = " + maxAddressesPerAttempt
-          + " is outside 1..100");
-    }
+  public DeliverySettings {
+    Bounds.within("relay.delivery.max-addresses-per-attempt", maxAddressesPerAttempt, 1, 100);
     allowedNetworks = List.copyOf(allowedNetworks);
     refusedNetworks = List.copyOf(refusedNetworks);
-    if (degradedFor.isNegative() || degradedFor.compareTo(Duration.ofDays(1)) > 0) {
-      throw new IllegalArgumentException("relay.delivery.degraded-for = " + degradedFor + " is outside 0..1d");
-    }
+    Bounds.within("relay.delivery.degraded-for", degradedFor, Duration.ZERO, Duration.ofDays(1));
   }
 
   /** Reads the {@code relay.delivery} section (the section itself). */
-  static DeliverySettings fromConfig(Config delivery) {
+  public static DeliverySettings fromConfig(Config delivery) {
     return new DeliverySettings(
         delivery.getInt("max-addresses-per-attempt"),
         delivery.getStringList("allowed-networks").stream()

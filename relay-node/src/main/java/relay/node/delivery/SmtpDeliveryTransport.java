@@ -1,6 +1,5 @@
 package relay.node.delivery;
 
-import com.typesafe.config.Config;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,16 +77,14 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   }
 
   /**
-   * From the root configuration: {@code relay.smtp.client} (its helo-name, or relay.hostname when
-   * that is empty), {@code relay.dns}, {@code relay.delivery} and the node's routes.
+   * With the node's outbound settings (SMTP client, resolver, destination policy) and routes.
    *
    * @param own where this relay listens, for loop detection
    */
-  public static SmtpDeliveryTransport fromConfig(Config config, NodeSettings settings, OwnEndpoints own) {
-    ClientSettings client = ClientSettings.fromConfig(config.getConfig("relay.smtp.client"), settings.hostname());
-    return new SmtpDeliveryTransport(MxResolver.fromConfig(config.getConfig("relay.dns")), client, settings.routes(),
-        DeliverySettings.fromConfig(config.getConfig("relay.delivery")), own,
-        loopNames(settings.hostname(), client.heloName()));
+  public static SmtpDeliveryTransport create(NodeSettings settings, OwnEndpoints own) {
+    OutboundSettings out = settings.outbound();
+    return new SmtpDeliveryTransport(new MxResolver(out.dns()), out.client(), settings.routes(),
+        out.delivery(), own, loopNames(settings.hostname(), out.client().heloName()));
   }
 
   /**

@@ -1,0 +1,28 @@
+package relay.node.delivery;
+
+import com.typesafe.config.Config;
+import java.util.Objects;
+import relay.protocol.client.ClientSettings;
+import relay.protocol.dns.DnsSettings;
+
+/**
+ * What outbound delivery is configured with, read and checked once at start: the SMTP client
+ * ({@code relay.smtp.client}; its helo-name defaults to relay.hostname), the resolver
+ * ({@code relay.dns}) and the destination policy and attempt bounds ({@code relay.delivery}).
+ */
+public record OutboundSettings(ClientSettings client, DnsSettings dns, DeliverySettings delivery) {
+
+  public OutboundSettings {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(delivery, "delivery");
+  }
+
+  /** From the root configuration; {@code hostname} is relay.hostname. */
+  public static OutboundSettings fromConfig(Config root, String hostname) {
+    return new OutboundSettings(
+        ClientSettings.fromConfig(root.getConfig("relay.smtp.client"), hostname),
+        DnsSettings.fromConfig(root.getConfig("relay.dns")),
+        DeliverySettings.fromConfig(root.getConfig("relay.delivery")));
+  }
+}
