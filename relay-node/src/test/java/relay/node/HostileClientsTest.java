@@ -43,7 +43,7 @@ class HostileClientsTest {
             + " { name = \"device\", ips = [\"127.0.0.3\"], max-sessions = 1 } ]")
         .with("relay.postmaster = \"pm-box@dest.test\"")
         .with("relay.smtp.server { command-timeout = 2s, data-timeout = 2s, min-data-rate = 100,"
-            + " write-timeout = 2s, max-pending-output = 16KiB, socket-send-buffer = 16KiB,"
+            + " write-timeout = 2s, max-session-time = 8s, max-pending-output = 16KiB, socket-send-buffer = 16KiB,"
             + " max-junk-commands = 1000000, max-errors = 5, max-connections = 300,"
             + " unidentified { max-connections = 40, max-connections-per-address = 3,"
             + " messages-per-hour = 2 } }")
@@ -186,6 +186,27 @@ class HostileClientsTest {
       double seconds = (System.nanoTime() - start) / 1e9;
       assertEquals("421 4.4.2 relay.test Idle timeout, closing", c.reply());
       assertTrue(seconds > 1.5 && seconds < 5, "cut off after " + seconds + " s");
+    }
+  }
+
+  @Test
+  void aSessionKeptBusyWithinEveryDeadlineEndsAtItsMaximumLifetime() throws Exception {
+    try (SmtpDialog c = SmtpDialog.connect(relay.smtp())) {
+      long start = System.nanoTime();
+      c.reply();
+      c.command("EHLO busy.example");
+      String last = "";
+      while ((System.nanoTime() - start) / 1e9 < 15) {
+        last = c.command("MAIL FROM:<a@sender.test>");
+        if (!last.startsWith("250 ")) {
+          break;
+        }
+        c.command("RSET");
+        c.idleFor(1000); // well within the command timeout of 2 s
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertEquals("421 4.4.2 relay.test Session time limit reached, closing", last);
+      assertTrue(seconds > 7 && seconds < 12, "ended after " + seconds + " s");
     }
   }
 

@@ -65,7 +65,7 @@ final class SmtpDialog implements AutoCloseable {
   boolean idleFor(int millis) throws IOException {
     socket.setSoTimeout(millis);
     try {
-      in.mark(1);
+      in.mark(1 << 16);
       if (in.read() >= 0) {
         in.reset();
       }
