@@ -2,9 +2,11 @@ package relay.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the node's configuration is layered, highest first: system properties, the deployment's
@@ -30,12 +32,27 @@ public final class RelayConfig {
   }
 
   static Config layered(Config application, String seedNodesVariable) {
+    return unresolved(application, seedNodesVariable).resolve();
+  }
+
+  /**
+   * The configuration a node would load in the given environment (e.g. the variables a pod
+   * manifest sets), resolved against those variables instead of this process's own.
+   */
+  static Config layered(Config application, Map<String, String> environment) {
+    Config unresolved = unresolved(application, environment.get("RELAY_SEED_NODES"));
+    Config variables = ConfigValueFactory.fromMap(environment).toConfig();
+    // A substitution finds a root key of the configuration before it asks the environment.
+    return unresolved.withFallback(variables)
+        .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+  }
+
+  private static Config unresolved(Config application, String seedNodesVariable) {
     return ConfigFactory.defaultOverrides()
         .withFallback(application)
         .withFallback(seedNodes(seedNodesVariable))
         .withFallback(ConfigFactory.parseResources(RelayConfig.class.getClassLoader(), "relay-node-defaults.conf"))
-        .withFallback(ConfigFactory.defaultReferenceUnresolved())
-        .resolve();
+        .withFallback(ConfigFactory.defaultReferenceUnresolved());
   }
 
   /** RELAY_SEED_NODES="pekko://relay@10.0.0.1:25520,pekko://relay@10.0.0.2:25520". */

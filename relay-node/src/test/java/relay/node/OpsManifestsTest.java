@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressFromURIString;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import relay.node.KubernetesManifests.Manifest;
@@ -49,6 +51,7 @@ class OpsManifestsTest {
   private static JsonNode container;
   private static Config relayConf;
   private static NodeSettings settings;
+  private static Path storesDir;
 
   @BeforeAll
   static void load() throws Exception {
@@ -58,8 +61,35 @@ class OpsManifestsTest {
     pod = statefulSet.doc().at("/spec/template/spec");
     assertEquals(1, pod.path("containers").size(), "one container per relay pod");
     container = pod.path("containers").get(0);
-    relayConf = nodeConfig(podEnv(0).get("RELAY_SEED_NODES"));
-    settings = NodeSettings.fromConfig(relayConf);
+    relayConf = nodeConfig(podEnv(0));
+    settings = NodeSettings.fromConfig(withMountedStores(relayConf));
+  }
+
+  @AfterAll
+  static void removeStores() throws Exception {
+    if (storesDir != null) {
+      try (var files = Files.list(storesDir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(storesDir);
+    }
+  }
+
+  /**
+   * The node checks the cluster's key and trust stores at start; in the pod they come from the
+   * Secret's volume, here from stores made with the password the pod's environment gives.
+   */
+  private static Config withMountedStores(Config conf) throws Exception {
+    storesDir = Files.createTempDirectory("relay-artery-tls");
+    TestKeyStores stores = TestKeyStores.create(storesDir, "relay", "relay-0",
+        conf.getString("relay.cluster.tls.key-store-password"));
+    assertEquals(stores.password(), conf.getString("relay.cluster.tls.trust-store-password"));
+    return ConfigFactory.parseMap(Map.of(
+            "relay.cluster.tls.key-store", stores.keyStore().toString(),
+            "relay.cluster.tls.trust-store", stores.trustStore().toString()))
+        .withFallback(conf);
   }
 
   @Test
@@ -342,14 +372,15 @@ class OpsManifestsTest {
   }
 
   /** The ConfigMap's relay.conf layered as the node layers it, with the pods' seed nodes. */
-  private static Config nodeConfig(String seedNodes) {
+  /** The relay.conf of the ConfigMap as the pod's node reads it, with the pod's environment. */
+  private static Config nodeConfig(Map<String, String> environment) {
     String configMap = volume(mountOf(Path.of(configFileArgument()).getParent().toString()).path("name").asText())
         .at("/configMap/name").asText();
     String text = manifests.named("ConfigMap", configMap).doc().at("/data")
         .path(Path.of(configFileArgument()).getFileName().toString()).asText();
     assertFalse(text.isBlank(), "ConfigMap " + configMap + " holds no relay.conf");
     Config parsed = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription("ConfigMap " + configMap));
-    return RelayConfig.layered(parsed, seedNodes);
+    return RelayConfig.layered(parsed, environment);
   }
 
   private static String configFileArgument() {

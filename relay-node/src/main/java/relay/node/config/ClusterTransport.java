@@ -11,9 +11,8 @@ import java.util.Locale;
  * Checks relay.cluster.transport and, for "tls-tcp", relay.cluster.tls at start: both stores are
  * files that open with their passwords, and the key store holds a private key. Pekko itself opens
  * the stores only at the first connection, where a wrong path or password shows as a node that
- * never joins. Messages name the keys and files, never a password. Run by the node at start,
- * apart from {@link NodeSettings} so that settings can be read where the stores are not (the
- * manifest tests).
+ * never joins. Messages name the keys and files, never a password. Run by
+ * {@link NodeSettings#fromConfig} before the actor system starts.
  */
 public final class ClusterTransport {
 
