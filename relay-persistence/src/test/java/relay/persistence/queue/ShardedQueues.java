@@ -45,6 +45,18 @@ final class ShardedQueues {
           remember-entities-store = eventsourced
           number-of-shards = 10
         }
+        relay.queue {
+          retry { initial = 300ms, max-interval = 300ms }
+          delay-warning = off
+          passivate-after-idle = 300ms
+          gateway { max-batch-size = 100, max-backlog = 1000, ask-timeout = 20s }
+        }
+        """)).withFallback(h2Store(jdbcUrl)).withFallback(ConfigFactory.load());
+  }
+
+  /** The JDBC journal, snapshot and durable-state stores on the H2 database {@code jdbcUrl}. */
+  static Config h2Store(String jdbcUrl) {
+    return ConfigFactory.parseString("""
         pekko.persistence {
           journal.plugin = "jdbc-journal"
           snapshot-store.plugin = "jdbc-snapshot-store"
@@ -62,13 +74,7 @@ final class ShardedQueues {
             numThreads = 4, maxConnections = 4, minConnections = 1
           }
         }
-        relay.queue {
-          retry { initial = 300ms, max-interval = 300ms }
-          delay-warning = off
-          passivate-after-idle = 300ms
-          gateway { max-batch-size = 100, max-backlog = 1000, ask-timeout = 20s }
-        }
-        """.formatted(jdbcUrl))).withFallback(ConfigFactory.load());
+        """.formatted(jdbcUrl));
   }
 
   /** The relay.queue settings of a node's configuration. */
