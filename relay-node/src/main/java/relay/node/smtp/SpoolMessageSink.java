@@ -29,7 +29,8 @@ import relay.protocol.server.MessageWriter;
 /**
  * Accepts a message durably: the body streams into the spool while DATA arrives; at the end the
  * spool entry is made durable for each destination domain and one {@link QueuedMessage} per domain
- * is enqueued. The SMTP session replies 250 only when {@link MessageWriter#commit} completes, that
+ * is enqueued, with a {@link MessageFingerprint} so that a client's retry of a message a domain
+ * already took is not queued there twice. The SMTP session replies 250 only when {@link MessageWriter#commit} completes, that
  * is when every write has been acknowledged. A node that may not take mail now (see
  * {@code relay.node.cluster.ClusterQuorum}) refuses at the end of DATA and keeps nothing.
  */
@@ -98,7 +99,8 @@ public final class SpoolMessageSink implements MessageSink {
         List<CompletableFuture<Done>> enqueued = new ArrayList<>(byDomain.size());
         byDomain.forEach((domain, rcpts) -> enqueued.add(queues.enqueue(domain,
             new QueuedMessage(queueId(), sender, rcpts, envelope.size(), receivedAt,
-                envelope.eightBitMime(), envelope.smtputf8())).toCompletableFuture()
+                envelope.eightBitMime(), envelope.smtputf8(),
+                MessageFingerprint.of(envelope, rcpts).orElse(null))).toCompletableFuture()
             .whenComplete((ok, failure) -> releaseIfRefused(domain, failure))));
         return CompletableFuture.allOf(enqueued.toArray(CompletableFuture[]::new));
       }).handle((all, failure) -> {

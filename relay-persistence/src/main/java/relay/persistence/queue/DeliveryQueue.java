@@ -118,6 +118,10 @@ public final class DeliveryQueue
    */
   static final int LEFTOVER_MARGIN = 1000;
 
+  /** Retry recognition of a state read without settings (serialization checks, tests). */
+  static final DuplicateSettings DEFAULT_DUPLICATES =
+      new DuplicateSettings(Duration.ofHours(24), 100_000);
+
   /** While stopping, how often the queue checks whether its workers have finished. */
   private static final Duration STOP_CHECK = Duration.ofMillis(100);
   private static final String IDLE_TIMER = "idle";
@@ -254,9 +258,19 @@ public final class DeliveryQueue
     }
   }
 
-  /** The persistent form of {@link State} (snapshots and serialization checks). */
+  /**
+   * The persistent form of {@link State} (snapshots and serialization checks).
+   * {@code recentMessages} is null in snapshots written before fingerprints existed.
+   */
   public record Snapshot(List<PendingMessage> messages, List<PendingDsn> dsns,
-      List<String> recentlyCompleted) implements CborSerializable {}
+      List<String> recentlyCompleted, List<RecentMessages.Entry> recentMessages)
+      implements CborSerializable {
+
+    public Snapshot(List<PendingMessage> messages, List<PendingDsn> dsns,
+        List<String> recentlyCompleted) {
+      this(messages, dsns, recentlyCompleted, null);
+    }
+  }
 
   /** Key of the due index: next attempt time, then queue id. */
   private record Due(Instant at, String queueId) implements Comparable<Due> {
@@ -284,18 +298,29 @@ public final class DeliveryQueue
     private final LinkedHashSet<String> recentlyCompleted = new LinkedHashSet<>();
     private final int rememberLimit;
     private long pendingRecipients;
+    private RecentMessages recentMessages;
 
     State(int rememberLimit) {
+      this(rememberLimit, DEFAULT_DUPLICATES);
+    }
+
+    State(int rememberLimit, DuplicateSettings duplicates) {
       this.rememberLimit = rememberLimit;
+      this.recentMessages = new RecentMessages(duplicates);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static State fromSnapshot(Snapshot s) {
-      return fromSnapshot(s, 10_000);
+      return fromSnapshot(s, 10_000, DEFAULT_DUPLICATES);
     }
 
     static State fromSnapshot(Snapshot s, int rememberLimit) {
-      State state = new State(rememberLimit);
+      return fromSnapshot(s, rememberLimit, DEFAULT_DUPLICATES);
+    }
+
+    static State fromSnapshot(Snapshot s, int rememberLimit, DuplicateSettings duplicates) {
+      State state = new State(rememberLimit, duplicates);
+      state.recentMessages = RecentMessages.of(s.recentMessages(), duplicates);
       for (PendingMessage m : s.messages()) {
         state.put(m);
       }
@@ -310,7 +335,7 @@ public final class DeliveryQueue
     @JsonValue
     public Snapshot toSnapshot() {
       return new Snapshot(List.copyOf(messages.values()), List.copyOf(dsns.values()),
-          List.copyOf(recentlyCompleted));
+          List.copyOf(recentlyCompleted), recentMessages.entries());
     }
 
     public Optional<PendingMessage> message(String queueId) {
@@ -337,6 +362,11 @@ public final class DeliveryQueue
     /** Pending, or finished recently enough to be remembered: a repeated enqueue is a no-op. */
     public boolean knows(String queueId) {
       return messages.containsKey(queueId) || recentlyCompleted.contains(queueId);
+    }
+
+    /** The fingerprints of messages taken recently ({@link RecentMessages}). */
+    RecentMessages recentMessages() {
+      return recentMessages;
     }
 
     /** The newest {@code n} remembered completions, oldest first. */
@@ -384,6 +414,9 @@ public final class DeliveryQueue
           if (!messages.containsKey(m.queueId())) {
             put(new PendingMessage(m.queueId(), m.sender(), m.recipients(), m.size(),
                 m.receivedAt(), m.eightBit(), m.smtputf8(), 0, e.at(), false));
+          }
+          if (m.fingerprint() != null) {
+            recentMessages.add(m.fingerprint(), m.queueId(), e.at());
           }
         }
       } else if (event instanceof RecipientsDelivered e) {
@@ -580,7 +613,7 @@ public final class DeliveryQueue
 
   @Override
   public State emptyState() {
-    return new State(settings.rememberedCompletions());
+    return new State(settings.rememberedCompletions(), settings.duplicates());
   }
 
   @Override
@@ -599,7 +632,8 @@ public final class DeliveryQueue
 
       @Override
       public State fromJournal(Object from) {
-        return from instanceof State s ? s : State.fromSnapshot((Snapshot) from, limit);
+        return from instanceof State s ? s
+            : State.fromSnapshot((Snapshot) from, limit, settings.duplicates());
       }
     };
   }
@@ -712,7 +746,10 @@ public final class DeliveryQueue
         fresh.add(m);
       }
     }
+    Map<String, String> retries = state.recentMessages().retriesIn(fresh, now());
+    fresh.removeIf(m -> retries.containsKey(m.queueId()));
     if (fresh.isEmpty()) {
+      releaseRetries(retries);
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
     if (state.pendingMessageCount() + fresh.size() > settings.maxPendingMessages()) {
@@ -722,7 +759,20 @@ public final class DeliveryQueue
     }
     return Effect().persist(new MessagesEnqueued(fresh, now()))
         .thenRun(this::dispatch)
+        .thenRun(s -> releaseRetries(retries))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /**
+   * A client's retry of a message this queue already took (retry queue id to original): it is
+   * acknowledged without being queued, so the retry's spool reference for this domain goes.
+   */
+  private void releaseRetries(Map<String, String> retries) {
+    retries.forEach((retry, original) -> {
+      context.getSystem().log().info("{} @ {}: duplicate of {}, not queued again", retry, queue,
+          original);
+      release(retry);
+    });
   }
 
   private ReplyEffect<Event, State> onGetStatus(State state, GetStatus cmd) {
@@ -1033,9 +1083,13 @@ public final class DeliveryQueue
   }
 
   private void releaseIfFinished(State state, String queueId) {
-    if (!state.finished(queueId)) {
-      return;
+    if (state.finished(queueId)) {
+      release(queueId);
     }
+  }
+
+  /** Drops this domain's reference to the spool entry of {@code queueId}, off the actor. */
+  private void release(String queueId) {
     onBlocking(() -> {
       ports.spool().release(queueId, domain);
       return null;

@@ -99,7 +99,7 @@ public final class QueueGateway {
     SubQueueId key;
     try {
       Objects.requireNonNull(message, "message");
-      key = queues.subQueueFor(domain, message.queueId());
+      key = queues.subQueueFor(domain, message);
     } catch (IllegalArgumentException | NullPointerException e) {
       return CompletableFuture.failedFuture(
           new EnqueueRefusedException(EnqueueRefusedException.Reason.INVALID, e.getMessage(), e));

@@ -27,6 +27,7 @@ public record QueueSettings(
     Duration outcomeFlushDelay,
     Duration dsnRetryInterval,
     int rememberedCompletions,
+    DuplicateSettings duplicates,
     Duration passivateAfterIdle,
     Duration connectionLinger,
     int snapshotEvery,
@@ -49,6 +50,7 @@ public record QueueSettings(
     SettingsChecks.check("outcome-flush-delay", outcomeFlushDelay, Duration.ZERO, Duration.ofSeconds(10));
     SettingsChecks.check("dsn-retry-interval", dsnRetryInterval, Duration.ofMillis(1), Duration.ofDays(1));
     SettingsChecks.positive("remembered-completions", rememberedCompletions, 0, 1_000_000);
+    Objects.requireNonNull(duplicates, "duplicates");
     SettingsChecks.check("passivate-after-idle", passivateAfterIdle, Duration.ofMillis(10),
         Duration.ofHours(1));
     SettingsChecks.check("connection-linger", connectionLinger, Duration.ZERO, Duration.ofMinutes(5));
@@ -99,6 +101,7 @@ public record QueueSettings(
         c.getDuration("outcome-flush-delay"),
         c.getDuration("dsn-retry-interval"),
         c.getInt("remembered-completions"),
+        DuplicateSettings.fromConfig(c),
         c.getDuration("passivate-after-idle"),
         c.getDuration("connection-linger"),
         c.getInt("snapshot-every"),
@@ -130,6 +133,16 @@ public record QueueSettings(
   /** The sub-queue of {@code domain} that serves message {@code queueId} ({@link SubQueueId}). */
   public SubQueueId subQueueFor(String domain, String queueId) {
     return SubQueueId.forMessage(domain, queueId, shapingFor(domain).subQueues());
+  }
+
+  /**
+   * The sub-queue of {@code domain} that serves {@code message}: chosen by its fingerprint when it
+   * has one, so that a client's retry under a new queue id reaches the sub-queue that remembers
+   * the first copy ({@link RecentMessages}); by its queue id otherwise.
+   */
+  public SubQueueId subQueueFor(String domain, QueuedMessage message) {
+    return subQueueFor(domain, message.fingerprint() != null ? message.fingerprint()
+        : message.queueId());
   }
 
   /** Whether the one-time delay warning DSN is enabled. */

@@ -3,6 +3,7 @@ package relay.persistence.queue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import relay.persistence.CborSerializable;
 
 /**
@@ -17,9 +18,19 @@ import relay.persistence.CborSerializable;
  * @param receivedAt when the relay accepted it; starts the lifetime and delay-warning clocks
  * @param eightBit whether the body needs 8BITMIME (RFC 6152)
  * @param smtputf8 whether the envelope or headers need SMTPUTF8 (RFC 6531)
+ * @param fingerprint the client's message for this domain (content, sender, recipients, client),
+ *     by which a retry under another queue id is recognised ({@link RecentMessages}); null when
+ *     the message had no Message-ID, and in events written before fingerprints existed
  */
 public record QueuedMessage(String queueId, String sender, List<String> recipients, long size,
-    Instant receivedAt, boolean eightBit, boolean smtputf8) implements CborSerializable {
+    Instant receivedAt, boolean eightBit, boolean smtputf8, String fingerprint)
+    implements CborSerializable {
+
+  /** A message without fingerprint: never taken for a retry of another. */
+  public QueuedMessage(String queueId, String sender, List<String> recipients, long size,
+      Instant receivedAt, boolean eightBit, boolean smtputf8) {
+    this(queueId, sender, recipients, size, receivedAt, eightBit, smtputf8, null);
+  }
 
   public QueuedMessage {
     Objects.requireNonNull(queueId, "queueId");
@@ -35,6 +46,10 @@ public record QueuedMessage(String queueId, String sender, List<String> recipien
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + queueId);
     }
+  }
+
+  public Optional<String> fingerprintIfAny() {
+    return Optional.ofNullable(fingerprint);
   }
 
   public boolean hasNullSender() {

@@ -1,11 +1,16 @@
 package relay.protocol.server;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 
@@ -20,7 +25,12 @@ import org.apache.pekko.util.ByteStringBuilder;
  *       mail loop (RFC 5321 6.3), reported by {@link #mailLoop()};
  *   <li>when the header section ends without {@code Date:} or {@code Message-ID:}, inserts them
  *       there (RFC 5322 3.6, RFC 6409 8.3), the Message-ID as
- *       {@code <queueId.millis@hostname>}.
+ *       {@code <queueId.millis@hostname>};
+ *   <li>when the client's header section carries a {@code Message-ID:} (RFC 5322 3.6.4), digests
+ *       the content exactly as the client sent it (SHA-256, before any amendment), so that a
+ *       retry of the same message can be recognised ({@link #contentDigest()}). Without one the
+ *       digest stops at the end of the header section: identical messages without Message-ID are
+ *       never taken for each other.
  * </ul>
  *
  * <p>Field names are matched case-insensitively; folded continuation lines belong to the field
@@ -47,6 +57,9 @@ public final class HeaderAmender {
   private boolean sawDate;
   private boolean sawMessageId;
   private int receivedHeaders;
+  private boolean clientMessageId;
+  private MessageDigest digest = sha256();
+  private String contentDigest;
 
   /**
    * @param hostname this server's name, for the "by" clause and the Message-ID
@@ -62,6 +75,20 @@ public final class HeaderAmender {
 
   /** Amends the next chunk of content; the result may be empty (a header line still partial). */
   public ByteString accept(ByteString chunk) {
+    ByteString amended = amend(chunk);
+    if (digest != null) {
+      if (!inHeaders && !clientMessageId) {
+        digest = null; // no Message-ID: this message is never fingerprinted
+      } else {
+        for (ByteBuffer piece : chunk.getByteBuffers()) {
+          digest.update(piece);
+        }
+      }
+    }
+    return amended;
+  }
+
+  private ByteString amend(ByteString chunk) {
     if (started && !inHeaders) {
       return chunk; // the body: passed on as it is
     }
@@ -112,7 +139,19 @@ public final class HeaderAmender {
       missingFields(out);
       inHeaders = false;
     }
+    if (digest != null && clientMessageId) {
+      contentDigest = HexFormat.of().formatHex(digest.digest());
+    }
+    digest = null;
     return out.result();
+  }
+
+  /**
+   * After {@link #finish}: SHA-256 (hex) of the content as the client sent it, when its header
+   * section carried a Message-ID; empty otherwise.
+   */
+  public Optional<String> contentDigest() {
+    return Optional.ofNullable(contentDigest);
   }
 
   /** Whether the message carried more Received: fields than allowed (a mail loop). */
@@ -176,6 +215,7 @@ public final class HeaderAmender {
       sawDate = true;
     } else if (nameIs("Message-ID", nameEnd)) {
       sawMessageId = true;
+      clientMessageId = true;
     }
     return true;
   }
@@ -202,6 +242,14 @@ public final class HeaderAmender {
       String id = "<" + trace.queueId() + "." + trace.receivedAt().toEpochMilli() + "@" + hostname
           + ">";
       out.putBytes(("Message-ID: " + id + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 

@@ -344,7 +344,8 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         decoder.expectBdat(bdat.size(), bdat.last(),
             bdat.startsMessage().isPresent() || bdat.discard(), bdat.maxBytes());
       } else if (effect instanceof SessionEffect.CommitMessage commit) {
-        commit(commit.envelope());
+        commit(amender == null ? commit.envelope()
+            : commit.envelope().withContentDigest(amender.contentDigest()));
       } else if (effect instanceof SessionEffect.AbortMessage) {
         abortWriter();
       } else if (effect instanceof SessionEffect.Close) {

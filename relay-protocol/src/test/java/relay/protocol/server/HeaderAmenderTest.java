@@ -136,4 +136,46 @@ class HeaderAmenderTest {
     assertEquals(body, amender.accept(body));
     assertEquals(ByteString.emptyByteString(), amender.finish());
   }
+
+  /** The content digest after the message went through in pieces of {@code step} octets. */
+  private static Optional<String> digest(ReceivedTrace trace, String message, int step) {
+    HeaderAmender amender = new HeaderAmender(trace, "relay.example", 100, 1000);
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at < bytes.length; at += step) {
+      amender.accept(ByteString.fromArray(bytes, at, Math.min(step, bytes.length - at)));
+    }
+    amender.finish();
+    return amender.contentDigest();
+  }
+
+  @Test
+  void digestIsTheClientsContentWhateverTheChunksAndTheTrace() throws Exception {
+    String message = "From: a@client.example\r\nMessage-Id: <1@client.example>\r\n"
+        + "Subject: hi\r\n\r\nbody\r\n.. two\r\n";
+    String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(message.getBytes(StandardCharsets.UTF_8)));
+    ReceivedTrace retry = new ReceivedTrace("other.example", "192.0.2.8", "SMTP", "Q999",
+        Optional.empty(), AT.plusSeconds(60));
+    for (int step = 1; step <= message.length(); step++) {
+      assertEquals(Optional.of(expected), digest(ONE_RCPT, message, step), "chunks of " + step);
+      assertEquals(Optional.of(expected), digest(retry, message, step), "retry, chunks " + step);
+    }
+  }
+
+  @Test
+  void noDigestWithoutMessageIdInTheHeaderSection() {
+    String noId = "From: a@client.example\r\nSubject: hi\r\n\r\nMessage-ID: <in@body>\r\n";
+    for (int step = 1; step <= noId.length(); step += 7) {
+      assertEquals(Optional.empty(), digest(ONE_RCPT, noId, step), "chunks of " + step);
+    }
+    assertEquals(Optional.empty(), digest(ONE_RCPT, "", 1));
+    assertTrue(digest(ONE_RCPT, "Message-ID: <only@header>", 3).isPresent(),
+        "a header-only message with a Message-ID is digested");
+  }
+
+  @Test
+  void differentBodiesHaveDifferentDigests() {
+    String head = "Message-ID: <1@client.example>\r\n\r\n";
+    assertFalse(digest(ONE_RCPT, head + "one\r\n", 5).equals(digest(ONE_RCPT, head + "two\r\n", 5)));
+  }
 }
