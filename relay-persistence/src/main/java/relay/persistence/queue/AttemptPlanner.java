@@ -13,7 +13,6 @@ import java.util.Set;
 import relay.persistence.queue.DeliveryQueue.DelayWarningSent;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.MessageExpired;
-import relay.persistence.queue.DeliveryQueue.PendingMessage;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;

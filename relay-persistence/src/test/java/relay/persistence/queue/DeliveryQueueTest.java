@@ -193,8 +193,8 @@ class DeliveryQueueTest {
         new DeliveryQueue.MessageExpired("Q", List.of("a@d"), "mx", r, t, ""),
         new DeliveryQueue.DelayWarningSent("Q", List.of(f), t, t, "Q.D"),
         new DeliveryQueue.DsnQueued("Q.D", t),
-        new DeliveryQueue.Snapshot(List.of(new DeliveryQueue.PendingMessage("Q", "", List.of("a@d"),
-            1, t, true, true, 3, t, true)), List.of(new DeliveryQueue.PendingDsn("Q.F1",
+        new DeliveryQueue.Snapshot(List.of(new PendingMessage("Q", "", List.of("a@d"),
+            1, t, true, true, 3, t, true)), List.of(new PendingDsn("Q.F1",
             DsnKind.FAILED, "Q", "s@x", t, List.of(f), Optional.empty())), List.of("Q0")),
         new AttemptOutcome("Q", "mx", List.of(new AttemptOutcome.RecipientReply("a@d", r))),
         new DeliveryJob("Q", "s@x", List.of("a@d"), 5, false, true, 1));

@@ -44,7 +44,6 @@ import relay.persistence.queue.DeliveryQueue.Command;
 import relay.persistence.queue.DeliveryQueue.EnqueueBatch;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.GetStatus;
-import relay.persistence.queue.DeliveryQueue.PendingMessage;
 import relay.persistence.queue.DeliveryQueue.Snapshot;
 import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.spool.FileSpool;
@@ -167,7 +166,7 @@ class JournalCompatibilityTest {
           assertTrue(state.message(done).isEmpty());
         }
         assertEquals(1, state.pendingDsns().size());
-        DeliveryQueue.PendingDsn d = state.pendingDsns().iterator().next();
+        PendingDsn d = state.pendingDsns().iterator().next();
         assertEquals("QFAILDSN.F1", d.dsnId());
         assertEquals(550, d.recipients().get(0).code());
         assertEquals(Optional.empty(), d.retryUntil());

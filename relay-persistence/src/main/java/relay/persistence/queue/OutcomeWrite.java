@@ -1,0 +1,52 @@
+package relay.persistence.queue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import relay.persistence.queue.DeliveryQueue.DelayWarningSent;
+import relay.persistence.queue.DeliveryQueue.Event;
+import relay.persistence.queue.DeliveryQueue.MessageExpired;
+import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
+import relay.persistence.queue.DeliveryQueue.State;
+
+/**
+ * One group-commit write of a queue: the events a batch of attempt outcomes comes to ({@link
+ * AttemptPlanner}), the messages they were about (no longer in flight once written) and those
+ * messages as they were before (for the event log).
+ */
+record OutcomeWrite(List<Event> events, List<String> done, Map<String, PendingMessage> before) {
+
+  /** Plans the write of {@code outcomes}; an outcome for a message no longer pending adds none. */
+  static OutcomeWrite plan(State state, List<AttemptOutcome> outcomes, Instant now,
+      QueueSettings settings) {
+    List<Event> events = new ArrayList<>();
+    List<String> done = new ArrayList<>();
+    Map<String, PendingMessage> before = new HashMap<>();
+    for (AttemptOutcome outcome : outcomes) {
+      done.add(outcome.queueId());
+      state.message(outcome.queueId()).ifPresent(msg -> {
+        before.put(outcome.queueId(), msg);
+        events.addAll(AttemptPlanner.plan(msg, outcome, now, settings));
+      });
+    }
+    return new OutcomeWrite(List.copyOf(events), List.copyOf(done), Map.copyOf(before));
+  }
+
+  /** The DSNs the events decide, each once, in the order decided. */
+  Set<String> newDsnIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    for (Event e : events) {
+      String id = e instanceof RecipientsBounced b ? b.dsnId()
+          : e instanceof MessageExpired x ? x.dsnId()
+          : e instanceof DelayWarningSent w ? w.dsnId() : "";
+      if (!id.isEmpty()) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,32 @@
+package relay.persistence.queue;
+
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import relay.persistence.queue.DeliveryQueue.Snapshot;
+import relay.persistence.queue.DeliveryQueue.State;
+
+/**
+ * Snapshots of a queue's mutable {@link State} as immutable {@link Snapshot} copies, made on the
+ * queue's thread before the snapshot store sees them; back into a state with the queue's limits
+ * of remembered completions and recent messages.
+ */
+final class QueueSnapshotAdapter implements SnapshotAdapter<State> {
+
+  private final int rememberedCompletions;
+  private final DuplicateSettings duplicates;
+
+  QueueSnapshotAdapter(int rememberedCompletions, DuplicateSettings duplicates) {
+    this.rememberedCompletions = rememberedCompletions;
+    this.duplicates = duplicates;
+  }
+
+  @Override
+  public Object toJournal(State state) {
+    return state.toSnapshot();
+  }
+
+  @Override
+  public State fromJournal(Object from) {
+    return from instanceof State s ? s : State.fromSnapshot((Snapshot) from, rememberedCompletions,
+        duplicates);
+  }
+}
