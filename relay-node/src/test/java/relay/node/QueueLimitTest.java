@@ -44,7 +44,7 @@ class QueueLimitTest {
    * Bodies left under the data directory's spool once delivery is done (waits for releases);
    * released files kept for reuse under spool/free are not bodies.
    */
-  private static long spooledFiles(RelayFixture relay) throws Exception {
+  static long spooledFiles(RelayFixture relay) throws Exception {
     Path spool = relay.dataDir.resolve("spool");
     long files = -1;
     for (int i = 0; i < 50 && files != 0; i++) {
