@@ -147,4 +147,20 @@ class QueueSettingsTest {
       assertTrue(unlimited.tryAcquire(t));
     }
   }
+
+  @Test
+  void aMessageWithAFingerprintGoesToItsSubQueueWhateverItsQueueId() {
+    QueueSettings s = TestQueues.settings(
+        "relay.queue.shaping.domains { \"hot.example\" { sub-queues = 4 } }");
+    java.util.Set<SubQueueId> byFingerprint = new java.util.HashSet<>();
+    java.util.Set<SubQueueId> byQueueId = new java.util.HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      QueuedMessage retry = new QueuedMessage("Q" + i, "s@x", java.util.List.of("a@hot.example"),
+          1, java.time.Instant.EPOCH, false, false, "the-same-fingerprint");
+      byFingerprint.add(s.subQueueFor("hot.example", retry));
+      byQueueId.add(s.subQueueFor("hot.example", TestQueues.message("Q" + i, "s@x", "a@d")));
+    }
+    assertEquals(1, byFingerprint.size(), "every retry reaches the sub-queue that remembers");
+    assertTrue(byQueueId.size() > 1, "without fingerprint the queue id spreads them");
+  }
 }

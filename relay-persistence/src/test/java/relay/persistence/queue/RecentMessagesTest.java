@@ -104,4 +104,20 @@ class RecentMessagesTest {
     assertEquals(new DuplicateSettings(Duration.ofHours(24), 100_000),
         TestQueues.settings("").duplicates());
   }
+
+  @Test
+  void aFullQueueOfFingerprintsStaysUnderFortyMegabytes() {
+    long before = StateFootprintTest.usedHeap();
+    RecentMessages recent = new RecentMessages(new DuplicateSettings(Duration.ofHours(24), 100_000));
+    java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (int n = 0; n < 100_000; n++) {
+      byte[] digest = new byte[32];
+      new java.util.Random(n).nextBytes(digest);
+      recent.add(base64.encodeToString(digest), "20261201T100000-" + n + "-n1", T0.plusMillis(n));
+    }
+    long used = StateFootprintTest.usedHeap() - before;
+    assertEquals(100_000, recent.size());
+    System.out.println("100,000 remembered fingerprints: ~" + used / 1024 + " KiB");
+    assertTrue(used < 40L * 1024 * 1024, "used " + used / (1024 * 1024) + " MiB");
+  }
 }
