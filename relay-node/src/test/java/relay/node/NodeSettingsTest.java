@@ -61,10 +61,22 @@ class NodeSettingsTest {
     assertEquals(5, defaults.outbound().delivery().maxAddressesPerAttempt());
     for (String bad : List.of("relay.cluster.join-timeout = 0s",
         "relay.delivery.max-addresses-per-attempt = 0",
-        "relay.dns.retries = -1")) {
+        "relay.dns.retries = -1",
+        "relay.queue.max-pending-messages = 0",
+        "relay.queue.max-outcomes-per-write = 0",
+        "relay.queue.snapshot-every = 5",
+        "relay.queue.remembered-completions = -1",
+        "relay.queue.connection-linger = 10m",
+        "relay.queue.retry.multiplier = 11",
+        "relay.queue.shaping.default.max-connections = 0",
+        "relay.queue.shaping.default.messages-per-minute = -1",
+        "relay.queue.gateway.ask-attempts = 0",
+        "relay.queue.duplicates.max-entries = -1",
+        "relay.storage.pool-size = 1",
+        "relay.storage.spool-recycle = -1")) {
       String key = bad.substring(0, bad.indexOf(" ="));
       String m = assertThrows(IllegalArgumentException.class, () -> load(bad), bad).getMessage();
-      assertTrue(m.contains(key), m);
+      assertTrue(m.startsWith(key + " = ") && m.contains(" is outside "), bad + " -> " + m);
     }
   }
 

@@ -1,14 +1,13 @@
 package relay.node.config;
 
 import com.typesafe.config.Config;
+import relay.protocol.settings.Bounds;
 
 /** One SMTP listener: a name for logs, the address to bind and the port. */
 public record ListenerSettings(String name, String host, int port) {
 
   public ListenerSettings {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("relay.listeners: port out of range for " + name + ": " + port);
-    }
+    Bounds.within("relay.listeners[" + name + "].port", port, 0, 65535);
   }
 
   static ListenerSettings fromConfig(Config c) {

@@ -10,9 +10,6 @@ public record RegisteredClient(String name, List<String> ips, int maxSessions) {
 
   public RegisteredClient {
     ips = List.copyOf(ips);
-    if (maxSessions < 1) {
-      throw new IllegalArgumentException("client \"" + name + "\": max-sessions = " + maxSessions
-          + " must be at least 1");
-    }
+    NodeSettings.maxSessions("relay.clients: client \"" + name + "\" max-sessions", maxSessions);
   }
 }

@@ -40,10 +40,7 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
       default -> throw new IllegalArgumentException(
           "relay.storage.kind must be \"h2\" or \"postgres\", not \"" + storage.getString("kind") + "\"");
     };
-    int pool = storage.getInt("pool-size");
-    if (pool < 2 || pool > 200) {
-      throw new IllegalArgumentException("relay.storage.pool-size must be between 2 and 200, not " + pool);
-    }
+    int pool = Bounds.within("relay.storage.pool-size", storage.getInt("pool-size"), 2, 200);
     SpoolKind spool = switch (storage.getString("spool").toLowerCase(Locale.ROOT)) {
       case "auto" -> kind == Kind.H2 ? SpoolKind.FILE : SpoolKind.DATABASE;
       case "file" -> SpoolKind.FILE;
@@ -53,12 +50,9 @@ public record StorageSettings(Kind kind, String jdbcUrl, String user, String pas
     };
     Path spoolDir = dataDir.resolve("spool");
     Timeouts timeouts = timeouts(storage);
-    int recycle = storage.getInt("spool-recycle");
+    int recycle = Bounds.within("relay.storage.spool-recycle", storage.getInt("spool-recycle"), 0,
+        1_000_000);
     boolean syncOnCommit = storage.getBoolean("h2.sync-on-commit");
-    if (recycle < 0 || recycle > 1_000_000) {
-      throw new IllegalArgumentException(
-          "relay.storage.spool-recycle must be between 0 and 1000000, not " + recycle);
-    }
     if (kind == Kind.H2) {
       // WRITE_DELAY=0: every commit reaches the file before it returns, so a killed process loses
       // no acknowledged write (H2's default keeps up to 500 ms of commits in memory); the

@@ -2,6 +2,7 @@ package relay.persistence.dispatch;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 import java.util.concurrent.ThreadFactory;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
@@ -23,14 +24,11 @@ public final class ElasticPoolConfigurator extends ExecutorServiceConfigurator {
   public ElasticPoolConfigurator(Config config, DispatcherPrerequisites prerequisites) {
     super(config, prerequisites);
     Config pool = config.getConfig("elastic-pool");
-    this.maxThreads = pool.getInt("max-threads");
-    this.keepAlive = pool.getDuration("keep-alive");
-    if (maxThreads < 1 || maxThreads > 10_000) {
-      throw new IllegalArgumentException("elastic-pool.max-threads = " + maxThreads + " is outside 1..10000");
-    }
-    if (keepAlive.compareTo(Duration.ofSeconds(1)) < 0 || keepAlive.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("elastic-pool.keep-alive = " + keepAlive + " is outside 1s..1h");
-    }
+    String section = (config.hasPath("id") ? config.getString("id") + "." : "") + "elastic-pool";
+    this.maxThreads = Bounds.within(section + ".max-threads", pool.getInt("max-threads"), 1,
+        10_000);
+    this.keepAlive = Bounds.within(section + ".keep-alive", pool.getDuration("keep-alive"),
+        Duration.ofSeconds(1), Duration.ofHours(1));
   }
 
   @Override

@@ -13,7 +13,7 @@ import relay.protocol.settings.Bounds;
  */
 public record DuplicateSettings(Duration window, int maxEntries) {
 
-  static final String SECTION = "relay.queue.duplicates";
+  static final String SECTION = QueueSettings.key("duplicates");
 
   public DuplicateSettings {
     Bounds.within(SECTION + ".window", window, Duration.ZERO, Duration.ofDays(30));

@@ -2,6 +2,7 @@ package relay.persistence.queue;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 
 /**
  * Batching of enqueues per domain by {@link QueueGateway} (keys under {@code relay.queue.gateway}).
@@ -16,10 +17,11 @@ public record GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTime
     int askAttempts) {
 
   public GatewaySettings {
-    SettingsChecks.positive("gateway.max-batch-size", maxBatchSize, 1, 10_000);
-    SettingsChecks.positive("gateway.max-backlog", maxBacklog, 1, 1_000_000);
-    SettingsChecks.check("gateway.ask-timeout", askTimeout, Duration.ofMillis(10), Duration.ofMinutes(5));
-    SettingsChecks.positive("gateway.ask-attempts", askAttempts, 1, 100);
+    Bounds.within(QueueSettings.key("gateway.max-batch-size"), maxBatchSize, 1, 10_000);
+    Bounds.within(QueueSettings.key("gateway.max-backlog"), maxBacklog, 1, 1_000_000);
+    Bounds.within(QueueSettings.key("gateway.ask-timeout"), askTimeout, Duration.ofMillis(10),
+        Duration.ofMinutes(5));
+    Bounds.within(QueueSettings.key("gateway.ask-attempts"), askAttempts, 1, 100);
   }
 
   /** One attempt per batch. */

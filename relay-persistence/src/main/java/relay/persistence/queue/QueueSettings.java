@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import relay.protocol.settings.Bounds;
 
 /**
  * Every setting of the delivery queues, read once from the {@code relay.queue} section and
@@ -36,34 +37,43 @@ public record QueueSettings(
     double persistFailureRandomFactor,
     GatewaySettings gateway) {
 
+  /** The section these settings are read from; every key in a bounds error is under it. */
+  public static final String SECTION = "relay.queue";
+
   public QueueSettings {
     Objects.requireNonNull(defaultShaping, "defaultShaping");
     domainShaping = Map.copyOf(domainShaping);
     Objects.requireNonNull(retry, "retry");
-    SettingsChecks.check("max-lifetime", maxLifetime, Duration.ofSeconds(1), Duration.ofDays(30));
-    SettingsChecks.check("delay-warning", delayWarning, Duration.ZERO, maxLifetime);
+    Bounds.within(key("max-lifetime"), maxLifetime, Duration.ofSeconds(1), Duration.ofDays(30));
+    Bounds.within(key("delay-warning"), delayWarning, Duration.ZERO, maxLifetime);
     if (deliveryDispatcher == null || deliveryDispatcher.isBlank()) {
-      throw new IllegalArgumentException("delivery-dispatcher is empty");
+      throw new IllegalArgumentException(key("delivery-dispatcher") + " is empty");
     }
-    SettingsChecks.positive("max-pending-messages", maxPendingMessages, 1, 10_000_000);
-    SettingsChecks.positive("max-outcomes-per-write", maxOutcomesPerWrite, 1, 10_000);
-    SettingsChecks.check("outcome-flush-delay", outcomeFlushDelay, Duration.ZERO, Duration.ofSeconds(10));
-    SettingsChecks.check("dsn-retry-interval", dsnRetryInterval, Duration.ofMillis(1), Duration.ofDays(1));
-    SettingsChecks.positive("remembered-completions", rememberedCompletions, 0, 1_000_000);
+    Bounds.within(key("max-pending-messages"), maxPendingMessages, 1, 10_000_000);
+    Bounds.within(key("max-outcomes-per-write"), maxOutcomesPerWrite, 1, 10_000);
+    Bounds.within(key("outcome-flush-delay"), outcomeFlushDelay, Duration.ZERO,
+        Duration.ofSeconds(10));
+    Bounds.within(key("dsn-retry-interval"), dsnRetryInterval, Duration.ofMillis(1),
+        Duration.ofDays(1));
+    Bounds.within(key("remembered-completions"), rememberedCompletions, 0, 1_000_000);
     Objects.requireNonNull(duplicates, "duplicates");
-    SettingsChecks.check("passivate-after-idle", passivateAfterIdle, Duration.ofMillis(10),
+    Bounds.within(key("passivate-after-idle"), passivateAfterIdle, Duration.ofMillis(10),
         Duration.ofHours(1));
-    SettingsChecks.check("connection-linger", connectionLinger, Duration.ZERO, Duration.ofMinutes(5));
-    SettingsChecks.positive("snapshot-every", snapshotEvery, 10, 1_000_000);
-    SettingsChecks.check("persist-failure-backoff.min", persistFailureMinBackoff,
+    Bounds.within(key("connection-linger"), connectionLinger, Duration.ZERO,
+        Duration.ofMinutes(5));
+    Bounds.within(key("snapshot-every"), snapshotEvery, 10, 1_000_000);
+    Bounds.within(key("persist-failure-backoff.min"), persistFailureMinBackoff,
         Duration.ofMillis(1), Duration.ofHours(1));
-    SettingsChecks.check("persist-failure-backoff.max", persistFailureMaxBackoff,
+    Bounds.within(key("persist-failure-backoff.max"), persistFailureMaxBackoff,
         persistFailureMinBackoff, Duration.ofHours(1));
-    if (persistFailureRandomFactor < 0.0 || persistFailureRandomFactor > 1.0) {
-      throw new IllegalArgumentException("persist-failure-backoff.random-factor = "
-          + persistFailureRandomFactor + " is outside 0.0..1.0");
-    }
+    Bounds.within(key("persist-failure-backoff.random-factor"), persistFailureRandomFactor,
+        0.0, 1.0);
     Objects.requireNonNull(gateway, "gateway");
+  }
+
+  /** The full name of a key of this section, for error messages. */
+  static String key(String relative) {
+    return SECTION + "." + relative;
   }
 
   /**
@@ -75,19 +85,17 @@ public record QueueSettings(
   public static QueueSettings fromConfig(Config relayQueueSection) {
     Config c = relayQueueSection;
     Config shapingDefault = c.getConfig("shaping.default");
-    ShapingSettings defaults = ShapingSettings.fromConfig(shapingDefault);
+    ShapingSettings defaults = ShapingSettings.fromConfig(shapingDefault,
+        key("shaping.default"));
     Map<String, ShapingSettings> perDomain = new TreeMap<>();
     ConfigObject domains = c.getObject("shaping.domains");
     for (Map.Entry<String, ConfigValue> e : domains.entrySet()) {
+      String path = key("shaping.domains.\"" + e.getKey() + "\"");
       if (e.getValue().valueType() != ConfigValueType.OBJECT) {
-        throw new IllegalArgumentException("shaping.domains.\"" + e.getKey() + "\" must be an object");
+        throw new IllegalArgumentException(path + " must be an object");
       }
       Config override = ((ConfigObject) e.getValue()).toConfig().withFallback(shapingDefault);
-      try {
-        perDomain.put(e.getKey().toLowerCase(Locale.ROOT), ShapingSettings.fromConfig(override));
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException("shaping.domains.\"" + e.getKey() + "\": " + ex.getMessage(), ex);
-      }
+      perDomain.put(e.getKey().toLowerCase(Locale.ROOT), ShapingSettings.fromConfig(override, path));
     }
     return new QueueSettings(
         defaults,

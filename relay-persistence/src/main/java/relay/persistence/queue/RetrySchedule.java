@@ -2,6 +2,7 @@ package relay.persistence.queue;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import relay.protocol.settings.Bounds;
 
 /**
  * When to try again after a transient failure (keys under {@code relay.queue.retry}): attempt n
@@ -12,11 +13,11 @@ import java.time.Duration;
 public record RetrySchedule(Duration initial, double multiplier, Duration maxInterval) {
 
   public RetrySchedule {
-    SettingsChecks.check("retry.initial", initial, Duration.ofMillis(1), Duration.ofDays(1));
-    if (multiplier < 1.0 || multiplier > 10.0) {
-      throw new IllegalArgumentException("retry.multiplier = " + multiplier + " is outside 1.0..10.0");
-    }
-    SettingsChecks.check("retry.max-interval", maxInterval, initial, Duration.ofDays(7));
+    Bounds.within(QueueSettings.key("retry.initial"), initial, Duration.ofMillis(1),
+        Duration.ofDays(1));
+    Bounds.within(QueueSettings.key("retry.multiplier"), multiplier, 1.0, 10.0);
+    Bounds.within(QueueSettings.key("retry.max-interval"), maxInterval, initial,
+        Duration.ofDays(7));
   }
 
   public static RetrySchedule fromConfig(Config retry) {

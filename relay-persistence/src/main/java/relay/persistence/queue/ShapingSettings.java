@@ -1,6 +1,7 @@
 package relay.persistence.queue;
 
 import com.typesafe.config.Config;
+import relay.protocol.settings.Bounds;
 
 /**
  * How the relay paces itself toward one destination domain (keys under {@code
@@ -17,12 +18,16 @@ import com.typesafe.config.Config;
 public record ShapingSettings(int maxConnections, int messagesPerConnection,
     int recipientsPerTransaction, int messagesPerMinute, int subQueues) {
 
+  /**
+   * Checks the bounds; keys in the errors are relative to the shaping block, {@link
+   * #fromConfig} puts the block's full path in front.
+   */
   public ShapingSettings {
-    SettingsChecks.positive("max-connections", maxConnections, 1, 1000);
-    SettingsChecks.positive("messages-per-connection", messagesPerConnection, 1, 100_000);
-    SettingsChecks.positive("recipients-per-transaction", recipientsPerTransaction, 1, 10_000);
-    SettingsChecks.positive("messages-per-minute", messagesPerMinute, 0, 1_000_000);
-    SettingsChecks.positive("sub-queues", subQueues, 1, SubQueueId.MAX_INDEX + 1);
+    Bounds.within("max-connections", maxConnections, 1, 1000);
+    Bounds.within("messages-per-connection", messagesPerConnection, 1, 100_000);
+    Bounds.within("recipients-per-transaction", recipientsPerTransaction, 1, 10_000);
+    Bounds.within("messages-per-minute", messagesPerMinute, 0, 1_000_000);
+    Bounds.within("sub-queues", subQueues, 1, SubQueueId.MAX_INDEX + 1);
     if (subQueues > maxConnections) {
       throw new IllegalArgumentException("sub-queues = " + subQueues
           + " is more than max-connections = " + maxConnections
@@ -41,14 +46,21 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
     this(maxConnections, messagesPerConnection, recipientsPerTransaction, messagesPerMinute, 1);
   }
 
-  /** Reads the keys of one shaping block (all must be present, e.g. via a fallback). */
-  public static ShapingSettings fromConfig(Config c) {
-    return new ShapingSettings(
-        c.getInt("max-connections"),
-        c.getInt("messages-per-connection"),
-        c.getInt("recipients-per-transaction"),
-        c.getInt("messages-per-minute"),
-        c.getInt("sub-queues"));
+  /**
+   * Reads the keys of one shaping block (all must be present, e.g. via a fallback); {@code path}
+   * is the block's full name ({@code relay.queue.shaping.default}), named in a bounds error.
+   */
+  public static ShapingSettings fromConfig(Config c, String path) {
+    try {
+      return new ShapingSettings(
+          c.getInt("max-connections"),
+          c.getInt("messages-per-connection"),
+          c.getInt("recipients-per-transaction"),
+          c.getInt("messages-per-minute"),
+          c.getInt("sub-queues"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + "." + e.getMessage(), e);
+    }
   }
 
   /**
