@@ -18,6 +18,7 @@ import relay.persistence.queue.DsnRequest;
 import relay.persistence.queue.FailedRecipient;
 import relay.persistence.queue.QueueGateway;
 import relay.persistence.queue.QueuedMessage;
+import relay.persistence.queue.RecordedReply;
 import relay.persistence.spool.Spool;
 import relay.persistence.spool.SpoolWriter;
 import relay.protocol.message.DeliveryStatusNotification;
@@ -78,7 +79,7 @@ public final class DsnSubmitter implements DsnPort {
     DeliveryStatusNotification.Builder dsn = DeliveryStatusNotification.builder(report)
         .originalHeaders(original).date(now);
     for (FailedRecipient r : request.recipients()) {
-      SmtpReply reply = SmtpReply.of(r.code(), r.enhanced(), r.text());
+      SmtpReply reply = new RecordedReply(r.code(), r.enhanced(), r.text()).toSmtpReply();
       dsn.recipient(request.kind() == DsnKind.DELAYED
           ? DsnRecipient.delayed(r.recipient(), reply, r.remoteHost(), r.at())
           : DsnRecipient.failed(r.recipient(), reply, r.remoteHost(), r.at()));

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import relay.protocol.reply.DeliveryReplies;
 import relay.persistence.queue.DeliveryQueue.CloseIdleConnections;
 import relay.persistence.queue.DeliveryQueue.Command;
 import relay.persistence.queue.DeliveryQueue.Flush;
@@ -31,8 +32,7 @@ final class QueueDeliveries {
   static final String WAKE_TIMER = "wake";
   static final String LINGER_TIMER = "connection-linger";
   static final String FLUSH_TIMER = "flush-outcomes";
-  static final RecordedReply WORKER_LOST =
-      new RecordedReply(451, "4.3.0", "Delivery worker stopped during the attempt");
+  static final RecordedReply WORKER_LOST = RecordedReply.of(DeliveryReplies.workerLost());
 
   private final SubQueueId queue;
   private final QueueSettings settings;
