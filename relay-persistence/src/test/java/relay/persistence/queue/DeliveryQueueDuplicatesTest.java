@@ -135,7 +135,10 @@ class DeliveryQueueDuplicatesTest {
   private static void assertSecondCopyQueued(
       EventSourcedBehaviorTestKit<Command, Event, State> kit) {
     var again = enqueue(kit, message("QB", "F"));
-    assertEquals(1, again.events().size());
+    // the first copy's failed attempt may be written in the same run: count only the enqueue
+    assertEquals(List.of("QB"), again.events().stream()
+        .filter(MessagesEnqueued.class::isInstance).map(MessagesEnqueued.class::cast)
+        .flatMap(e -> e.messages().stream()).map(QueuedMessage::queueId).toList());
     assertEquals(2, again.state().pendingMessageCount());
   }
 
