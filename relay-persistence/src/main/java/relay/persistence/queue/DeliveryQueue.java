@@ -442,7 +442,7 @@ public final class DeliveryQueue
   private DeliveryQueue(SubQueueId queue, Optional<ActorRef<ClusterSharding.ShardCommand>> shard,
       QueueSettings settings, DeliveryPorts ports, ActorContext<Command> context,
       TimerScheduler<Command> timers) {
-    super(PersistenceId.of(TYPE_KEY.name(), queue.entityId()),
+    super(PersistenceId.of(TYPE_KEY.name(), queue.persistenceKey(TYPE_KEY.name())),
         SupervisorStrategy.restartWithBackoff(settings.persistFailureMinBackoff(),
             settings.persistFailureMaxBackoff(), settings.persistFailureRandomFactor()));
     this.queue = queue;

@@ -1,6 +1,9 @@
 package relay.persistence.queue;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.zip.CRC32;
 import relay.persistence.spool.SpoolNames;
 
@@ -22,6 +25,8 @@ public record SubQueueId(String domain, int index) {
   public static final char SEPARATOR = '#';
   /** Highest sub-queue number (sub-queues are bounded by max-connections, at most 1000). */
   public static final int MAX_INDEX = 999;
+  /** Widest persistence id of the journal and snapshot tables (VARCHAR(255), characters). */
+  public static final int MAX_PERSISTENCE_ID = 255;
 
   public SubQueueId {
     domain = SpoolNames.domain(domain);
@@ -81,9 +86,37 @@ public record SubQueueId(String domain, int index) {
     return new SubQueueId(entityId.substring(0, at), Integer.parseInt(number));
   }
 
-  /** The sharding entity id (and persistence id suffix) of this sub-queue. */
+  /** The sharding entity id of this sub-queue. */
   public String entityId() {
     return index == 0 ? domain : domain + SEPARATOR + index;
+  }
+
+  /**
+   * The entity part of the journal's persistence id {@code <typeName>|<part>}: the entity id,
+   * unless the whole id would be longer than {@value #MAX_PERSISTENCE_ID} characters, the width
+   * of {@code persistence_id} in pekko-persistence-jdbc's H2 and PostgreSQL schemas (a 253-octet
+   * domain and {@code "#999"} make 271 with {@code "DeliveryQueue|"}: such an entity could never
+   * persist, and every enqueue to it failed). Then: the start of the entity id, {@code '~'} and
+   * the SHA-256 of the whole entity id (hex), exactly {@value #MAX_PERSISTENCE_ID} characters.
+   * Stable across JVMs and releases; short ids keep the journal they always had. Nothing reads a
+   * domain back from a persistence id (the entity knows its id from sharding).
+   */
+  public String persistenceKey(String typeName) {
+    String id = entityId();
+    int room = MAX_PERSISTENCE_ID - typeName.length() - 1;
+    if (id.length() <= room) {
+      return id;
+    }
+    String hash = HexFormat.of().formatHex(sha256(id));
+    return id.substring(0, room - hash.length() - 1) + '~' + hash;
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   @Override

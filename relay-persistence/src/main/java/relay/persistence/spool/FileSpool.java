@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * directory grows past a few thousand entries at normal queue sizes, and {@code <dir>/free/} for
  * files not (or not yet) holding a committed body. A body is streamed to a file in {@code free/};
  * commit flushes and fdatasyncs it, gives it its name {@code <hh>/<queueId>@<domain>} (a rename,
- * or one hard link per destination domain and the work name removed) and fsyncs that directory,
+ * or one hard link per destination domain and the work name removed; a name too long for the
+ * file system gets a hashed form and a sidecar naming the domain, see {@link LinkNames}) and
+ * fsyncs that directory,
  * so a crash after commit completed always finds every name. The file system counts the
  * references: the body is gone when the last domain's name is released.
  *
@@ -197,6 +199,13 @@ public final class FileSpool implements Spool {
   @Override
   public void release(String queueId, String domain) throws IOException {
     Path link = link(SpoolNames.queueId(queueId), SpoolNames.domain(domain));
+    releaseLink(link);
+    if (LinkNames.isHashed(link.getFileName().toString())) {
+      Files.deleteIfExists(sidecar(link));
+    }
+  }
+
+  private void releaseLink(Path link) throws IOException {
     if (freeCount.get() < recycleLimit) {
       int links;
       try {
@@ -285,8 +294,32 @@ public final class FileSpool implements Spool {
     return removed;
   }
 
+  /** The entry's name: {@code <queueId>@<domain>}, or a hashed form when too long (LinkNames). */
   private Path link(String queueId, String domainKey) {
-    return bucket(queueId).resolve(queueId + "@" + domainKey);
+    return bucket(queueId).resolve(LinkNames.link(queueId, domainKey));
+  }
+
+  private static Path sidecar(Path hashedLink) {
+    return hashedLink.resolveSibling(LinkNames.sidecar(hashedLink.getFileName().toString()));
+  }
+
+  /**
+   * Writes the sidecar of a hashed link (the domain, so a listing can name it) before the link
+   * is made; true when this call created it (false: it is there already, for the same domain,
+   * since its name holds the domain's hash).
+   */
+  private boolean writeSidecar(Path link, String domainKey) throws IOException {
+    Path side = sidecar(link);
+    try (FileChannel ch = FileChannel.open(side, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(domainKey.getBytes(StandardCharsets.UTF_8)));
+      if (fsync) {
+        ch.force(false);
+      }
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
   }
 
   private Path bucket(String queueId) {
@@ -341,6 +374,7 @@ public final class FileSpool implements Spool {
     @Override
     void makeDurable(Set<String> keys) throws IOException {
       List<Path> links = new ArrayList<>(keys.size());
+      List<Path> sidecars = new ArrayList<>();
       try {
         out.flush();
         if (recycled) {
@@ -351,6 +385,12 @@ public final class FileSpool implements Spool {
           channel.force(false);
         }
         channel.close();
+        for (String key : keys) {
+          Path link = link(queueId(), key);
+          if (LinkNames.isHashed(link.getFileName().toString()) && writeSidecar(link, key)) {
+            sidecars.add(sidecar(link));
+          }
+        }
         if (keys.size() == 1) {
           // one domain (the common case): one rename instead of a link and an unlink; like the
           // link, it refuses a name that exists (a second body under a committed queue id)
@@ -372,6 +412,9 @@ public final class FileSpool implements Spool {
         closeQuietly();
         for (Path link : links) {
           deleteQuietly(link);
+        }
+        for (Path side : sidecars) {
+          deleteQuietly(side);
         }
         deleteQuietly(work);
         throw e;

@@ -12,8 +12,9 @@ import java.util.Set;
  * <ul>
  *   <li>Queue id: 1 to 64 characters from {@code [A-Za-z0-9._-]}, not starting with a dot.
  *   <li>Domain: 1 to 255 characters (RFC 5321 §4.5.3.1.2), no {@code / \ NUL @}, no control
- *       characters, not starting with a dot; lower-cased (domains are case-insensitive,
- *       RFC 5321 §2.4). U-labels (RFC 6531) are allowed.
+ *       characters, not starting with a dot or {@code ~} (the file spool's mark of a hashed long
+ *       name, see {@link LinkNames}); lower-cased (domains are case-insensitive, RFC 5321 §2.4).
+ *       U-labels (RFC 6531) are allowed.
  * </ul>
  */
 public final class SpoolNames {
@@ -41,7 +42,7 @@ public final class SpoolNames {
 
   public static String domain(String domain) {
     if (domain == null || domain.isEmpty() || domain.length() > MAX_DOMAIN
-        || domain.charAt(0) == '.') {
+        || domain.charAt(0) == '.' || domain.charAt(0) == LinkNames.HASHED) {
       throw new IllegalArgumentException("invalid domain: " + domain);
     }
     for (int i = 0; i < domain.length(); i++) {

@@ -11,6 +11,24 @@ import org.junit.jupiter.api.Test;
 class SubQueueIdTest {
 
   @Test
+  void persistenceIdsFitTheJournalsColumnAndShortOnesStayAsTheyWere() {
+    assertEquals("dest.test", SubQueueId.whole("dest.test").persistenceKey("DeliveryQueue"));
+    assertEquals("dest.test#3", new SubQueueId("dest.test", 3).persistenceKey("DeliveryQueue"));
+    String domain = ("a".repeat(63) + ".").repeat(3) + "b".repeat(61);
+    assertEquals(253, domain.length());
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (int i : new int[] {0, 1, 999}) {
+      String key = new SubQueueId(domain, i).persistenceKey("DeliveryQueue");
+      assertEquals(SubQueueId.MAX_PERSISTENCE_ID, ("DeliveryQueue|" + key).length(), key);
+      assertTrue(key.startsWith(domain.substring(0, 100)), key);
+      keys.add(key);
+    }
+    assertEquals(3, keys.size(), "each sub-queue its own journal");
+    String fits = domain.substring(0, 241);
+    assertEquals(fits, SubQueueId.whole(fits).persistenceKey("DeliveryQueue"));
+  }
+
+  @Test
   void subQueueZeroIsThePlainDomainAndTheOthersCarryTheirNumber() {
     assertEquals("gmail.com", SubQueueId.whole("Gmail.COM").entityId());
     assertEquals("gmail.com", new SubQueueId("gmail.com", 0).entityId());

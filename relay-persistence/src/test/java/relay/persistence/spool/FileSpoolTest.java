@@ -60,6 +60,32 @@ class FileSpoolTest extends SpoolContractTest {
   }
 
   @Test
+  void shortNamesKeepTheirFormLongOnesAreHashedWithASidecar() throws Exception {
+    String longDomain = longDomain('a', 253);
+    store("Q-names", body(10, 1), List.of("a.example", longDomain));
+    List<String> names;
+    try (Stream<Path> files = Files.walk(dir)) {
+      names = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted()
+          .toList();
+    }
+    assertEquals(3, names.size(), names.toString());
+    assertEquals("Q-names@a.example", names.get(0), "an existing spool's names still read");
+    String hashed = names.get(1);
+    assertTrue(hashed.startsWith("Q-names@~") && hashed.length() == "Q-names@~".length() + 64,
+        hashed);
+    assertEquals(hashed + ".domain", names.get(2));
+    Path sidecar;
+    try (Stream<Path> files = Files.walk(dir)) {
+      sidecar = files.filter(p -> p.getFileName().toString().endsWith(".domain")).findFirst()
+          .orElseThrow();
+    }
+    assertEquals(longDomain, Files.readString(sidecar, StandardCharsets.UTF_8));
+    spool.release("Q-names", longDomain);
+    assertFalse(Files.exists(sidecar), "the sidecar goes with its link");
+    assertTrue(spool.exists("Q-names", "a.example"));
+  }
+
+  @Test
   void bodiesCutOffByACrashAreRemovedAtStart() throws Exception {
     SpoolWriter cutOff = spool.create("Q-crash");
     cutOff.write(new byte[100], 0, 100);

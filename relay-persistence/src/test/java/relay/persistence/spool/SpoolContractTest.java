@@ -272,4 +272,60 @@ abstract class SpoolContractTest {
     }
     assertEquals(0, storedBodies());
   }
+
+  /** A domain of {@code octets} letters and dots: labels of 63 letters (the last shorter). */
+  static String longDomain(char letter, int octets) {
+    StringBuilder d = new StringBuilder();
+    while (d.length() < octets) {
+      if (d.length() > 0) {
+        d.append('.');
+      }
+      int label = Math.min(63, octets - d.length());
+      d.append(String.valueOf(letter).repeat(label));
+    }
+    return d.toString();
+  }
+
+  /** Queue ids of the longest form SpoolNames allows (64). */
+  static final String LONG_ID = "Q".repeat(SpoolNames.MAX_QUEUE_ID - 4) + "-253";
+
+  @Test
+  void domainsOf253OctetsAndTheLongestQueueIdWork() throws Exception {
+    String a = longDomain('a', 253);
+    String b = longDomain('b', 253);
+    assertEquals(253, a.length());
+    byte[] content = body(5000, 253);
+    store(LONG_ID, content, List.of(a, b, "short.example"));
+    for (String d : List.of(a, b, "short.example")) {
+      assertTrue(spool.exists(LONG_ID, d), d);
+      assertArrayEquals(content, readAll(spool.open(LONG_ID, d.toUpperCase())));
+    }
+    assertEquals(Set.of(LONG_ID), spool.existing(List.of(LONG_ID, "other"), b));
+    assertFalse(spool.exists(LONG_ID, longDomain('c', 253)));
+    spool.release(LONG_ID, a);
+    assertFalse(spool.exists(LONG_ID, a));
+    assertArrayEquals(content, readAll(spool.open(LONG_ID, b)));
+    spool.release(LONG_ID, b);
+    spool.release(LONG_ID, "short.example");
+    assertEquals(0, storedBodies());
+  }
+
+  @Test
+  void aULabelDomainLongInUtf8Works() throws Exception {
+    // 4 labels of 60 two-octet letters: 245 characters, 485 octets in UTF-8
+    String label = "\u00fc".repeat(60);
+    String domain = String.join(".", label, label, label, label) + ".test";
+    byte[] content = body(300, 6531);
+    store(LONG_ID, content, List.of(domain));
+    assertTrue(spool.exists(LONG_ID, domain));
+    assertArrayEquals(content, readAll(spool.open(LONG_ID, domain)));
+    spool.release(LONG_ID, domain);
+    assertFalse(spool.exists(LONG_ID, domain));
+    assertEquals(0, storedBodies());
+  }
+
+  @Test
+  void aDomainStartingWithTheHashedMarkIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> spool.exists("Q", "~abc.example"));
+  }
 }

@@ -48,10 +48,18 @@ public final class DomainNames {
     return Optional.of(ascii.toString().toLowerCase(Locale.ROOT));
   }
 
-  /** The mailbox with its domain in A-label form, or empty when the domain has none. */
+  /**
+   * The mailbox with its domain in A-label form, or empty when the domain has none or when the
+   * path {@code <local@a-label-domain>} would be longer than the 256 octets a path may have (RFC
+   * 5321 4.5.3.1.3): U-labels are shorter than their A-labels, so a path that fits as the client
+   * wrote it can outgrow the limit once converted, and could then never be sent on (the outbound
+   * client refuses such a path, and every attempt failed).
+   */
   public static Optional<Mailbox> toAscii(Mailbox mailbox) {
     return toAscii(mailbox.domain()).map(d -> d.equals(mailbox.domain()) ? mailbox
-        : new Mailbox(mailbox.localPart(), d));
+        : new Mailbox(mailbox.localPart(), d))
+        .filter(m -> MailboxParser.utf8Length("<" + m.address() + ">")
+            <= MailboxParser.MAX_PATH_OCTETS);
   }
 
   /**

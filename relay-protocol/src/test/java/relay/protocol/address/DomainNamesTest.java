@@ -38,6 +38,22 @@ class DomainNamesTest {
   }
 
   @Test
+  void aMailboxWhosePathOutgrows256OctetsInALabelsHasNoForm() {
+    String head = "e".repeat(63) + "." + "f".repeat(63) + "." + "g".repeat(63) + ".";
+    // "\u00fc" + 50 letters: 52 octets as written, xn--<50 letters>-<3> = 58 in A-labels
+    String unicode = head + "\u00fc" + "h".repeat(50);
+    Mailbox written = new Mailbox("c", unicode);
+    Optional<Mailbox> ascii = DomainNames.toAscii(written);
+    assertTrue(ascii.isPresent(), "<c@...> of 254 octets in A-labels still fits");
+    assertTrue(MailboxParser.utf8Length("<" + ascii.get().address() + ">") <= 256);
+    String longer = head + "\u00fc" + "h".repeat(53);
+    Optional<String> domain = DomainNames.toAscii(longer);
+    assertTrue(domain.isPresent() && domain.get().length() <= 253, "the domain alone has a form");
+    assertEquals(Optional.empty(), DomainNames.toAscii(new Mailbox("c", longer)),
+        "but <c@" + domain.get() + "> is longer than 256 octets");
+  }
+
+  @Test
   void aLabelLongerThan63OctetsInItsALabelFormHasNoDnsForm() {
     StringBuilder label = new StringBuilder();
     for (char c = '\u4E00'; label.length() < 40; c += 97) {
