@@ -2,11 +2,13 @@ package relay.node;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import relay.testing.ReceivedMessage;
 
 /**
@@ -21,6 +23,18 @@ record Arrivals(List<Integer> accepted, Map<Integer, List<ReceivedMessage>> byNu
     Set<Integer> missing = new HashSet<>(accepted);
     missing.removeAll(byNumber.keySet());
     return missing;
+  }
+
+  /** Of the given numbers (refused ones), those that arrived all the same. */
+  Set<Integer> refusedButDelivered(Collection<Integer> refused) {
+    Set<Integer> delivered = new TreeSet<>(refused);
+    delivered.retainAll(byNumber.keySet());
+    return delivered;
+  }
+
+  /** How many of the given numbers arrived. */
+  int arrivedOf(Collection<Integer> numbers) {
+    return (int) numbers.stream().filter(byNumber::containsKey).count();
   }
 
   /** Numbers that arrived more than once. */

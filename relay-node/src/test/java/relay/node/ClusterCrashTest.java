@@ -45,7 +45,8 @@ class ClusterCrashTest {
 
       Injector.Result result = sending.get();
       List<Integer> accepted = result.accepted();
-      Arrivals arrivals = cluster.awaitArrivals("kill", accepted, Duration.ofMinutes(4));
+      Arrivals arrivals = cluster.awaitArrivalsAndSettle("kill", accepted, Duration.ofMinutes(4));
+      System.out.printf("cluster crash test: %s%n", result.endOfDataReport(arrivals));
       Map<String, Duration> resumed = arrivals.firstDeliveryAfter(killedAt);
       Duration slowest = Arrivals.slowest(resumed);
       System.out.printf("cluster crash test (seed %d): node %d killed after %d accepted; %d of %d "
@@ -60,6 +61,8 @@ class ClusterCrashTest {
           "d00.test is limited to 2 connections across the cluster: "
               + cluster.firstDomainSink.maxConcurrentConnections());
       assertEquals(Set.of(), arrivals.missing(), "messages that got 250 and never arrived");
+      assertEquals(Set.of(), arrivals.refusedButDelivered(result.refusedAtEndOfData()),
+          "messages refused at the end of DATA and delivered all the same");
       assertTrue(slowest.compareTo(Duration.ofSeconds(30)) <= 0,
           "queues resumed within 30 s of the kill: " + resumed);
     }

@@ -159,6 +159,17 @@ final class ClusterFixture implements AutoCloseable {
     return new Arrivals(accepted, arrivals, domains);
   }
 
+  /**
+   * {@link #awaitArrivals}, then a few seconds more and the arrivals again: a message refused but
+   * queued all the same would arrive about when the accepted ones do; this gives it the time.
+   */
+  Arrivals awaitArrivalsAndSettle(String prefix, List<Integer> accepted, Duration timeout)
+      throws InterruptedException {
+    awaitArrivals(prefix, accepted, timeout);
+    Thread.sleep(5_000);
+    return new Arrivals(accepted, arrivalsBySubject(prefix), domains);
+  }
+
   @Override
   public void close() throws Exception {
     Exception failure = null;

@@ -41,7 +41,8 @@ class ClusterPartitionTest {
       injector.stop();
       Injector.Result result = sending.get();
       List<Integer> accepted = result.accepted();
-      Arrivals arrivals = cluster.awaitArrivals("freeze", accepted, Duration.ofMinutes(3));
+      Arrivals arrivals = cluster.awaitArrivalsAndSettle("freeze", accepted, Duration.ofMinutes(3));
+      System.out.printf("partition test: %s%n", result.endOfDataReport(arrivals));
       Map<String, Duration> resumed = arrivals.firstDeliveryAfter(frozenAt);
       Duration slowest = Arrivals.slowest(resumed);
       Set<String> deliveredWhileFrozen =
@@ -53,6 +54,8 @@ class ClusterPartitionTest {
           deliveredWhileFrozen.size(), cluster.domains.size());
 
       assertEquals(Set.of(), arrivals.missing(), "messages that got 250 and never arrived");
+      assertEquals(Set.of(), arrivals.refusedButDelivered(result.refusedAtEndOfData()),
+          "messages refused at the end of DATA and delivered all the same");
       assertEquals(new HashSet<>(cluster.domains), deliveredWhileFrozen,
           "every domain's queue ran on the majority while the node was still frozen");
       assertTrue(slowest.compareTo(Duration.ofSeconds(30)) <= 0,

@@ -40,7 +40,8 @@ class ClusterRollingRestartTest {
       Injector.Result result = sending.get();
 
       List<Integer> accepted = result.accepted();
-      Arrivals arrivals = cluster.awaitArrivals("roll", accepted, Duration.ofMinutes(3));
+      Arrivals arrivals = cluster.awaitArrivalsAndSettle("roll", accepted, Duration.ofMinutes(3));
+      System.out.printf("rolling restart: %s%n", result.endOfDataReport(arrivals));
       List<Injector.Refusal> refusals = injector.refusals();
       System.out.printf("rolling restart: %d accepted, %d missing, %d duplicates, %d refusals %s%n",
           accepted.size(), arrivals.missing().size(), arrivals.duplicates(), refusals.size(),
@@ -52,6 +53,8 @@ class ClusterRollingRestartTest {
           + "connections at once%n", cluster.firstDomainSink.messageCount(), limited);
       assertTrue(limited >= 1 && limited <= 2, "connections at once to d00.test: " + limited);
       assertEquals(Set.of(), arrivals.missing(), "messages that got 250 and never arrived");
+      assertEquals(Set.of(), arrivals.refusedButDelivered(result.refusedAtEndOfData()),
+          "messages refused at the end of DATA and delivered all the same");
       for (Injector.Refusal refusal : refusals) {
         assertTrue(refusal.reply().startsWith("421 4.3.2 node" + refusal.node() + ".test "),
             "only the draining node refuses, with 421 4.3.2: " + refusal);

@@ -30,6 +30,9 @@ final class Injector {
   private final List<String> domains;
   private final List<Refusal> refusals = Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> accepted = Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> refusedAtEndOfData =
+      Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> unanswered = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   Injector(InetSocketAddress relay, String prefix, String recipientDomain) {
@@ -42,8 +45,23 @@ final class Injector {
     this.domains = List.copyOf(domains);
   }
 
-  /** What happened: the numbers accepted with 250, and how many sends failed otherwise. */
-  record Result(List<Integer> accepted, int failed) {}
+  /**
+   * What happened: the numbers accepted with 250, how many sends failed otherwise, the numbers
+   * whose end of data got a refusal (4xx or 5xx: the client keeps them, so none may be delivered)
+   * and those whose end of data got no reply at all (the connection closed or broke: either way
+   * is right).
+   */
+  record Result(List<Integer> accepted, int failed, List<Integer> refusedAtEndOfData,
+      List<Integer> unanswered) {
+
+    /** For the test's report. */
+    String endOfDataReport(Arrivals arrivals) {
+      return String.format("%d refused at the end of DATA, %d of them delivered; %d unanswered, "
+          + "%d of them delivered", refusedAtEndOfData.size(),
+          arrivals.refusedButDelivered(refusedAtEndOfData).size(), unanswered.size(),
+          arrivals.arrivedOf(unanswered));
+    }
+  }
 
   /** A reply that was not the expected 2xx/3xx, and the node (index) that gave it. */
   record Refusal(int node, String reply) {}
@@ -96,7 +114,8 @@ final class Injector {
       f.get();
     }
     pool.shutdown();
-    return new Result(List.copyOf(accepted), failed.get());
+    return new Result(List.copyOf(accepted), failed.get(), List.copyOf(refusedAtEndOfData),
+        List.copyOf(unanswered));
   }
 
   private void runSession(int firstNode, int messages, AtomicInteger next, AtomicInteger failed) {
@@ -140,11 +159,21 @@ final class Injector {
           return;
         }
       }
-      reply = smtp.send("Subject: " + prefix + " " + n + "\r\n\r\nmessage " + n + "\r\n.\r\n")
-          .reply();
+      try {
+        reply = smtp.send("Subject: " + prefix + " " + n + "\r\n\r\nmessage " + n
+            + "\r\n.\r\n").reply();
+      } catch (IOException e) {
+        unanswered.add(n);
+        throw e;
+      }
       if (reply.startsWith("250 2.0.0")) {
         accepted.add(n);
+      } else if (reply.equals("<closed>")) {
+        unanswered.add(n);
+        failed.incrementAndGet();
+        return;
       } else {
+        refusedAtEndOfData.add(n);
         refused(node, reply, failed);
         if (reply.startsWith("421")) {
           return;

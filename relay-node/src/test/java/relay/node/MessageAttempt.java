@@ -37,19 +37,44 @@ record MessageAttempt(String reply, Duration took) {
   /** Sends {@code Subject: <subject>} with {@code bodyBytes} of text to {@code rcpt}. */
   static MessageAttempt send(InetSocketAddress relay, String rcpt, String subject, int bodyBytes,
       Duration readTimeout) throws IOException {
+    return send(relay, rcpt, subject, "", bodyBytes, readTimeout);
+  }
+
+  /**
+   * The same with a {@code Message-ID: <subject@sender.test>} header: a resend of it is the same
+   * client message, which the relay recognises.
+   */
+  static MessageAttempt sendWithMessageId(InetSocketAddress relay, String rcpt, String subject,
+      Duration readTimeout) throws IOException {
+    return send(relay, rcpt, subject, "Message-ID: <" + subject + "@sender.test>\r\n", 2_000,
+        readTimeout);
+  }
+
+  private static MessageAttempt send(InetSocketAddress relay, String rcpt, String subject,
+      String headers, int bodyBytes, Duration readTimeout) throws IOException {
     long started = System.nanoTime();
-    String reply = dialog(relay, rcpt, subject, bodyBytes, readTimeout);
+    String reply = dialog(relay, rcpt, subject, headers, bodyBytes, readTimeout);
     return new MessageAttempt(reply, Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** Sends again every second until the relay accepts or the time is up; the last attempt. */
   static MessageAttempt sendUntilAccepted(InetSocketAddress relay, String rcpt, String subject,
       Duration timeout) throws Exception {
+    return sendUntilAccepted(() -> send(relay, rcpt, subject, 2_000, READ_TIMEOUT), timeout);
+  }
+
+  /** One way of sending a message, tried again by {@link #sendUntilAccepted}. */
+  interface Sending {
+    MessageAttempt send() throws IOException;
+  }
+
+  /** Tries {@code sending} every second until the relay accepts or the time is up. */
+  static MessageAttempt sendUntilAccepted(Sending sending, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    MessageAttempt a = send(relay, rcpt, subject, 2_000, READ_TIMEOUT);
+    MessageAttempt a = sending.send();
     while (!a.accepted() && System.nanoTime() < deadline) {
       Thread.sleep(1_000);
-      a = send(relay, rcpt, subject, 2_000, READ_TIMEOUT);
+      a = sending.send();
     }
     return a;
   }
@@ -81,8 +106,8 @@ record MessageAttempt(String reply, Duration took) {
     return subjects;
   }
 
-  private static String dialog(InetSocketAddress relay, String rcpt, String subject, int bodyBytes,
-      Duration readTimeout) throws IOException {
+  private static String dialog(InetSocketAddress relay, String rcpt, String subject,
+      String headers, int bodyBytes, Duration readTimeout) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(relay, 5_000);
       socket.setSoTimeout((int) readTimeout.toMillis());
@@ -101,7 +126,7 @@ record MessageAttempt(String reply, Duration took) {
           return reply;
         }
       }
-      StringBuilder body = new StringBuilder("Subject: " + subject + "\r\n\r\n");
+      StringBuilder body = new StringBuilder(headers + "Subject: " + subject + "\r\n\r\n");
       String line = "x".repeat(76) + "\r\n";
       while (body.length() < bodyBytes) {
         body.append(line);

@@ -70,7 +70,7 @@ class NodeSettingsTest {
         "relay.queue.retry.multiplier = 11",
         "relay.queue.shaping.default.max-connections = 0",
         "relay.queue.shaping.default.messages-per-minute = -1",
-        "relay.queue.gateway.ask-attempts = 0",
+        "relay.queue.gateway.accept-deadline = 0s",
         "relay.queue.duplicates.max-entries = -1",
         "relay.storage.pool-size = 1",
         "relay.storage.spool-recycle = -1")) {

@@ -101,6 +101,11 @@ final class RelayFixture implements AutoCloseable {
     }
   }
 
+  /** The fixture's own database (POSTGRES only). */
+  PostgresDatabase database() {
+    return database;
+  }
+
   RelayNode node() {
     return node;
   }

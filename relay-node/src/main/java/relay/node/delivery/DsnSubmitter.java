@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -15,6 +16,7 @@ import relay.node.smtp.QueueIds;
 import relay.persistence.queue.DsnKind;
 import relay.persistence.queue.DsnPort;
 import relay.persistence.queue.DsnRequest;
+import relay.persistence.queue.EnqueueOutcome;
 import relay.persistence.queue.FailedRecipient;
 import relay.persistence.queue.QueueGateway;
 import relay.persistence.queue.QueuedMessage;
@@ -59,7 +61,31 @@ public final class DsnSubmitter implements DsnPort {
   public CompletionStage<Done> submit(DsnRequest request) {
     return CompletableFuture.supplyAsync(() -> spoolReport(request), io)
         .thenCompose(spooled -> spooled.writer().commit(List.of(spooled.domain()))
-            .thenCompose(durable -> gateway.enqueue(spooled.domain(), spooled.message())));
+            .thenCompose(durable -> gateway.enqueue(spooled.domain(), spooled.message()))
+            .thenApply(outcome -> accepted(spooled, outcome)));
+  }
+
+  /**
+   * Done when the sender's queue took the DSN; otherwise a failure, so the queue keeps the DSN
+   * pending and submits it again later. A refused DSN's body is released at once; after an
+   * unknown outcome it may be queued, so it stays (the orphan sweep reclaims it if not).
+   */
+  private Done accepted(Spooled spooled, EnqueueOutcome outcome) {
+    if (outcome instanceof EnqueueOutcome.Accepted) {
+      return Done.getInstance();
+    }
+    String queueId = spooled.message().queueId();
+    if (outcome instanceof EnqueueOutcome.Refused) {
+      io.execute(() -> {
+        try {
+          spool.release(queueId, spooled.domain());
+        } catch (IOException e) {
+          // left for the orphan sweep: no queue refers to it
+        }
+      });
+    }
+    throw new CompletionException(new IllegalStateException(
+        "DSN " + queueId + " for " + spooled.domain() + " not queued: " + outcome));
   }
 
   private record Spooled(SpoolWriter writer, String domain, QueuedMessage message) {}

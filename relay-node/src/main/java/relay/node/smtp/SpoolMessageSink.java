@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.util.ByteString;
-import relay.persistence.queue.EnqueueRefusedException;
+import relay.persistence.queue.EnqueueOutcome;
 import relay.persistence.queue.QueueGateway;
 import relay.persistence.queue.QueuedMessage;
 import relay.persistence.spool.Spool;
@@ -22,6 +22,7 @@ import relay.persistence.spool.SpoolWriter;
 import relay.protocol.address.Mailbox;
 import relay.protocol.server.Envelope;
 import relay.protocol.reply.Replies;
+import relay.protocol.server.MessageOutcomeUnknownException;
 import relay.protocol.server.MessageRefusedException;
 import relay.protocol.server.MessageSink;
 import relay.protocol.server.MessageWriter;
@@ -30,8 +31,11 @@ import relay.protocol.server.MessageWriter;
  * Accepts a message durably: the body streams into the spool while DATA arrives; at the end the
  * spool entry is made durable for each destination domain and one {@link QueuedMessage} per domain
  * is enqueued, with a {@link MessageFingerprint} so that a client's retry of a message a domain
- * already took is not queued there twice. The SMTP session replies 250 only when {@link MessageWriter#commit} completes, that
- * is when every write has been acknowledged. A node that may not take mail now (see
+ * already took is not queued there twice. The SMTP session replies 250 only when {@link
+ * MessageWriter#commit} completes, that is when every domain's queue has accepted it; a refusal
+ * gets its transient reply, and an outcome the gateway could not learn closes the session
+ * without a reply ({@link MessageOutcomeUnknownException}), never a refusal for a message that
+ * may be delivered. A node that may not take mail now (see
  * {@code relay.node.cluster.ClusterQuorum}) refuses at the end of DATA and keeps nothing.
  */
 public final class SpoolMessageSink implements MessageSink {
@@ -96,62 +100,58 @@ public final class SpoolMessageSink implements MessageSink {
       String sender = envelope.sender().map(Mailbox::address).orElse("");
       Instant receivedAt = envelope.receivedAt();
       return spoolWriter.commit(byDomain.keySet()).thenCompose(durable -> {
-        List<CompletableFuture<Done>> enqueued = new ArrayList<>(byDomain.size());
-        byDomain.forEach((domain, rcpts) -> enqueued.add(queues.enqueue(domain,
+        Map<String, CompletableFuture<EnqueueOutcome>> outcomes = new LinkedHashMap<>();
+        byDomain.forEach((domain, rcpts) -> outcomes.put(domain, queues.enqueue(domain,
             new QueuedMessage(queueId(), sender, rcpts, envelope.size(), receivedAt,
                 envelope.eightBitMime(), envelope.smtputf8(),
-                MessageFingerprint.of(envelope, rcpts).orElse(null))).toCompletableFuture()
-            .whenComplete((ok, failure) -> releaseIfRefused(domain, failure))));
-        return CompletableFuture.allOf(enqueued.toArray(CompletableFuture[]::new));
-      }).handle((all, failure) -> {
-        if (failure != null) {
-          throw new CompletionException(refusal(failure));
-        }
+                MessageFingerprint.of(envelope, rcpts).orElse(null))).toCompletableFuture()));
+        return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
+            .thenApply(all -> {
+              outcomes.forEach((domain, outcome) -> releaseIfRefused(domain, outcome.join()));
+              return answer(outcomes.values().stream().map(CompletableFuture::join).toList());
+            });
+      }).thenApply(accepted -> {
         log.received(envelope, Duration.ofNanos(System.nanoTime() - started));
         return Done.getInstance();
       });
     }
 
     /**
-     * A domain whose queue certainly did not take the message gives up its spool reference, so a
-     * refused message leaves no body behind. After a timeout or a journal failure the enqueue may
-     * still have been written, so the reference stays (a leak at worst, never a lost message).
+     * Accepted only when every domain's queue took it. Any domain whose outcome is unknown (it
+     * may deliver) means no reply can be true; otherwise a refusal's reply. The domains that did
+     * take it deliver it either way, and recognise the client's retry (MessageFingerprint).
      */
-    private void releaseIfRefused(String domain, Throwable failure) {
-      EnqueueRefusedException refused = refusedEnqueue(failure);
-      if (refused == null || refused.reason() == EnqueueRefusedException.Reason.TIMEOUT
-          || refused.reason() == EnqueueRefusedException.Reason.FAILED) {
+    private Done answer(List<EnqueueOutcome> outcomes) {
+      for (EnqueueOutcome outcome : outcomes) {
+        if (outcome instanceof EnqueueOutcome.Unknown unknown) {
+          throw new CompletionException(new MessageOutcomeUnknownException(unknown.detail()));
+        }
+      }
+      for (EnqueueOutcome outcome : outcomes) {
+        if (outcome instanceof EnqueueOutcome.Refused refused) {
+          throw new CompletionException(new MessageRefusedException(
+              EnqueueReplies.forRefusal(refused), null));
+        }
+      }
+      return Done.getInstance();
+    }
+
+    /**
+     * A domain whose queue certainly did not take the message gives up its spool reference, so a
+     * refused message leaves no body behind. After an unknown outcome the enqueue may have been
+     * written, so the reference stays (the orphan sweep reclaims it if no queue holds it).
+     */
+    private void releaseIfRefused(String domain, EnqueueOutcome outcome) {
+      if (!(outcome instanceof EnqueueOutcome.Refused)) {
         return;
       }
       io.execute(() -> {
         try {
           spool.release(queueId(), domain);
         } catch (IOException e) {
-          // left for an operator: the queue never refers to it
+          // left for the orphan sweep: the queue never refers to it
         }
       });
-    }
-
-    /** What the client is told when the message could not be queued (it was not accepted). */
-    private Throwable refusal(Throwable failure) {
-      EnqueueRefusedException refused = refusedEnqueue(failure);
-      if (refused == null) {
-        return failure;
-      }
-      return switch (refused.reason()) {
-        case QUEUE_FULL -> new MessageRefusedException(Replies.QUEUE_FULL, failure);
-        case BACKLOG_FULL -> new MessageRefusedException(Replies.QUEUE_BUSY, failure);
-        default -> failure;
-      };
-    }
-
-    private static EnqueueRefusedException refusedEnqueue(Throwable failure) {
-      for (Throwable t = failure; t != null; t = t.getCause()) {
-        if (t instanceof EnqueueRefusedException refused) {
-          return refused;
-        }
-      }
-      return null;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -70,8 +71,8 @@ import relay.persistence.log.MessageEventLog;
  * non-empty queues come back after a restart. Commands that reach it after it asked go back
  * through sharding to its next incarnation. A journal failure restarts it with backoff.
  *
- * <p><b>Bad input</b>: an {@link EnqueueBatch} that is empty, has an invalid queue id, or would
- * exceed {@code max-pending-messages} is answered with an error and persists nothing. Enqueuing a
+ * <p><b>Bad input</b>: an {@link Enqueue} that is empty, has an invalid queue id, or would
+ * exceed {@code max-pending-messages} is answered with a refusal and persists nothing. Enqueuing a
  * queue id that is pending or recently finished is acknowledged and changes nothing.
  *
  * <p><b>Spool entries</b>: a finished message's body is released after its last event is
@@ -88,7 +89,7 @@ public final class DeliveryQueue
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "DeliveryQueue");
 
-  /** Start of the error text of an enqueue refused because the queue is full. */
+  /** Start of the error text of an {@link EnqueueBatch} refused because the queue is full. */
   public static final String QUEUE_FULL = "queue full: ";
 
   private static final String DSN_TIMER = "dsn-retry";
@@ -111,13 +112,27 @@ public final class DeliveryQueue
 
   /** Everything the queue accepts. Public commands first; the rest are its own plumbing. */
   public sealed interface Command extends CborSerializable
-      permits EnqueueBatch, GetStatus, CloseIdleConnections, WorkerFinished, WorkerStopped, Flush, Wake, DsnSubmitted,
-          DsnFailed, RetryDsns, IdleCheck, Stop {}
+      permits Enqueue, EnqueueBatch, GetStatus, CloseIdleConnections, WorkerFinished,
+          WorkerStopped, Flush, Wake, DsnSubmitted, DsnFailed, RetryDsns, IdleCheck, Stop {}
 
   /**
-   * Adds messages to the queue, persisted as one event; replies ack once persisted. Idempotent per
-   * queue id. Refused (error reply, nothing persisted) when empty, holding a bad queue id, or over
-   * {@code max-pending-messages}.
+   * Adds messages to the queue, persisted as one event; replies {@link EnqueueOutcome.Accepted}
+   * once persisted. Idempotent per queue id (and per client message, see {@link
+   * RecentMessages}). Refused, nothing persisted, when empty or holding a bad queue id ({@link
+   * EnqueueOutcome.Invalid}) or over {@code max-pending-messages} ({@link
+   * EnqueueOutcome.QueueFull}).
+   */
+  public record Enqueue(List<QueuedMessage> messages, ActorRef<EnqueueOutcome> replyTo)
+      implements Command {
+    public Enqueue {
+      messages = messages == null ? List.of() : List.copyOf(messages);
+    }
+  }
+
+  /**
+   * {@link Enqueue} as the previous version sends it: an error reply for a refusal, its text
+   * starting with {@link #QUEUE_FULL} for a full queue. Still served so that a node of that
+   * version can enqueue to this one during a rolling upgrade.
    */
   public record EnqueueBatch(List<QueuedMessage> messages, ActorRef<StatusReply<Done>> replyTo)
       implements Command {
@@ -491,7 +506,10 @@ public final class DeliveryQueue
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
-        .onCommand(EnqueueBatch.class, this::onEnqueue)
+        .onCommand(Enqueue.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
+            cmd.replyTo(), outcome -> outcome))
+        .onCommand(EnqueueBatch.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
+            cmd.replyTo(), DeliveryQueue::legacyReply))
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(WorkerFinished.class, this::onWorkerFinished)
         .onCommand(WorkerStopped.class, this::onWorkerStopped)
@@ -543,23 +561,37 @@ public final class DeliveryQueue
 
   // ---------------------------------------------------------------- enqueue and status
 
-  private ReplyEffect<Event, State> onEnqueue(State state, EnqueueBatch cmd) {
+  /** Both enqueue commands: {@code reply} turns the outcome into the command's reply type. */
+  private <R> ReplyEffect<Event, State> enqueue(State state, Command cmd,
+      List<QueuedMessage> messages, ActorRef<R> replyTo, Function<EnqueueOutcome, R> reply) {
     if (passivating) {
       return forwardToNextIncarnation(cmd);
     }
-    EnqueueCheck check = EnqueueCheck.of(state, cmd.messages(), settings.maxPendingMessages(),
-        queue, now());
+    EnqueueCheck check = EnqueueCheck.of(state, messages, settings.maxPendingMessages(), queue,
+        now());
     if (check.refusal().isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.error(check.refusal().get()));
+      return Effect().reply(replyTo, reply.apply(check.refusal().get()));
     }
+    R accepted = reply.apply(EnqueueOutcome.Accepted.ACCEPTED);
     if (check.fresh().isEmpty()) {
       releaseRetries(check.retries());
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+      return Effect().reply(replyTo, accepted);
     }
     return Effect().persist(new MessagesEnqueued(check.fresh(), now()))
         .thenRun(deliveries::dispatch)
         .thenRun(s -> releaseRetries(check.retries()))
-        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+        .thenReply(replyTo, s -> accepted);
+  }
+
+  /** The reply of the previous version's {@link EnqueueBatch}. */
+  private static StatusReply<Done> legacyReply(EnqueueOutcome outcome) {
+    if (outcome instanceof EnqueueOutcome.QueueFull full) {
+      return StatusReply.error(QUEUE_FULL + full.detail());
+    }
+    if (outcome instanceof EnqueueOutcome.Refused refused) {
+      return StatusReply.error(refused.detail());
+    }
+    return StatusReply.ack();
   }
 
   /**

@@ -17,17 +17,17 @@ import relay.persistence.spool.SpoolNames;
  * message taken recently under another id, see {@link RecentMessages}; none left: acknowledge
  * only).
  *
- * @param refusal the error text if refused
+ * @param refusal why the batch is refused, if it is
  * @param fresh the messages to persist, each queue id once, in the batch's order
  * @param retries retries recognized: retry queue id to the original's, not queued
  */
-record EnqueueCheck(Optional<String> refusal, List<QueuedMessage> fresh,
+record EnqueueCheck(Optional<EnqueueOutcome.Refused> refusal, List<QueuedMessage> fresh,
     Map<String, String> retries) {
 
   static EnqueueCheck of(State state, List<QueuedMessage> batch, int maxPending, Object queue,
       Instant now) {
     if (batch.isEmpty()) {
-      return refused("empty enqueue batch");
+      return refused(new EnqueueOutcome.Invalid("empty enqueue batch"));
     }
     List<QueuedMessage> fresh = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -35,7 +35,7 @@ record EnqueueCheck(Optional<String> refusal, List<QueuedMessage> fresh,
       try {
         SpoolNames.queueId(m.queueId());
       } catch (IllegalArgumentException e) {
-        return refused(e.getMessage());
+        return refused(new EnqueueOutcome.Invalid(e.getMessage()));
       }
       if (seen.add(m.queueId()) && !state.knows(m.queueId())) {
         fresh.add(m);
@@ -44,13 +44,13 @@ record EnqueueCheck(Optional<String> refusal, List<QueuedMessage> fresh,
     Map<String, String> retries = state.recentMessages().retriesIn(fresh, now);
     fresh.removeIf(m -> retries.containsKey(m.queueId()));
     if (!fresh.isEmpty() && state.pendingMessageCount() + fresh.size() > maxPending) {
-      return refused(DeliveryQueue.QUEUE_FULL + queue + " holds " + state.pendingMessageCount()
-          + " of at most " + maxPending + " messages");
+      return refused(new EnqueueOutcome.QueueFull(queue + " holds "
+          + state.pendingMessageCount() + " of at most " + maxPending + " messages"));
     }
     return new EnqueueCheck(Optional.empty(), List.copyOf(fresh), retries);
   }
 
-  private static EnqueueCheck refused(String reason) {
+  private static EnqueueCheck refused(EnqueueOutcome.Refused reason) {
     return new EnqueueCheck(Optional.of(reason), List.of(), Map.of());
   }
 }

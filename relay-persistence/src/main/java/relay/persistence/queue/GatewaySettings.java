@@ -5,32 +5,34 @@ import java.time.Duration;
 import relay.protocol.settings.Bounds;
 
 /**
- * Batching of enqueues per domain by {@link QueueGateway} (keys under {@code relay.queue.gateway}).
+ * Batching and re-sending of enqueues by {@link QueueGateway} (keys under {@code
+ * relay.queue.gateway}).
  *
- * @param maxBatchSize messages per {@code EnqueueBatch} (one journal write)
- * @param maxBacklog enqueues waiting per domain behind the batch in flight
- * @param askTimeout how long to wait for one attempt at persisting a batch
- * @param askAttempts attempts per batch; a batch that timed out is sent again (the queue skips
- *     messages it already holds, so a repeat never queues a message twice)
+ * @param maxBatchSize messages per {@link DeliveryQueue.Enqueue} (one journal write)
+ * @param maxBacklog enqueues waiting per queue behind the batch in flight
+ * @param askTimeout how long one send of a batch waits for the queue's reply
+ * @param acceptDeadline how long a batch is sent again while no reply comes; then its outcome
+ *     is {@link EnqueueOutcome.Unknown}
  */
 public record GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout,
-    int askAttempts) {
+    Duration acceptDeadline) {
 
   public GatewaySettings {
     Bounds.within(QueueSettings.key("gateway.max-batch-size"), maxBatchSize, 1, 10_000);
     Bounds.within(QueueSettings.key("gateway.max-backlog"), maxBacklog, 1, 1_000_000);
     Bounds.within(QueueSettings.key("gateway.ask-timeout"), askTimeout, Duration.ofMillis(10),
         Duration.ofMinutes(5));
-    Bounds.within(QueueSettings.key("gateway.ask-attempts"), askAttempts, 1, 100);
+    Bounds.within(QueueSettings.key("gateway.accept-deadline"), acceptDeadline,
+        Duration.ofMillis(10), Duration.ofMinutes(5));
   }
 
-  /** One attempt per batch. */
+  /** One send per batch: the deadline is the ask timeout. */
   public GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout) {
-    this(maxBatchSize, maxBacklog, askTimeout, 1);
+    this(maxBatchSize, maxBacklog, askTimeout, askTimeout);
   }
 
   public static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(gateway.getInt("max-batch-size"), gateway.getInt("max-backlog"),
-        gateway.getDuration("ask-timeout"), gateway.getInt("ask-attempts"));
+        gateway.getDuration("ask-timeout"), gateway.getDuration("accept-deadline"));
   }
 }

@@ -8,39 +8,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
-import org.apache.pekko.Done;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.pattern.StatusReply;
 import relay.persistence.OnReplyingThread;
 
 /**
  * The node's way into the delivery queues: {@link #enqueue} one message for one domain and learn
- * when it is persisted. The message goes to the domain's queue, or, for a domain spread over
- * several sub-queues ({@code sub-queues} in its shaping), to the sub-queue its queue id hashes to
- * ({@link SubQueueId#forMessage}), so a retried enqueue reaches the entity that already knows it.
+ * what became of it. The message goes to the domain's queue, or, for a domain spread over several
+ * sub-queues ({@code sub-queues} in its shaping), to the sub-queue its fingerprint (or queue id)
+ * picks ({@link QueueSettings#subQueueFor}), so a retry reaches the entity that already knows it.
  *
- * <p>Batches per queue by itself: while one {@code EnqueueBatch} to a queue (a lane) is in
- * flight, further enqueues for it wait (at most {@code max-backlog}) and leave together, up to
+ * <p>Batches per queue by itself: while one {@link DeliveryQueue.Enqueue} to a queue (a lane) is
+ * in flight, further enqueues for it wait (at most {@code max-backlog}) and leave together, up to
  * {@code max-batch-size} per batch, as soon as the reply comes. So one hot queue costs one journal
  * write per round trip, not one per message, and an idle queue gets its write at once; the
  * sub-queues of a domain have lanes of their own and write in parallel.
  *
- * <p>Thread-safe; one instance per node. A batch whose reply does not come in time is sent again,
- * up to {@code ask-attempts} times. Failures are {@link EnqueueRefusedException}s: the backlog is
- * full (at once, without waiting), the queue refused (full or invalid), every attempt timed out,
- * or the write failed.
+ * <p><b>Never a refusal for a message that may be persisted.</b> A batch whose reply does not
+ * come (the ask timed out, the queue is moving to another node, the journal is slow) is sent
+ * again, at least {@value #RESEND_GAP_MILLIS} ms apart, until the queue answers or {@code
+ * accept-deadline} has passed; the queue skips what it already holds, so a repeat never queues a
+ * message twice. The result is an {@link EnqueueOutcome}: accepted, refused (certainly not
+ * persisted: the backlog was full, the queue full, the batch invalid), or, when the deadline
+ * passed without an answer, {@link EnqueueOutcome.Unknown}. The returned stage never fails.
+ *
+ * <p>Thread-safe; one instance per node.
  */
 public final class QueueGateway {
 
+  /** Least time between two sends of one batch, so that a queue that fails fast is not hammered. */
+  static final long RESEND_GAP_MILLIS = 200;
+
+  /** Sends one batch to one queue and completes with its reply; may fail or time out. */
+  @FunctionalInterface
+  interface Sender {
+    CompletionStage<EnqueueOutcome> send(SubQueueId queue, List<QueuedMessage> batch,
+        Duration timeout);
+  }
+
   private final GatewaySettings settings;
   private final QueueSettings queues;
-  private final BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> send;
+  private final Sender sender;
   private final Map<SubQueueId, Lane> lanes = new HashMap<>();
 
   /**
@@ -48,41 +58,23 @@ public final class QueueGateway {
    * count per domain and the batching come from {@code settings}.
    */
   public QueueGateway(ActorSystem<?> system, QueueSettings settings) {
-    this(settings, viaSharding(ClusterSharding.get(system), settings.gateway().askTimeout()));
+    this(settings, viaSharding(ClusterSharding.get(system)));
   }
 
-  /** With another way to send a batch (tests of the batching itself). */
-  QueueGateway(QueueSettings settings,
-      BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> send) {
+  /** With another way to send a batch (tests of the batching and re-sending). */
+  QueueGateway(QueueSettings settings, Sender sender) {
     this.queues = Objects.requireNonNull(settings, "settings");
     this.settings = settings.gateway();
-    this.send = Objects.requireNonNull(send, "send");
+    this.sender = Objects.requireNonNull(sender, "sender");
   }
 
-  private static BiFunction<SubQueueId, List<QueuedMessage>, CompletionStage<Done>> viaSharding(
-      ClusterSharding sharding, Duration timeout) {
-    return (target, batch) -> {
-      EntityRef<DeliveryQueue.Command> queue =
-          sharding.entityRefFor(DeliveryQueue.TYPE_KEY, target.entityId());
-      CompletionStage<StatusReply<Done>> reply =
-          queue.ask(replyTo -> new DeliveryQueue.EnqueueBatch(batch, replyTo), timeout);
-      return reply.thenComposeAsync(r -> r.isSuccess()
-          ? CompletableFuture.completedFuture(Done.getInstance())
-          : CompletableFuture.failedFuture(new QueueRefusal(r.getError().getMessage())),
-          OnReplyingThread.EXECUTOR);
-    };
+  private static Sender viaSharding(ClusterSharding sharding) {
+    return (target, batch, timeout) -> sharding
+        .entityRefFor(DeliveryQueue.TYPE_KEY, target.entityId())
+        .ask(replyTo -> new DeliveryQueue.Enqueue(batch, replyTo), timeout);
   }
 
-  /** The queue answered with an error reply (nothing persisted). */
-  private static final class QueueRefusal extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    QueueRefusal(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private record Waiting(QueuedMessage message, CompletableFuture<Done> done) {}
+  private record Waiting(QueuedMessage message, CompletableFuture<EnqueueOutcome> outcome) {}
 
   /** Per queue: enqueues waiting, and whether a batch is in flight. */
   private static final class Lane {
@@ -91,35 +83,32 @@ public final class QueueGateway {
   }
 
   /**
-   * Enqueues one message for one destination domain; completes when the queue (or sub-queue) of
-   * the domain that serves the message persisted it, or fails with {@link
-   * EnqueueRefusedException}.
+   * Enqueues one message for one destination domain; completes with what became of it, never
+   * exceptionally.
    */
-  public CompletionStage<Done> enqueue(String domain, QueuedMessage message) {
+  public CompletionStage<EnqueueOutcome> enqueue(String domain, QueuedMessage message) {
     SubQueueId key;
     try {
       Objects.requireNonNull(message, "message");
       key = queues.subQueueFor(domain, message);
     } catch (IllegalArgumentException | NullPointerException e) {
-      return CompletableFuture.failedFuture(
-          new EnqueueRefusedException(EnqueueRefusedException.Reason.INVALID, e.getMessage(), e));
+      return CompletableFuture.completedFuture(new EnqueueOutcome.Invalid(e.getMessage()));
     }
     Waiting waiting = new Waiting(message, new CompletableFuture<>());
     List<Waiting> batch;
     synchronized (lanes) {
       Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
       if (lane.backlog.size() >= settings.maxBacklog()) {
-        return CompletableFuture.failedFuture(new EnqueueRefusedException(
-            EnqueueRefusedException.Reason.BACKLOG_FULL,
-            settings.maxBacklog() + " enqueues already waiting for " + key, null));
+        return CompletableFuture.completedFuture(new EnqueueOutcome.BacklogFull(
+            settings.maxBacklog() + " enqueues already waiting for " + key));
       }
       lane.backlog.add(waiting);
       batch = lane.inFlight ? null : takeBatch(lane);
     }
     if (batch != null) {
-      sendBatch(key, batch);
+      new Delivery(key, batch).send();
     }
-    return waiting.done();
+    return waiting.outcome();
   }
 
   /** Enqueues waiting for one queue behind its batch in flight (for metrics). */
@@ -139,28 +128,55 @@ public final class QueueGateway {
     return batch;
   }
 
-  private void sendBatch(SubQueueId key, List<Waiting> batch) {
-    sendBatch(key, batch, 1);
-  }
+  /** One batch on its way to its queue: sent, and sent again, until answered or out of time. */
+  private final class Delivery {
+    private final SubQueueId key;
+    private final List<Waiting> batch;
+    private final List<QueuedMessage> messages;
+    private final long deadline;
+    private int attempts;
+    private Throwable lastFailure;
 
-  private void sendBatch(SubQueueId key, List<Waiting> batch, int attempt) {
-    CompletionStage<Done> sent;
-    try {
-      sent = send.apply(key, batch.stream().map(Waiting::message).toList());
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
+    Delivery(SubQueueId key, List<Waiting> batch) {
+      this.key = key;
+      this.batch = batch;
+      this.messages = batch.stream().map(Waiting::message).toList();
+      this.deadline = System.nanoTime() + settings.acceptDeadline().toNanos();
     }
-    sent.whenComplete((ok, err) -> {
-      if (err != null && isTimeout(err) && attempt < settings.askAttempts()) {
-        sendBatch(key, batch, attempt + 1); // idempotent: the queue skips what it already holds
-        return;
+
+    void send() {
+      long started = System.nanoTime();
+      long left = deadline - started;
+      attempts++;
+      CompletionStage<EnqueueOutcome> reply;
+      try {
+        Duration timeout = Duration.ofNanos(Math.min(settings.askTimeout().toNanos(), left));
+        reply = sender.send(key, messages, timeout);
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
       }
-      if (err == null) {
-        batch.forEach(w -> w.done().complete(Done.getInstance()));
-      } else {
-        EnqueueRefusedException refused = refusal(key, err);
-        batch.forEach(w -> w.done().completeExceptionally(refused));
-      }
+      reply.whenCompleteAsync((outcome, err) -> {
+        if (err == null && outcome != null && !(outcome instanceof EnqueueOutcome.Unknown)) {
+          finish(outcome);
+          return;
+        }
+        lastFailure = err;
+        long gap = TimeUnit.MILLISECONDS.toNanos(RESEND_GAP_MILLIS);
+        long next = Math.max(System.nanoTime(), started + gap);
+        if (next + gap > deadline) {
+          finish(new EnqueueOutcome.Unknown("no answer from " + key + " in " + attempts
+              + " attempts within " + settings.acceptDeadline() + (lastFailure == null ? ""
+                  : ", last: " + lastFailure)));
+          return;
+        }
+        // idempotent: the queue skips what it already holds
+        CompletableFuture.delayedExecutor(next - System.nanoTime(), TimeUnit.NANOSECONDS,
+            OnReplyingThread.EXECUTOR).execute(this::send);
+      }, OnReplyingThread.EXECUTOR);
+    }
+
+    private void finish(EnqueueOutcome outcome) {
+      batch.forEach(w -> w.outcome().complete(outcome));
       List<Waiting> next;
       synchronized (lanes) {
         Lane lane = lanes.get(key);
@@ -173,31 +189,8 @@ public final class QueueGateway {
         }
       }
       if (next != null) {
-        sendBatch(key, next);
+        new Delivery(key, next).send();
       }
-    });
-  }
-
-  private static boolean isTimeout(Throwable err) {
-    return unwrapped(err) instanceof TimeoutException;
-  }
-
-  private static Throwable unwrapped(Throwable err) {
-    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-  }
-
-  private static EnqueueRefusedException refusal(SubQueueId queue, Throwable err) {
-    Throwable cause = unwrapped(err);
-    if (cause instanceof QueueRefusal r) {
-      EnqueueRefusedException.Reason reason = r.getMessage().startsWith(DeliveryQueue.QUEUE_FULL)
-          ? EnqueueRefusedException.Reason.QUEUE_FULL : EnqueueRefusedException.Reason.INVALID;
-      return new EnqueueRefusedException(reason, r.getMessage(), null);
     }
-    if (cause instanceof TimeoutException) {
-      return new EnqueueRefusedException(EnqueueRefusedException.Reason.TIMEOUT,
-          "no confirmation from the queue " + queue, cause);
-    }
-    return new EnqueueRefusedException(EnqueueRefusedException.Reason.FAILED,
-        "enqueue to " + queue + " failed: " + cause, cause);
   }
 }

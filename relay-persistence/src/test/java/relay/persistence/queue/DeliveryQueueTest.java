@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import relay.persistence.queue.DeliveryQueue.Command;
+import relay.persistence.queue.DeliveryQueue.Enqueue;
 import relay.persistence.queue.DeliveryQueue.EnqueueBatch;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.GetStatus;
@@ -80,7 +81,12 @@ class DeliveryQueueTest {
         DeliveryQueue.create(domain, settings, ports));
   }
 
-  static CommandResultWithReply<Command, Event, State, StatusReply<Done>> enqueue(
+  static CommandResultWithReply<Command, Event, State, EnqueueOutcome> enqueue(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, QueuedMessage... messages) {
+    return kit.runCommand(replyTo -> new Enqueue(List.of(messages), replyTo));
+  }
+
+  static CommandResultWithReply<Command, Event, State, StatusReply<Done>> legacyEnqueue(
       EventSourcedBehaviorTestKit<Command, Event, State> kit, QueuedMessage... messages) {
     return kit.runCommand(replyTo -> new EnqueueBatch(List.of(messages), replyTo));
   }
@@ -91,7 +97,7 @@ class DeliveryQueueTest {
     QueuedMessage a = TestQueues.message("QA", "s@x.example", "a@d", "b@d");
     QueuedMessage b = TestQueues.message("QB", "", "c@d");
     var result = enqueue(kit, a, b);
-    assertTrue(result.reply().isSuccess());
+    assertEquals(EnqueueOutcome.Accepted.ACCEPTED, result.reply());
     assertEquals(1, result.events().size());
     MessagesEnqueued e = (MessagesEnqueued) result.event();
     assertEquals(List.of(a, b), e.messages());
@@ -106,7 +112,7 @@ class DeliveryQueueTest {
     QueuedMessage a = TestQueues.message("QA", "s@x.example", "a@d");
     enqueue(kit, a);
     var again = enqueue(kit, a, a);
-    assertTrue(again.reply().isSuccess());
+    assertEquals(EnqueueOutcome.Accepted.ACCEPTED, again.reply());
     assertTrue(again.hasNoEvents());
     var mixed = enqueue(kit, a, TestQueues.message("QC", "s@x.example", "c@d"));
     assertEquals(List.of("QC"), ((MessagesEnqueued) mixed.event()).messages().stream()
@@ -117,21 +123,38 @@ class DeliveryQueueTest {
   @Test
   void badBatchesAreRefusedWithoutEvents() throws Exception {
     kit = queue("relay.queue.max-pending-messages = 2");
-    var empty = kit.<StatusReply<Done>>runCommand(replyTo -> new EnqueueBatch(List.of(), replyTo));
-    assertTrue(empty.reply().isError());
+    var empty = enqueue(kit);
+    assertEquals(new EnqueueOutcome.Invalid("empty enqueue batch"), empty.reply());
     assertTrue(empty.hasNoEvents());
 
     var badId = enqueue(kit, TestQueues.message("../etc", "s@x.example", "a@d"));
-    assertTrue(badId.reply().isError());
+    assertInstanceOf(EnqueueOutcome.Invalid.class, badId.reply());
     assertTrue(badId.hasNoEvents());
 
     enqueue(kit, TestQueues.message("Q1", "s@x.example", "a@d"));
     var full = enqueue(kit, TestQueues.message("Q2", "s@x.example", "a@d"),
         TestQueues.message("Q3", "s@x.example", "a@d"));
-    assertTrue(full.reply().isError());
-    assertTrue(full.reply().getError().getMessage().startsWith(DeliveryQueue.QUEUE_FULL));
+    assertInstanceOf(EnqueueOutcome.QueueFull.class, full.reply());
     assertTrue(full.hasNoEvents());
     assertEquals(1, full.state().pendingMessageCount());
+    assertEquals(EnqueueOutcome.Accepted.ACCEPTED,
+        enqueue(kit, TestQueues.message("Q1", "s@x.example", "a@d")).reply(),
+        "a full queue still acknowledges what it holds");
+  }
+
+  /** The previous version's EnqueueBatch, served during a rolling upgrade, answers as before. */
+  @Test
+  void theLegacyEnqueueBatchIsStillServed() throws Exception {
+    kit = queue("relay.queue.max-pending-messages = 1");
+    var ok = legacyEnqueue(kit, TestQueues.message("Q1", "s@x.example", "a@d"));
+    assertTrue(ok.reply().isSuccess());
+    assertEquals(1, ok.events().size());
+    var full = legacyEnqueue(kit, TestQueues.message("Q2", "s@x.example", "a@d"));
+    assertTrue(full.reply().isError());
+    assertTrue(full.reply().getError().getMessage().startsWith(DeliveryQueue.QUEUE_FULL),
+        full.reply().getError().getMessage());
+    var empty = legacyEnqueue(kit);
+    assertEquals("empty enqueue batch", empty.reply().getError().getMessage());
   }
 
   @Test
@@ -207,9 +230,17 @@ class DeliveryQueueTest {
   void commandsAreSerializableWithTheirReplyRefs() {
     SerializationTestKit ser = new SerializationTestKit(testKit.system());
     var probe = testKit.<StatusReply<Done>>createTestProbe();
+    var outcomes = testKit.<EnqueueOutcome>createTestProbe();
     var status = testKit.<QueueStatus>createTestProbe();
     ser.verifySerialization(new EnqueueBatch(List.of(TestQueues.message("Q", "", "a@d")),
         probe.getRef()), true);
+    ser.verifySerialization(new Enqueue(List.of(TestQueues.message("Q", "", "a@d")),
+        outcomes.getRef()), true);
+    for (EnqueueOutcome outcome : List.of(EnqueueOutcome.Accepted.ACCEPTED,
+        new EnqueueOutcome.QueueFull("q holds 9"), new EnqueueOutcome.BacklogFull("b"),
+        new EnqueueOutcome.Invalid("i"), new EnqueueOutcome.Unknown("u"))) {
+      ser.verifySerialization(outcome, true); // the reply crosses nodes
+    }
     ser.verifySerialization(new GetStatus(status.getRef()), true);
     assertInstanceOf(Command.class, new GetStatus(status.getRef()));
   }

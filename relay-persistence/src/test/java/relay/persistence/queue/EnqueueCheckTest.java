@@ -26,14 +26,14 @@ class EnqueueCheckTest {
   @Test
   void emptyBatchesBadIdsAndAFullQueueAreRefused() {
     State state = new State(100);
-    assertEquals("empty enqueue batch",
+    assertEquals(new EnqueueOutcome.Invalid("empty enqueue batch"),
         EnqueueCheck.of(state, List.of(), 10, "d", T).refusal().orElseThrow());
     assertTrue(EnqueueCheck.of(state, List.of(message("../x", null)), 10, "d", T).refusal()
-        .isPresent());
+        .orElseThrow() instanceof EnqueueOutcome.Invalid);
     state.apply(new MessagesEnqueued(List.of(message("Q1", null)), T));
-    String full = EnqueueCheck.of(state, List.of(message("Q2", null), message("Q3", null)), 2,
-        "d", T).refusal().orElseThrow();
-    assertTrue(full.startsWith(DeliveryQueue.QUEUE_FULL + "d holds 1 of at most 2"), full);
+    EnqueueOutcome.Refused full = EnqueueCheck.of(state,
+        List.of(message("Q2", null), message("Q3", null)), 2, "d", T).refusal().orElseThrow();
+    assertEquals(new EnqueueOutcome.QueueFull("d holds 1 of at most 2 messages"), full);
   }
 
   @Test

@@ -6,40 +6,42 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.Done;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batching per domain in the gateway, with the send step in the test's hands: one batch in
- * flight per domain, the rest waiting, bounded both ways, every caller told the result.
+ * Batching per queue and re-sending in the gateway, with the send step in the test's hands: one
+ * batch in flight per queue, the rest waiting, bounded both ways, a batch with no answer sent
+ * again until the accept deadline, every caller told the outcome, none failed.
  */
 class QueueGatewayTest {
 
-  record Sent(SubQueueId queue, List<QueuedMessage> batch, CompletableFuture<Done> reply) {}
+  static final EnqueueOutcome ACCEPTED = EnqueueOutcome.Accepted.ACCEPTED;
+
+  record Sent(SubQueueId queue, List<QueuedMessage> batch, Duration timeout,
+      CompletableFuture<EnqueueOutcome> reply, long atNanos) {}
 
   final LinkedBlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
   final QueueGateway gateway = gateway("");
 
   /**
-   * A gateway with max-batch-size 3, max-backlog 4 and one attempt per batch whose batches land
-   * in {@link #sent}.
+   * A gateway with max-batch-size 3, max-backlog 4, ask-timeout 1s and accept-deadline 1s (one
+   * send per batch) whose batches land in {@link #sent}.
    */
   QueueGateway gateway(String moreSettings) {
-    QueueSettings settings = TestQueues.settings(
-        "relay.queue.gateway { max-batch-size = 3, max-backlog = 4, ask-timeout = 1s, ask-attempts = 1 }\n"
-            + moreSettings);
-    return new QueueGateway(settings, (queue, batch) -> {
-      Sent s = new Sent(queue, batch, new CompletableFuture<>());
+    QueueSettings settings = TestQueues.settings("relay.queue.gateway { max-batch-size = 3, "
+        + "max-backlog = 4, ask-timeout = 1s, accept-deadline = 1s }\n" + moreSettings);
+    return new QueueGateway(settings, (queue, batch, timeout) -> {
+      Sent s = new Sent(queue, batch, timeout, new CompletableFuture<>(), System.nanoTime());
       sent.add(s);
       return s.reply();
     });
@@ -59,19 +61,17 @@ class QueueGatewayTest {
     return s;
   }
 
-  static EnqueueRefusedException refusal(CompletionStage<Done> f) throws Exception {
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> f.toCompletableFuture().get(5, TimeUnit.SECONDS));
-    return assertInstanceOf(EnqueueRefusedException.class, e.getCause());
+  static EnqueueOutcome outcome(CompletionStage<EnqueueOutcome> f) throws Exception {
+    return f.toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void theFirstEnqueueGoesAtOnceAndLaterOnesLeaveTogetherWhenTheReplyComes() throws Exception {
-    CompletionStage<Done> f1 = gateway.enqueue("d.example", m("Q1"));
+    CompletionStage<EnqueueOutcome> f1 = gateway.enqueue("d.example", m("Q1"));
     Sent first = next();
     assertEquals(List.of("Q1"), ids(first));
 
-    List<CompletionStage<Done>> waiting = new ArrayList<>();
+    List<CompletionStage<EnqueueOutcome>> waiting = new ArrayList<>();
     for (String id : List.of("Q2", "Q3", "Q4", "Q5")) {
       waiting.add(gateway.enqueue("d.example", m(id)));
     }
@@ -79,16 +79,16 @@ class QueueGatewayTest {
     assertEquals(4, gateway.backlog(SubQueueId.whole("d.example")));
     assertFalse(f1.toCompletableFuture().isDone());
 
-    first.reply().complete(Done.getInstance());
-    assertEquals(Done.getInstance(), f1.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    first.reply().complete(ACCEPTED);
+    assertEquals(ACCEPTED, outcome(f1));
     Sent second = next();
     assertEquals(List.of("Q2", "Q3", "Q4"), ids(second), "max-batch-size = 3");
-    second.reply().complete(Done.getInstance());
+    second.reply().complete(ACCEPTED);
     Sent third = next();
     assertEquals(List.of("Q5"), ids(third));
-    third.reply().complete(Done.getInstance());
-    for (CompletionStage<Done> f : waiting) {
-      assertEquals(Done.getInstance(), f.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    third.reply().complete(ACCEPTED);
+    for (CompletionStage<EnqueueOutcome> f : waiting) {
+      assertEquals(ACCEPTED, outcome(f));
     }
     assertEquals(0, gateway.backlog(SubQueueId.whole("d.example")));
   }
@@ -97,18 +97,18 @@ class QueueGatewayTest {
   void aFullBacklogFailsAtOnceAndLeavesTheOthersAlone() throws Exception {
     gateway.enqueue("d.example", m("Q0"));
     Sent first = next();
-    List<CompletionStage<Done>> waiting = new ArrayList<>();
+    List<CompletionStage<EnqueueOutcome>> waiting = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
       waiting.add(gateway.enqueue("d.example", m("Q" + i)));
     }
-    CompletionStage<Done> over = gateway.enqueue("d.example", m("Q5"));
-    assertEquals(EnqueueRefusedException.Reason.BACKLOG_FULL, refusal(over).reason());
+    CompletionStage<EnqueueOutcome> over = gateway.enqueue("d.example", m("Q5"));
+    assertInstanceOf(EnqueueOutcome.BacklogFull.class, outcome(over));
 
-    first.reply().complete(Done.getInstance());
-    next().reply().complete(Done.getInstance());
-    next().reply().complete(Done.getInstance());
-    for (CompletionStage<Done> f : waiting) {
-      f.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    first.reply().complete(ACCEPTED);
+    next().reply().complete(ACCEPTED);
+    next().reply().complete(ACCEPTED);
+    for (CompletionStage<EnqueueOutcome> f : waiting) {
+      assertEquals(ACCEPTED, outcome(f));
     }
   }
 
@@ -122,65 +122,86 @@ class QueueGatewayTest {
     assertEquals(SubQueueId.whole("b.example"), b.queue());
     gateway.enqueue("b.EXAMPLE", m("Q3"));
     assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "b.example has a batch in flight");
-    b.reply().complete(Done.getInstance());
+    b.reply().complete(ACCEPTED);
     assertEquals(List.of("Q3"), ids(next()));
   }
 
   @Test
-  void aBatchWhoseReplyTimedOutIsSentAgainUpToTheAttemptsAndOnlyThenFails() throws Exception {
-    QueueGateway retrying = gateway("relay.queue.gateway.ask-attempts = 3");
-    CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
-    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
-    CompletionStage<Done> f2 = retrying.enqueue("d.example", m("Q2"));
+  void aBatchWithNoAnswerIsSentAgainUntilTheDeadlineAndOnlyThenIsUnknown() throws Exception {
+    QueueGateway retrying = gateway("relay.queue.gateway.accept-deadline = 3s");
+    long started = System.nanoTime();
+    CompletionStage<EnqueueOutcome> f1 = retrying.enqueue("d.example", m("Q1"));
+    Sent first = next();
+    first.reply().completeExceptionally(new TimeoutException("ask timed out"));
+    CompletionStage<EnqueueOutcome> f2 = retrying.enqueue("d.example", m("Q2"));
     Sent again = next();
     assertEquals(List.of("Q1"), ids(again), "the same batch again, the newcomer still waits");
+    assertTrue(again.atNanos() - first.atNanos() >= TimeUnit.MILLISECONDS.toNanos(
+        QueueGateway.RESEND_GAP_MILLIS), "sends at least 200 ms apart");
     assertFalse(f1.toCompletableFuture().isDone());
-    again.reply().complete(Done.getInstance());
-    assertEquals(Done.getInstance(), f1.toCompletableFuture().get(5, TimeUnit.SECONDS));
+    again.reply().complete(ACCEPTED);
+    assertEquals(ACCEPTED, outcome(f1));
 
+    // the queue answers nothing: every failure, not only a timeout, is sent again
     Sent second = next();
     assertEquals(List.of("Q2"), ids(second));
-    second.reply().completeExceptionally(new TimeoutException("ask timed out"));
-    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
-    next().reply().completeExceptionally(new TimeoutException("ask timed out"));
-    assertEquals(EnqueueRefusedException.Reason.TIMEOUT, refusal(f2).reason(), "after 3 attempts");
-    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "no fourth attempt");
+    second.reply().completeExceptionally(new IllegalStateException("journal down"));
+    int sends = 1;
+    while (!f2.toCompletableFuture().isDone()
+        && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10)) {
+      Sent s = sent.poll(100, TimeUnit.MILLISECONDS);
+      if (s != null) {
+        assertTrue(s.timeout().compareTo(Duration.ofSeconds(1)) <= 0, "never beyond ask-timeout");
+        s.reply().completeExceptionally(new TimeoutException("ask timed out"));
+        sends++;
+      }
+    }
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    EnqueueOutcome unknown = outcome(f2);
+    assertNull(sent.poll(300, TimeUnit.MILLISECONDS), "nothing sent after the deadline");
+    assertInstanceOf(EnqueueOutcome.Unknown.class, unknown);
+    assertTrue(sends >= 5 && sends <= 16, sends + " sends in the 3 s deadline");
+    assertTrue(tookMillis < 6_000, "unknown after " + tookMillis + " ms");
   }
 
   @Test
-  void aWriteThatFailedIsNotSentAgain() throws Exception {
-    QueueGateway retrying = gateway("relay.queue.gateway.ask-attempts = 3");
-    CompletionStage<Done> f1 = retrying.enqueue("d.example", m("Q1"));
-    next().reply().completeExceptionally(new IllegalStateException("journal down"));
-    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f1).reason());
-    assertNull(sent.poll(100, TimeUnit.MILLISECONDS), "a refusal or failure is final");
-  }
-
-  @Test
-  void aFailedWriteFailsEveryMessageOfItsBatchAndTheLaneGoesOn() throws Exception {
-    CompletionStage<Done> f1 = gateway.enqueue("d.example", m("Q1"));
+  void aRefusalIsFinalAndTheLaneGoesOn() throws Exception {
+    CompletionStage<EnqueueOutcome> f1 = gateway.enqueue("d.example", m("Q1"));
     Sent first = next();
-    CompletionStage<Done> f2 = gateway.enqueue("d.example", m("Q2"));
-    CompletionStage<Done> f3 = gateway.enqueue("d.example", m("Q3"));
-    first.reply().completeExceptionally(new TimeoutException("ask timed out"));
-    assertEquals(EnqueueRefusedException.Reason.TIMEOUT, refusal(f1).reason());
+    CompletionStage<EnqueueOutcome> f2 = gateway.enqueue("d.example", m("Q2"));
+    CompletionStage<EnqueueOutcome> f3 = gateway.enqueue("d.example", m("Q3"));
+    EnqueueOutcome full = new EnqueueOutcome.QueueFull("d.example holds 9 of at most 9");
+    first.reply().complete(full);
+    assertEquals(full, outcome(f1));
 
     Sent second = next();
-    second.reply().completeExceptionally(new IllegalStateException("journal down"));
-    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f2).reason());
-    assertEquals(EnqueueRefusedException.Reason.FAILED, refusal(f3).reason());
+    assertEquals(List.of("Q2", "Q3"), ids(second), "a refusal is not sent again");
+    second.reply().complete(full);
+    assertEquals(full, outcome(f2));
+    assertEquals(full, outcome(f3));
 
-    CompletionStage<Done> f4 = gateway.enqueue("d.example", m("Q4"));
-    next().reply().complete(Done.getInstance());
-    f4.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    CompletionStage<EnqueueOutcome> f4 = gateway.enqueue("d.example", m("Q4"));
+    next().reply().complete(ACCEPTED);
+    assertEquals(ACCEPTED, outcome(f4));
+    assertNull(sent.poll(100, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void aSenderThatThrowsIsAnUnansweredSend() throws Exception {
+    QueueGateway throwing = new QueueGateway(TestQueues.settings(
+        "relay.queue.gateway { ask-timeout = 100ms, accept-deadline = 500ms }"),
+        (queue, batch, timeout) -> {
+          throw new IllegalStateException("sharding not started");
+        });
+    assertInstanceOf(EnqueueOutcome.Unknown.class, outcome(throwing.enqueue("d.example",
+        m("Q1"))));
   }
 
   @Test
   void anInvalidDomainIsRefusedWithoutSending() throws Exception {
-    assertEquals(EnqueueRefusedException.Reason.INVALID,
-        refusal(gateway.enqueue("../etc", m("Q1"))).reason());
-    assertEquals(EnqueueRefusedException.Reason.INVALID,
-        refusal(gateway.enqueue("d.example#1", m("Q1"))).reason());
+    assertInstanceOf(EnqueueOutcome.Invalid.class, outcome(gateway.enqueue("../etc", m("Q1"))));
+    assertInstanceOf(EnqueueOutcome.Invalid.class,
+        outcome(gateway.enqueue("d.example#1", m("Q1"))));
     assertNull(sent.poll(50, TimeUnit.MILLISECONDS));
   }
 
@@ -189,7 +210,7 @@ class QueueGatewayTest {
     QueueGateway hot = gateway("relay.queue.gateway.max-backlog = 10\n"
         + "relay.queue.shaping.domains { \"hot.example\" { sub-queues = 3 } }");
     Map<SubQueueId, List<String>> expected = new HashMap<>();
-    List<CompletionStage<Done>> acks = new ArrayList<>();
+    List<CompletionStage<EnqueueOutcome>> acks = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       String id = "01JD5X7Q" + String.format("%08d", i);
       expected.computeIfAbsent(SubQueueId.forMessage("hot.example", id, 3), q -> new ArrayList<>())
@@ -210,7 +231,7 @@ class QueueGatewayTest {
       Sent s = inFlight.values().iterator().next();
       delivered.computeIfAbsent(s.queue(), q -> new ArrayList<>()).addAll(ids(s));
       inFlight.remove(s.queue());
-      s.reply().complete(Done.getInstance());
+      s.reply().complete(ACCEPTED);
       Sent following = sent.poll(200, TimeUnit.MILLISECONDS);
       if (following != null) {
         assertEquals(s.queue(), following.queue(), "the lane that got its reply sends next");
@@ -218,8 +239,8 @@ class QueueGatewayTest {
       }
     }
     assertEquals(expected, delivered, "each message reaches the sub-queue its id hashes to");
-    for (CompletionStage<Done> ack : acks) {
-      ack.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    for (CompletionStage<EnqueueOutcome> ack : acks) {
+      assertEquals(ACCEPTED, outcome(ack));
     }
     for (SubQueueId q : expected.keySet()) {
       assertEquals("hot.example", q.domain());

@@ -18,7 +18,8 @@ class QueueSettingsTest {
     assertEquals(Duration.ofHours(4), s.delayWarning());
     assertEquals("relay.delivery-dispatcher", s.deliveryDispatcher());
     assertEquals(1000, s.snapshotEvery());
-    assertEquals(new GatewaySettings(200, 5000, Duration.ofSeconds(4), 4), s.gateway());
+    assertEquals(new GatewaySettings(200, 5000, Duration.ofSeconds(4),
+        Duration.ofSeconds(30)), s.gateway());
   }
 
   @Test

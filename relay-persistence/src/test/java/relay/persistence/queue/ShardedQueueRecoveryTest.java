@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class ShardedQueueRecoveryTest {
     RecordingDsnPort dsn = new RecordingDsnPort();
     ActorTestKit first = ShardedQueues.startNode("relay", config,
         new DeliveryPorts(down, spool, dsn, Clock.systemUTC()));
-    List<CompletionStage<Done>> acks = new ArrayList<>();
+    List<CompletionStage<EnqueueOutcome>> acks = new ArrayList<>();
     try {
       QueueGateway gateway = new QueueGateway(first.system(), ShardedQueues.settings(config));
       for (int i = 0; i < 30; i++) {
@@ -51,8 +50,9 @@ class ShardedQueueRecoveryTest {
         acks.add(gateway.enqueue("busy.example",
             TestQueues.message("QS" + i, "s@x.example", "a" + i + "@busy.example")));
       }
-      for (CompletionStage<Done> ack : acks) {
-        ack.toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (CompletionStage<EnqueueOutcome> ack : acks) {
+        assertEquals(EnqueueOutcome.Accepted.ACCEPTED,
+            ack.toCompletableFuture().get(30, TimeUnit.SECONDS));
       }
       int batches = ShardedQueues.journalEvents(url, "DeliveryQueue|busy.example",
           DeliveryQueue.MessagesEnqueued.class);

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
@@ -70,7 +69,7 @@ class SubQueueDeliveryTest {
     QueueGateway gateway = new QueueGateway(kit.system(),
         ShardedQueues.settings(kit.system().settings().config()));
     List<String> ids = new ArrayList<>();
-    List<CompletionStage<Done>> acks = new ArrayList<>();
+    List<CompletionStage<EnqueueOutcome>> acks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String id = prefix + String.format("%04d", i);
       TestQueues.spool(spool, id, HOT);
@@ -79,8 +78,9 @@ class SubQueueDeliveryTest {
     for (String id : ids) {
       acks.add(gateway.enqueue(HOT, TestQueues.message(id, "s@x.example", "r" + id + "@" + HOT)));
     }
-    for (CompletionStage<Done> ack : acks) {
-      ack.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    for (CompletionStage<EnqueueOutcome> ack : acks) {
+      assertEquals(EnqueueOutcome.Accepted.ACCEPTED,
+          ack.toCompletableFuture().get(30, TimeUnit.SECONDS));
     }
     return ids;
   }

@@ -35,6 +35,12 @@ public sealed interface SessionInput {
   record MessageFailed(SmtpReply reply) implements SessionInput {}
 
   /**
+   * The commit could not tell whether the message was queued ({@link
+   * MessageOutcomeUnknownException}): no reply is true, so the session closes without one.
+   */
+  record MessageOutcomeUnknown() implements SessionInput {}
+
+  /**
    * A command line did not arrive whole within command-timeout, or content not within
    * data-timeout plus its octets at min-data-rate.
    */

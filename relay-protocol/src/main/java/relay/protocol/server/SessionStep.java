@@ -99,6 +99,15 @@ final class SessionStep {
   }
 
   /**
+   * Closes with no reply at all, keeping the committed message (no abort): for a commit whose
+   * outcome is unknown, where any reply could be false.
+   */
+  void closeWithoutReply() {
+    state = state.withTransaction(Optional.empty()).withPhase(Phase.CLOSED);
+    effects.add(new SessionEffect.Close());
+  }
+
+  /**
    * The transition; a session whose time is up closes as soon as it is back between commands
    * with no message in progress.
    */

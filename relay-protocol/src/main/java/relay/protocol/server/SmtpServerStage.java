@@ -241,6 +241,12 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         writer = null;
         amender = null;
         input(new SessionInput.MessageQueued(done.queueId()));
+      } else if (MessageOutcomeUnknownException.in(failure.get())) {
+        log().warning("commit of {}: outcome unknown, closing without a reply: {}",
+            done.queueId(), failure.get());
+        writer = null; // not aborted: the message may be queued
+        amender = null;
+        input(new SessionInput.MessageOutcomeUnknown());
       } else {
         log().warning("commit of {} failed: {}", done.queueId(), failure.get());
         input(new SessionInput.MessageFailed(MessageRefusedException.replyFor(failure.get())));

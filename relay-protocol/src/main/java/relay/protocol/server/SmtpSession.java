@@ -177,6 +177,10 @@ public final class SmtpSession {
       step.effect(new SessionEffect.AbortMessage());
       step.state(step.state().withTransaction(Optional.empty()).withPhase(Phase.COMMAND));
       step.reply(failed.reply());
+    } else if (input instanceof SessionInput.MessageOutcomeUnknown) {
+      // neither 250 nor a refusal would be true: the client sends it again, the body stays
+      step.closeWithoutReply();
+      return;
     } else if (input instanceof SessionInput.ShuttingDown) {
       step.state(step.state().withShutdownRequested());
       return;

@@ -272,6 +272,20 @@ class SmtpSessionTest {
   }
 
   @Test
+  void aCommitWhoseOutcomeIsUnknownClosesWithoutAReplyAndKeepsTheMessage() {
+    transaction();
+    c.line("DATA");
+    c.send(new SessionInput.MessageOpened("Q7", AT));
+    c.send(new SessionInput.DataFinished(DataOutcome.of(CLEAN)));
+    assertEquals(List.of(), c.send(new SessionInput.MessageOutcomeUnknown()),
+        "neither 250 nor a refusal");
+    only(c.effects(), SessionEffect.Close.class); // no AbortMessage: the body stays
+    assertEquals(SessionState.Phase.CLOSED, c.state().phase());
+    assertTrue(c.state().transaction().isEmpty());
+    assertEquals(List.of(), c.line("RSET"), "nothing is answered after the close");
+  }
+
+  @Test
   void bdatChunksThenLast() {
     transaction();
     assertEquals(List.of(), c.line("BDAT 10"));
