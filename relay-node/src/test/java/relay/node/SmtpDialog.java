@@ -25,6 +25,28 @@ final class SmtpDialog implements AutoCloseable {
     this.out = socket.getOutputStream();
   }
 
+  /**
+   * One message in one session from the registered client: EHLO, MAIL, RCPT (each must get a
+   * 2xx or 3xx), DATA with {@code message} (headers, empty line, body; CRLF lines, without the
+   * final dot); returns the reply to the end of data.
+   */
+  static String sendOne(InetSocketAddress relay, String from, String to, String message)
+      throws IOException {
+    try (SmtpDialog smtp = connect(relay)) {
+      smtp.reply();
+      smtp.command("EHLO app.client.test");
+      for (String command : List.of("MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA")) {
+        String reply = smtp.command(command);
+        if (!reply.startsWith("2") && !reply.startsWith("3")) {
+          throw new AssertionError(command + " -> " + reply);
+        }
+      }
+      String reply = smtp.send(message + ".\r\n").reply();
+      smtp.command("QUIT");
+      return reply;
+    }
+  }
+
   static SmtpDialog connect(InetSocketAddress relay) throws IOException {
     return connectFrom(null, relay);
   }

@@ -1,7 +1,6 @@
 package relay.node.delivery;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,6 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import relay.node.smtp.QueueIds;
 import relay.persistence.queue.DsnKind;
 import relay.persistence.queue.DsnPort;
@@ -26,7 +27,6 @@ import relay.persistence.spool.SpoolWriter;
 import relay.protocol.message.DeliveryStatusNotification;
 import relay.protocol.message.DsnRecipient;
 import relay.protocol.message.DsnReport;
-import relay.protocol.message.HeaderSection;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -34,12 +34,14 @@ import relay.protocol.reply.SmtpReply;
  * queue: the report is built from the queue's request and the original's header section (read
  * from the spool, which the queue keeps until this completes), spooled as a new message with the
  * null reverse-path (so no DSN is ever sent about a DSN, RFC 5321 6.1) and enqueued for the
- * sender's domain.
+ * sender's domain. An original that is gone from the spool ({@link DsnOriginal}) does not hold
+ * the DSN back: it is sent without the headers part, saying so.
  */
 public final class DsnSubmitter implements DsnPort {
 
   /** The original's header section is copied into the report up to this size. */
   private static final int MAX_ORIGINAL_HEADERS = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(DsnSubmitter.class);
 
   private final String hostname;
   private final Spool spool;
@@ -91,9 +93,10 @@ public final class DsnSubmitter implements DsnPort {
   private record Spooled(SpoolWriter writer, String domain, QueuedMessage message) {}
 
   private Spooled spoolReport(DsnRequest request) {
-    HeaderSection original;
-    try (InputStream in = spool.open(request.queueId(), request.domain())) {
-      original = HeaderSection.read(in, MAX_ORIGINAL_HEADERS);
+    DsnOriginal original;
+    try {
+      original = DsnOriginal.read(spool, request.queueId(), request.domain(),
+          MAX_ORIGINAL_HEADERS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the original of " + request.queueId() + " for its DSN", e);
     }
@@ -102,8 +105,17 @@ public final class DsnSubmitter implements DsnPort {
         ? DsnReport.delayed(hostname, request.receivedAt(), request.sender(),
             request.retryUntil().orElse(now))
         : DsnReport.failed(hostname, request.receivedAt(), request.sender());
-    DeliveryStatusNotification.Builder dsn = DeliveryStatusNotification.builder(report)
-        .originalHeaders(original).date(now);
+    DeliveryStatusNotification.Builder dsn = DeliveryStatusNotification.builder(report).date(now);
+    boolean utf8 = false;
+    if (original instanceof DsnOriginal.Headers headers) {
+      dsn.originalHeaders(headers.section());
+      utf8 = !headers.section().isAscii();
+    } else if (original instanceof DsnOriginal.Gone gone) {
+      LOG.info("{} @ {}: original {}, DSN sent without its headers", request.queueId(),
+          request.domain(), gone.why() == DsnOriginal.Why.MISSING ? "gone from the spool"
+              : "unreadable");
+      dsn.originalUnavailable();
+    }
     for (FailedRecipient r : request.recipients()) {
       SmtpReply reply = new RecordedReply(r.code(), r.enhanced(), r.text()).toSmtpReply();
       dsn.recipient(request.kind() == DsnKind.DELAYED
@@ -115,8 +127,12 @@ public final class DsnSubmitter implements DsnPort {
     String queueId = ids.next();
     try {
       SpoolWriter writer = spool.create(queueId);
-      writer.write(bytes, 0, bytes.length);
-      boolean utf8 = !original.isAscii();
+      try {
+        writer.write(bytes, 0, bytes.length);
+      } catch (IOException | RuntimeException e) {
+        writer.abort();
+        throw e;
+      }
       return new Spooled(writer, domain,
           new QueuedMessage(queueId, "", List.of(request.sender()), bytes.length, now, utf8, utf8));
     } catch (IOException e) {

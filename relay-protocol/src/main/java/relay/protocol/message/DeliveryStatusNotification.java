@@ -32,7 +32,9 @@ import relay.protocol.reply.SmtpReply;
  *   <li>message/delivery-status: Reporting-MTA, Original-Envelope-Id, Arrival-Date, then per
  *       recipient Final-Recipient, Action, Status, Remote-MTA, Diagnostic-Code, Last-Attempt-Date
  *       and, when delayed, Will-Retry-Until;
- *   <li>text/rfc822-headers: the original message's header section, when given.
+ *   <li>text/rfc822-headers: the original message's header section, when given. When the
+ *       original is no longer available ({@link Builder#originalUnavailable()}) there is no third
+ *       part and the text says so (RFC 3464 2: the third part is optional).
  * </ol>
  * Headers: From "Mail Delivery System" &lt;MAILER-DAEMON@host&gt;, To the original sender,
  * Subject, Date, Message-ID, Auto-Submitted: auto-replied (RFC 3834 5), MIME-Version.
@@ -77,6 +79,7 @@ public final class DeliveryStatusNotification {
     private final DsnReport report;
     private final List<DsnRecipient> recipients = new ArrayList<>();
     private HeaderSection originalHeaders;
+    private boolean originalUnavailable;
     private Instant date = Instant.now();
     private String messageId;
 
@@ -96,7 +99,18 @@ public final class DeliveryStatusNotification {
 
     /** The original header section for part 3 (see {@link HeaderSection#read}). */
     public Builder originalHeaders(HeaderSection headers) {
-      this.originalHeaders = headers;
+      this.originalHeaders = Objects.requireNonNull(headers, "headers");
+      this.originalUnavailable = false;
+      return this;
+    }
+
+    /**
+     * The original message is gone (its body was deleted, lost or cannot be read): the DSN has
+     * no headers part, and its text tells the sender that the content is no longer available.
+     */
+    public Builder originalUnavailable() {
+      this.originalHeaders = null;
+      this.originalUnavailable = true;
       return this;
     }
 
@@ -173,7 +187,14 @@ public final class DeliveryStatusNotification {
         }
         t.append(DsnText.oneLine(replyText(r.reply()))).append("\r\n\r\n");
       }
-      t.append("The delivery report and the headers of your message are attached.\r\n");
+      if (originalHeaders != null) {
+        t.append("The delivery report and the headers of your message are attached.\r\n");
+      } else if (originalUnavailable) {
+        t.append("The content of your message is no longer available at this mail system,\r\n")
+            .append("so its headers are not attached; the delivery report is.\r\n");
+      } else {
+        t.append("The delivery report is attached.\r\n");
+      }
       return t.toString();
     }
 

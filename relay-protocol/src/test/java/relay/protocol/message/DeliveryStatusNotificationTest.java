@@ -99,6 +99,28 @@ class DeliveryStatusNotificationTest {
   }
 
   @Test
+  void anOriginalNoLongerAvailableGivesTwoPartsAndSaysSo() throws Exception {
+    DeliveryStatusNotification dsn = DeliveryStatusNotification.builder(
+            DsnReport.failed("relay.example.test", ARRIVED, "app@origin.test"))
+        .recipient(DsnRecipient.failed("user@dest.test",
+            SmtpReply.of(554, "5.3.0", "Message body lost from the relay's spool"), Optional.empty(),
+            TRIED))
+        .originalUnavailable()
+        .date(TRIED)
+        .build();
+
+    MimeMessage message = parse(dsn.bytes());
+    assertTrue(new ContentType(message.getContentType()).match("multipart/report"));
+    MimeMultipart parts = (MimeMultipart) message.getContent();
+    assertEquals(2, parts.getCount(), "no headers part");
+    String human = partText(parts.getBodyPart(0));
+    assertTrue(human.contains("The content of your message is no longer available"), human);
+    assertFalse(human.contains("headers of your message are attached"), human);
+    assertTrue(parts.getBodyPart(1).isMimeType("message/delivery-status"));
+    assertTrue(partText(parts.getBodyPart(1)).contains("Status: 5.3.0"));
+  }
+
+  @Test
   void everyLineEndsWithCrlfAndStaysShort() throws Exception {
     String longText = "word ".repeat(60).trim();
     byte[] bytes = DeliveryStatusNotification.builder(DsnReport.failed("relay.test", ARRIVED, "a@o.test"))
