@@ -109,6 +109,9 @@ public final class RelayNode implements Readiness {
       DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.create(settings, own),
           storage.spool(), dsn, Clock.systemUTC()));
 
+      OrphanSweeper.start(system, storage.spool(), settings.storage().spool(), queueSettings,
+          settings.orphanSweep(), io);
+
       ClusterQuorum quorum = new ClusterQuorum(system);
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
           quorum);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.time.Duration;
 import relay.node.delivery.OutboundSettings;
 import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.queue.OrphanSweepSettings;
 import relay.persistence.queue.QueueSettings;
 import relay.protocol.server.SmtpServerSettings;
 import relay.protocol.settings.Bounds;
@@ -22,11 +23,13 @@ import relay.protocol.settings.Bounds;
  * key.
  *
  * @param joinTimeout relay.cluster.join-timeout: how long the start waits to be an Up member
+ * @param orphanSweep relay.queue.orphan-sweep: removal of spool entries no queue refers to
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
-    ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout) {
+    ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
+    OrphanSweepSettings orphanSweep) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -64,7 +67,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         ClientSessionSettings.fromConfig(relay.getConfig("client-sessions")),
         OutboundSettings.fromConfig(config, hostname),
         Bounds.within("relay.cluster.join-timeout", relay.getDuration("cluster.join-timeout"),
-            Duration.ofSeconds(1), Duration.ofDays(1)));
+            Duration.ofSeconds(1), Duration.ofDays(1)),
+        OrphanSweepSettings.fromConfig(relay.getConfig("queue")));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

@@ -78,9 +78,9 @@ import relay.persistence.log.MessageEventLog;
  * <p><b>Spool entries</b>: a finished message's body is released after its last event is
  * persisted. A crash in between would leave it behind, so every recovery looks up the newest
  * {@code snapshot-every} + {@value #LEFTOVER_MARGIN} remembered completions in the spool and
- * releases what is still there (all the replay since the last snapshot can hold). XXX: a queue
- * never recovered again keeps such a leftover, and with {@code remembered-completions = 0}
- * nothing is looked up.
+ * releases what is still there (all the replay since the last snapshot can hold). A queue
+ * never recovered again, or one with {@code remembered-completions = 0}, leaves such a leftover
+ * to the orphan sweep ({@link OrphanSweep}, which asks {@link HoldsEntry}).
  */
 public final class DeliveryQueue
     extends EventSourcedBehaviorWithEnforcedReplies<DeliveryQueue.Command, DeliveryQueue.Event,
@@ -112,7 +112,7 @@ public final class DeliveryQueue
 
   /** Everything the queue accepts. Public commands first; the rest are its own plumbing. */
   public sealed interface Command extends CborSerializable
-      permits Enqueue, EnqueueBatch, GetStatus, CloseIdleConnections, WorkerFinished,
+      permits Enqueue, EnqueueBatch, GetStatus, HoldsEntry, CloseIdleConnections, WorkerFinished,
           WorkerStopped, Flush, Wake, DsnSubmitted, DsnFailed, RetryDsns, IdleCheck, Stop {}
 
   /**
@@ -143,6 +143,15 @@ public final class DeliveryQueue
 
   /** Asks what the queue holds. */
   public record GetStatus(ActorRef<QueueStatus> replyTo) implements Command {}
+
+  /**
+   * Asks whether the queue still needs the spool entry of {@code queueId} for its domain: the
+   * message is pending, or a DSN about it is (the orphan sweep asks before it removes an entry).
+   */
+  public record HoldsEntry(String queueId, ActorRef<EntryHeld> replyTo) implements Command {}
+
+  /** The answer to {@link HoldsEntry}. */
+  public record EntryHeld(String queueId, boolean held) implements CborSerializable {}
 
   /**
    * A worker finished one attempt; {@code canContinue}: its connection may take another message;
@@ -511,6 +520,9 @@ public final class DeliveryQueue
         .onCommand(EnqueueBatch.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
             cmd.replyTo(), DeliveryQueue::legacyReply))
         .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(HoldsEntry.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : Effect().reply(cmd.replyTo(),
+                new EntryHeld(cmd.queueId(), !state.finished(cmd.queueId()))))
         .onCommand(WorkerFinished.class, this::onWorkerFinished)
         .onCommand(WorkerStopped.class, this::onWorkerStopped)
         .onCommand(Flush.class, this::onFlush)

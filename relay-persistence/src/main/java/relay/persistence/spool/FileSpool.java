@@ -15,10 +15,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -68,9 +70,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reappear. That never delivers twice, because the queue no longer refers to it (and should the
  * queue have lost the release too, a reused file fails the owner check); the queue releases it
  * again when it next recovers, if the message is among the completions it looks up then (see
- * DeliveryQueue), and otherwise it leaks disk space.
+ * DeliveryQueue), and otherwise the orphan sweep removes it (relay.queue.orphan-sweep).
  */
-public final class FileSpool implements Spool {
+public final class FileSpool implements Spool, SpoolScan {
 
   private static final int FANOUT = 256;
   private static final int WRITE_BUFFER = 64 * 1024;
@@ -294,6 +296,12 @@ public final class FileSpool implements Spool {
     return removed;
   }
 
+  @Override
+  public Page scan(Optional<String> from, Instant committedBefore, int max) throws IOException {
+    return FileSpoolScan.scan(i -> dir.resolve(bucketName(i)), FileSpool::bucketNumber, FANOUT,
+        from, committedBefore, max);
+  }
+
   /** The entry's name: {@code <queueId>@<domain>}, or a hashed form when too long (LinkNames). */
   private Path link(String queueId, String domainKey) {
     return bucket(queueId).resolve(LinkNames.link(queueId, domainKey));
@@ -323,7 +331,11 @@ public final class FileSpool implements Spool {
   }
 
   private Path bucket(String queueId) {
-    return dir.resolve(bucketName(queueId.hashCode() & (FANOUT - 1)));
+    return dir.resolve(bucketName(bucketNumber(queueId)));
+  }
+
+  private static int bucketNumber(String queueId) {
+    return queueId.hashCode() & (FANOUT - 1);
   }
 
   private static String bucketName(int i) {

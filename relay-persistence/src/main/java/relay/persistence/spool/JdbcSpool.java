@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -43,7 +47,7 @@ import javax.sql.DataSource;
  * ;WRITE_DELAY=0} in its URL so a commit is written to the file before it returns (see the
  * module's report on H2 durability).
  */
-public final class JdbcSpool implements Spool {
+public final class JdbcSpool implements Spool, SpoolScan {
 
   /** Bodies up to this size stay in memory while staged or read; larger ones spill to disk. */
   static final int MEMORY_THRESHOLD = 256 * 1024;
@@ -247,6 +251,47 @@ public final class JdbcSpool implements Spool {
       throw new IOException("spool lookup failed for " + ids.size() + " ids @ " + key, e);
     }
     return found;
+  }
+
+  /**
+   * Bodies by {@code (created_at, queue_id)} (an index), at most {@code max} per page, with their
+   * references; {@code next} is the last body's {@code created_at} and queue id.
+   */
+  @Override
+  public Page scan(Optional<String> from, Instant committedBefore, int max) throws IOException {
+    OffsetDateTime afterTime = OffsetDateTime.ofInstant(Instant.EPOCH, ZoneOffset.UTC);
+    String afterId = "";
+    if (from.isPresent()) {
+      int bar = from.get().indexOf('|');
+      afterTime = OffsetDateTime.parse(from.get().substring(0, bar));
+      afterId = from.get().substring(bar + 1);
+    }
+    String sql = "SELECT b.queue_id, b.created_at, r.domain FROM (SELECT queue_id, created_at "
+        + "FROM relay_spool_body WHERE created_at < ? AND (created_at > ? OR (created_at = ? "
+        + "AND queue_id > ?)) ORDER BY created_at, queue_id LIMIT ?) b "
+        + "JOIN relay_spool_ref r ON r.queue_id = b.queue_id ORDER BY b.created_at, b.queue_id";
+    List<Entry> entries = new ArrayList<>();
+    Set<String> bodies = new LinkedHashSet<>();
+    String last = null;
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, OffsetDateTime.ofInstant(committedBefore, ZoneOffset.UTC));
+      ps.setObject(2, afterTime);
+      ps.setObject(3, afterTime);
+      ps.setString(4, afterId);
+      ps.setInt(5, max);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          OffsetDateTime created = rs.getObject(2, OffsetDateTime.class);
+          entries.add(new Entry(rs.getString(1), rs.getString(3), created.toInstant()));
+          bodies.add(rs.getString(1));
+          last = created + "|" + rs.getString(1);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IOException("spool scan failed", e);
+    }
+    // fewer bodies than asked for: the end (a body without reference is never committed)
+    return new Page(entries, bodies.size() < max ? Optional.empty() : Optional.ofNullable(last));
   }
 
   /**

@@ -12,10 +12,11 @@ import javax.sql.DataSource;
  * The database spool's tables, created when missing and brought up to date at start.
  *
  * <ul>
- *   <li>{@code relay_spool_body(queue_id, body, chunks)}: one row per body. A body written by
- *       this version has {@code body} NULL and its bytes in {@code chunks} rows of the chunk
- *       table; a row written before chunks existed has {@code body} set and {@code chunks} NULL,
- *       and is still read (whole, as before).
+ *   <li>{@code relay_spool_body(queue_id, body, chunks, created_at)}: one row per body. A body
+ *       written by this version has {@code body} NULL and its bytes in {@code chunks} rows of the
+ *       chunk table; a row written before chunks existed has {@code body} set and {@code chunks}
+ *       NULL, and is still read (whole, as before). {@code created_at} (added when missing,
+ *       indexed with the queue id) lets the orphan sweep list old bodies page by page.
  *   <li>{@code relay_spool_chunk(queue_id, seq, data)}: the bytes of a body in pieces of at most
  *       {@link JdbcSpool#CHUNK_SIZE}, {@code seq} from 0; deleted with their body row (ON DELETE
  *       CASCADE).
@@ -32,6 +33,14 @@ import javax.sql.DataSource;
  * until it completes.
  */
 final class SpoolTables {
+
+  /**
+   * When a body row was inserted, by the database's clock; set by the default, so rows inserted
+   * by nodes of the previous version get it too. Rows there before the column get the time of the
+   * migration.
+   */
+  static final String CREATED_AT =
+      "created_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL";
 
   /** The SQL type names of one database. */
   record Dialect(String blobType, String chunkType) {}
@@ -50,6 +59,11 @@ final class SpoolTables {
         st.execute("ALTER TABLE relay_spool_body ALTER COLUMN body DROP NOT NULL");
         st.execute("ALTER TABLE relay_spool_body ADD COLUMN chunks INTEGER");
       }
+      if (!hasColumn(c, "relay_spool_body", "created_at")) {
+        st.execute("ALTER TABLE relay_spool_body ADD COLUMN " + CREATED_AT);
+      }
+      st.execute("CREATE INDEX IF NOT EXISTS relay_spool_body_created "
+          + "ON relay_spool_body (created_at, queue_id)");
       st.execute("CREATE TABLE IF NOT EXISTS relay_spool_chunk (" + id + " "
           + "REFERENCES relay_spool_body(queue_id) ON DELETE CASCADE, "
           + "seq INTEGER NOT NULL, data " + dialect.chunkType() + " NOT NULL, "

@@ -25,6 +25,14 @@ import relay.protocol.reply.SmtpReply;
  */
 final class FakeTransport implements DeliveryTransport {
 
+  /** A destination none of whose mail exchangers answers: every message stays deferred. */
+  static FakeTransport unreachable() {
+    FakeTransport t = new FakeTransport();
+    t.connectFailure = relay.protocol.reply.SmtpReply.of(451, "4.4.1",
+        "No answer from any MX host");
+    return t;
+  }
+
   record Transaction(int connection, String queueId, String sender, List<String> recipients,
       byte[] body, Instant at) {}
 

@@ -15,7 +15,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import relay.persistence.spool.FileSpool;
-import relay.protocol.reply.SmtpReply;
 
 /**
  * The queue as the node runs it: Cluster Sharding (a cluster of one) with remember-entities in
@@ -29,14 +28,13 @@ class ShardedQueueRecoveryTest {
 
   @Test
   void deferredMailIsDeliveredAfterAFullRestartWithNoNewCommand() throws Exception {
-    String url = "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0";
+    String url = ShardedQueues.journalUrl(dir);
     Path spoolDir = dir.resolve("spool");
     FileSpool spool = new FileSpool(spoolDir, true, Runnable::run);
     Config config = ShardedQueues.config(url, "");
 
     // first life: the destination does not answer; 30 messages go through the gateway at once
-    FakeTransport down = new FakeTransport();
-    down.connectFailure = SmtpReply.of(451, "4.4.1", "No answer from any MX host");
+    FakeTransport down = FakeTransport.unreachable();
     RecordingDsnPort dsn = new RecordingDsnPort();
     ActorTestKit first = ShardedQueues.startNode("relay", config,
         new DeliveryPorts(down, spool, dsn, Clock.systemUTC()));

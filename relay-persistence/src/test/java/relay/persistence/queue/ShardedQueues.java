@@ -54,6 +54,11 @@ final class ShardedQueues {
         """)).withFallback(h2Store(jdbcUrl)).withFallback(ConfigFactory.load());
   }
 
+  /** The JDBC URL of a durable H2 journal file under {@code dir}. */
+  static String journalUrl(Path dir) {
+    return "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0";
+  }
+
   /** The JDBC journal, snapshot and durable-state stores on the H2 database {@code jdbcUrl}. */
   static Config h2Store(String jdbcUrl) {
     return ConfigFactory.parseString("""

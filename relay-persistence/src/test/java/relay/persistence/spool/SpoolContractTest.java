@@ -328,4 +328,38 @@ abstract class SpoolContractTest {
   void aDomainStartingWithTheHashedMarkIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> spool.exists("Q", "~abc.example"));
   }
+
+  @Test
+  void aScanListsCommittedEntriesPageByPageOnlyWhenOldEnough() throws Exception {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+    for (int i = 0; i < 7; i++) {
+      store("QS" + i, body(10, i), i == 3 ? List.of("a.example", "b.example") : List.of("a.example"));
+    }
+    String longDomain = longDomain('z', 253);
+    store("QS-long", body(10, 99), List.of(longDomain));
+    SpoolScan scan = (SpoolScan) spool;
+    assertEquals(List.of(), scan.scan(java.util.Optional.empty(), before, 100).entries(),
+        "nothing committed before a minute ago");
+
+    java.time.Instant later = java.time.Instant.now().plusSeconds(60);
+    List<SpoolScan.Entry> all = new ArrayList<>();
+    java.util.Optional<String> cursor = java.util.Optional.empty();
+    int pages = 0;
+    do {
+      SpoolScan.Page page = scan.scan(cursor, later, 2);
+      all.addAll(page.entries());
+      cursor = page.next();
+      pages++;
+    } while (cursor.isPresent() && pages < 1000);
+    List<String> names = all.stream().map(e -> e.queueId() + "@" + e.domain()).sorted().toList();
+    List<String> expected = new ArrayList<>(List.of("QS0@a.example", "QS1@a.example",
+        "QS2@a.example", "QS3@a.example", "QS3@b.example", "QS4@a.example", "QS5@a.example",
+        "QS6@a.example", "QS-long@" + longDomain));
+    java.util.Collections.sort(expected);
+    assertEquals(expected, names, "every entry once, the long domain named in full");
+    assertTrue(pages > 1, "more than one page of 2");
+    for (SpoolScan.Entry e : all) {
+      assertTrue(e.committedAt().isAfter(before) && e.committedAt().isBefore(later), e.toString());
+    }
+  }
 }
