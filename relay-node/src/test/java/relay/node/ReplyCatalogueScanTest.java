@@ -183,6 +183,70 @@ class ReplyCatalogueScanTest {
     return line;
   }
 
+  /** Three words or more: a sentence, or part of one. */
+  private static final Pattern WORDS = Pattern.compile("[A-Za-z][a-z]+ [a-z]{2,} [a-z]{2,}");
+
+  /**
+   * The DSN builder's words to a person come from {@code DsnWording}: no string literal of the
+   * DSN classes (outside comments and exception messages) holds a sentence.
+   */
+  @Test
+  void dsnWordsComeFromTheCatalogue() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    int files = 0;
+    for (Map.Entry<String, String> source : mainSources().entrySet()) {
+      if (!source.getKey().contains("/relay/protocol/message/")) {
+        continue;
+      }
+      files++;
+      String[] lines = source.getValue().split("\n", -1);
+      for (int i = 0; i < lines.length; i++) {
+        String line = lines[i].trim();
+        if (line.startsWith("*") || line.startsWith("/") || line.contains("Exception(")) {
+          continue;
+        }
+        for (String literal : literals(line)) {
+          if (WORDS.matcher(literal).find()) {
+            offenders.add(source.getKey() + ":" + (i + 1) + ": \"" + literal + "\"");
+          }
+        }
+      }
+    }
+    assertTrue(files >= 5, files + " DSN sources scanned");
+    assertEquals(List.of(), offenders, "DSN text made up outside DsnWording");
+  }
+
+  /** The string literals of one line of Java (escapes kept as written). */
+  static List<String> literals(String line) {
+    List<String> found = new ArrayList<>();
+    StringBuilder current = null;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (current == null) {
+        if (c == '\'' && i + 2 < line.length()) {
+          i += line.charAt(i + 1) == '\\' ? 3 : 2; // a char literal such as '"' or '\n'
+        } else if (c == '"') {
+          current = new StringBuilder();
+        }
+      } else if (c == '\\' && i + 1 < line.length()) {
+        current.append(c).append(line.charAt(++i));
+      } else if (c == '"') {
+        found.add(current.toString());
+        current = null;
+      } else {
+        current.append(c);
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theLiteralReaderFindsEachLiteralOnce() {
+    assertEquals(List.of("a b", "<x@", ">"),
+        literals("f(\"a b\", '\"', \"<x@\" + host + \">\")"));
+    assertEquals(List.of("say \\\"hi\\\" now"), literals("x = \"say \\\"hi\\\" now\";"));
+  }
+
   @Test
   void theArgumentReaderStopsAtTheClosingParenthesis() {
     String call = "Replies.x(a(b), \"c\") + e.getMessage()";

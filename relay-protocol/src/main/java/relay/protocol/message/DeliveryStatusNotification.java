@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import relay.protocol.reply.DsnWording;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -137,23 +138,25 @@ public final class DeliveryStatusNotification {
           || (originalHeaders != null && !originalHeaders.isAscii());
       try {
         MimeMessage message = new FixedIdMessage(Session.getInstance(new Properties()), id);
-        message.setHeader("From", "\"Mail Delivery System\" <MAILER-DAEMON@" + report.reportingMta() + ">");
+        message.setHeader("From", "\"" + DsnWording.FROM_NAME + "\" <MAILER-DAEMON@"
+            + report.reportingMta() + ">");
         message.setHeader("To", report.originalSender());
         message.setHeader("Subject", report.kind() == DsnKind.FAILED
-            ? "Undelivered Mail Returned to Sender" : "Delayed Mail (still being retried)");
+            ? DsnWording.FAILED_SUBJECT : DsnWording.DELAYED_SUBJECT);
         message.setHeader("Date", DsnText.date(date));
         message.setHeader("Auto-Submitted", "auto-replied");
 
         MimeMultipart parts = new ReportMultipart(global ? "global-delivery-status" : "delivery-status");
         MimeBodyPart text = new MimeBodyPart();
         text.setText(humanText(), "utf-8");
-        text.setHeader("Content-Description", "Notification");
+        text.setHeader("Content-Description", DsnWording.TEXT_PART);
         parts.addBodyPart(text);
         parts.addBodyPart(rawPart(deliveryStatus().getBytes(StandardCharsets.UTF_8),
-            global ? "message/global-delivery-status" : "message/delivery-status", global, "Delivery report"));
+            global ? "message/global-delivery-status" : "message/delivery-status", global, DsnWording.REPORT_PART));
         if (originalHeaders != null) {
           parts.addBodyPart(rawPart(originalHeaders.bytes(),
-              global ? "message/global-headers" : "text/rfc822-headers", global, "Undelivered Message Headers"));
+              global ? "message/global-headers" : "text/rfc822-headers", global,
+              DsnWording.HEADERS_PART));
         }
         message.setContent(parts);
         message.saveChanges();
@@ -169,32 +172,19 @@ public final class DeliveryStatusNotification {
 
     private String humanText() {
       StringBuilder t = new StringBuilder(512);
-      t.append("This is the mail system at ").append(report.reportingMta()).append(".\r\n\r\n");
-      if (report.kind() == DsnKind.FAILED) {
-        t.append("Your message could not be delivered to the recipients listed below.\r\n")
-            .append("The reason each one failed is given after its address.\r\n");
-      } else {
-        t.append("Your message has not been delivered yet to the recipients listed below.\r\n")
-            .append("The mail system keeps trying");
-        report.retryUntil().ifPresent(until -> t.append(" until ").append(DsnText.date(until)));
-        t.append(";\r\nyou do not need to send the message again.\r\n");
-      }
-      t.append("\r\n");
+      t.append(DsnWording.introduction(report.reportingMta())).append("\r\n\r\n");
+      t.append(report.kind() == DsnKind.FAILED ? DsnWording.failed()
+          : DsnWording.delayed(report.retryUntil().map(DsnText::date))).append("\r\n\r\n");
       for (DsnRecipient r : recipients) {
         t.append('<').append(r.recipient()).append(">: ");
         if (r.remoteHost().isPresent()) {
-          t.append("host ").append(r.remoteHost().get()).append(" said: ");
+          t.append(DsnWording.remoteSaid(r.remoteHost().get()));
         }
         t.append(DsnText.oneLine(replyText(r.reply()))).append("\r\n\r\n");
       }
-      if (originalHeaders != null) {
-        t.append("The delivery report and the headers of your message are attached.\r\n");
-      } else if (originalUnavailable) {
-        t.append("The content of your message is no longer available at this mail system,\r\n")
-            .append("so its headers are not attached; the delivery report is.\r\n");
-      } else {
-        t.append("The delivery report is attached.\r\n");
-      }
+      t.append(originalHeaders != null ? DsnWording.HEADERS_ATTACHED
+          : originalUnavailable ? DsnWording.ORIGINAL_UNAVAILABLE : DsnWording.REPORT_ATTACHED)
+          .append("\r\n");
       return t.toString();
     }
 
