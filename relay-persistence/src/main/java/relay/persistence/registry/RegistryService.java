@@ -1,0 +1,53 @@
+package relay.persistence.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the HTTP API calls to read and change the client registry and the block lists. Changes go
+ * to the one registry entity (persisted, audited) and reach every node's {@link RegistryView}
+ * within a second; reads come from this node's view. Every method completes with a {@link
+ * RegistryResult}; a stage that fails (timeout, registry unavailable) changed nothing the caller
+ * can rely on and may be retried.
+ *
+ * <p>{@code actor} is who asks (the token's name), recorded in the audit log.
+ */
+public interface RegistryService {
+
+  /** Registers a new client; Conflict when the id exists or an address belongs to another. */
+  CompletionStage<RegistryResult<ClientRecord>> createClient(ClientRecord client, String actor);
+
+  /**
+   * Replaces the client with {@code client.id()} (the API applies a PATCH to the current record
+   * and sends the result); NotFound when there is none, Conflict when an address belongs to
+   * another client.
+   */
+  CompletionStage<RegistryResult<ClientRecord>> replaceClient(ClientRecord client, String actor);
+
+  /** Removes a client; Ok with the removed record, NotFound when there is none. */
+  CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id, String actor);
+
+  /**
+   * Adds a block with a generated id; Invalid when the value does not fit the kind, the reason
+   * is missing or {@code until} is not in the future.
+   */
+  CompletionStage<RegistryResult<Block>> addBlock(BlockKind kind, String value, String reason,
+      Optional<Instant> until, String actor);
+
+  /** Removes a block; Ok with the removed block, NotFound when there is none. */
+  CompletionStage<RegistryResult<Block>> removeBlock(String id, String actor);
+
+  /** The newest {@code limit} audit entries, newest first. */
+  CompletionStage<RegistryResult<List<AuditEntry>>> audit(int limit);
+
+  /** Every client, by id (from this node's view). */
+  CompletionStage<RegistryResult<List<ClientRecord>>> clients();
+
+  /** One client (from this node's view); NotFound when there is none. */
+  CompletionStage<RegistryResult<ClientRecord>> client(ClientId id);
+
+  /** Every block, by id, expired ones not yet removed left out (from this node's view). */
+  CompletionStage<RegistryResult<List<Block>>> blocks();
+}

@@ -1,0 +1,18 @@
+/**
+ * The client registry and the block lists: who may relay from where, with which limits, and what
+ * is refused (ip, client, sender, sender-domain, recipient-domain).
+ *
+ * <p>The model ({@link relay.persistence.registry.ClientRecord}, {@link
+ * relay.persistence.registry.Block} and their parts) is immutable and validated on construction:
+ * a bad value is an {@link java.lang.IllegalArgumentException} whose message starts with the
+ * field, fit for an API error body. Addresses are single IPv4/IPv6 literals in canonical form
+ * (RFC 5952 for IPv6), never looked up in DNS, never ranges; domains are lower-case A-labels
+ * (RFC 5890, UTS #46 as {@link relay.protocol.address.DomainNames}); mailboxes follow RFC 5321
+ * syntax as {@link relay.protocol.address.MailboxParser} reads it.
+ *
+ * <p>Ports: {@link relay.persistence.registry.RegistryService} is what the HTTP API calls (every
+ * refusal a {@link relay.persistence.registry.RegistryResult}, never an exception); {@link
+ * relay.persistence.registry.RegistryView} is what the SMTP checks read, an immutable {@link
+ * relay.persistence.registry.RegistrySnapshot} held in memory on every node.
+ */
+package relay.persistence.registry;
