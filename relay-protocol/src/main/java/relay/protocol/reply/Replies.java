@@ -181,6 +181,19 @@ public final class Replies {
   /** 554 at RCPT: the client may not relay (never an open relay). */
   public static final SmtpReply RELAY_DENIED = SmtpReply.of(554, "5.7.1", "Relay access denied");
 
+  /**
+   * 554 at MAIL or RCPT: the operator blocked this sender, sender domain or recipient domain
+   * (RFC 3463 5.7.1: delivery not authorized). The operator's reason is shown, made safe to send
+   * ({@link #operatorReason}).
+   */
+  public static SmtpReply blocked(String reason) {
+    return SmtpReply.of(554, "5.7.1", "Blocked: " + operatorReason(reason));
+  }
+
+  /** 550 at MAIL: the registered client may not send from this domain (its allowed list). */
+  public static final SmtpReply SENDER_DOMAIN_NOT_ALLOWED =
+      SmtpReply.of(550, "5.7.1", "Sender domain not allowed for this client");
+
   /** 550 to RCPT TO:&lt;postmaster&gt; when the relay has no postmaster mailbox configured. */
   public static final SmtpReply NO_POSTMASTER =
       SmtpReply.of(550, "5.1.1", "No postmaster mailbox on this relay");
@@ -293,6 +306,52 @@ public final class Replies {
   public static SmtpReply serviceUnavailable(String hostname) {
     return SmtpReply.of(421, "4.3.0", hostname + " Service temporarily unavailable, closing")
         .closing();
+  }
+
+  /**
+   * 554 instead of the greeting: the operator blocked the client's address or the client
+   * (RFC 5321 3.1 allows 554 at connection time; RFC 3463 5.7.1), with the operator's reason.
+   */
+  // XXX RFC 5321 3.1 asks a server that answers 554 at connect to wait for QUIT and answer 503 to
+  // anything else; the relay closes at once, as after a 421, so a refused client holds nothing.
+  public static SmtpReply blockedAtConnect(String hostname, String reason) {
+    return SmtpReply.of(554, "5.7.1", hostname + " Blocked: " + operatorReason(reason)).closing();
+  }
+
+  /** 554 instead of the greeting: the operator suspended this client (RFC 3463 5.7.1). */
+  public static SmtpReply clientSuspended(String hostname) {
+    return SmtpReply.of(554, "5.7.1", hostname + " Client suspended, closing").closing();
+  }
+
+  /**
+   * 554 instead of the greeting: the address is registered as a client's test address and the
+   * client's test window is not open now (RFC 3463 5.7.1).
+   */
+  public static SmtpReply outsideTestWindow(String hostname) {
+    return SmtpReply.of(554, "5.7.1", hostname + " Test address outside its test window, closing")
+        .closing();
+  }
+
+  /** The longest operator reason a reply shows; the rest is cut. */
+  public static final int MAX_REASON_LENGTH = 200;
+
+  /**
+   * An operator's reason made safe for a reply line: printable ASCII and spaces only (anything
+   * else, CR and LF included, becomes '?'), runs of spaces folded, at most
+   * {@link #MAX_REASON_LENGTH} characters; an empty reason reads "by the relay operator".
+   */
+  public static String operatorReason(String reason) {
+    StringBuilder out = new StringBuilder(Math.min(reason.length(), MAX_REASON_LENGTH));
+    for (int i = 0; i < reason.length() && out.length() < MAX_REASON_LENGTH; i++) {
+      char c = reason.charAt(i);
+      char safe = c >= 0x21 && c <= 0x7e ? c : (c == ' ' || c == '\t') ? ' ' : '?';
+      if (safe == ' ' && (out.length() == 0 || out.charAt(out.length() - 1) == ' ')) {
+        continue;
+      }
+      out.append(safe);
+    }
+    String text = out.toString().strip();
+    return text.isEmpty() ? "by the relay operator" : text;
   }
 
   /** Keeps a peer-supplied token safe to echo: printable ASCII only, at most 64 characters. */

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The {@link ClientPolicy}'s verdict on a new connection, given before the greeting: admitted
  * (with the slot to release when the connection ends) or refused for a {@link Refusal} that the
- * session answers with its 421 and closes. A policy that cannot decide fails its stage instead,
+ * session answers with its reply (421 for a limit, 554 for the operator's decision) and closes. A policy that cannot decide fails its stage instead,
  * which the session answers with a temporary 421 4.3.0.
  */
 public sealed interface Admission {
@@ -20,7 +20,13 @@ public sealed interface Admission {
     /** This unidentified address holds its share of connections on this node: 421 4.7.0. */
     TOO_MANY_FROM_ADDRESS,
     /** Unidentified clients hold all the connections they may on this node: 421 4.7.0. */
-    TOO_MANY_UNIDENTIFIED
+    TOO_MANY_UNIDENTIFIED,
+    /** The operator blocked the address or its client: 554 5.7.1 with the operator's reason. */
+    BLOCKED,
+    /** The operator suspended the client: 554 5.7.1. */
+    CLIENT_SUSPENDED,
+    /** A client's test address, outside the client's test window: 554 5.7.1. */
+    OUTSIDE_TEST_WINDOW
   }
 
   /** Greet the client; release {@code slot} when the connection ends. */
@@ -31,11 +37,20 @@ public sealed interface Admission {
     }
   }
 
-  /** Answer the refusal's 421 and close (nothing to release). */
-  record Refused(ClientIdentity client, Refusal refusal) implements Admission {
+  /**
+   * Answer the refusal's reply and close (nothing to release); {@code reason} is the operator's
+   * reason of a {@link Refusal#BLOCKED} (shown in the reply, made safe), empty otherwise.
+   */
+  record Refused(ClientIdentity client, Refusal refusal, String reason) implements Admission {
     public Refused {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(refusal, "refusal");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** A refusal without an operator's reason. */
+    public Refused(ClientIdentity client, Refusal refusal) {
+      this(client, refusal, "");
     }
   }
 

@@ -10,12 +10,19 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>{@link Admission.Admitted}: the greeting; the stage releases its {@link SessionSlot} when
  *       the connection ends, whatever the reason.
- *   <li>{@link Admission.Refused}: the refusal's 421 (e.g. "421 4.4.5 ... Too many concurrent
- *       sessions") and close.
+ *   <li>{@link Admission.Refused}: the refusal's reply (e.g. "421 4.4.5 ... Too many concurrent
+ *       sessions", "554 5.7.1 ... Blocked: reason") and close.
  *   <li>A failed stage (a lookup or slot request that timed out, a store down): "421 4.3.0" and
  *       close; the policy itself releases whatever it may have taken for that connection.
  * </ul>
  */
 public interface ClientPolicy {
   CompletionStage<Admission> identify(InetSocketAddress remote, InetSocketAddress local);
+
+  /**
+   * The session refused a connection or a command for policy or a limit (see
+   * {@link SessionRefusal}); called on the connection's stage, so it must not block (e.g. write
+   * one log line). Does nothing unless the node wants a record of refusals.
+   */
+  default void refused(SessionRefusal refusal) {}
 }

@@ -13,7 +13,9 @@ import relay.protocol.reply.SmtpReply;
  *   <li>{@code <postmaster>} and {@code postmaster@<this relay>} (RFC 5321 4.5.1: accepted from
  *       anybody) go to the configured postmaster mailbox; without one, 550 5.1.1;
  *   <li>a domain with no A-label form (RFC 5890) could never be routed: 553 5.1.3;
- *   <li>any other address only for an identified client (never an open relay): 554 5.7.1.
+ *   <li>any other address only for an identified client (never an open relay): 554 5.7.1;
+ *   <li>then the operator's rules for the client ({@link EnvelopePolicy#recipient}), e.g. a
+ *       blocked recipient domain: 554 5.7.1 with the operator's reason.
  * </ul>
  * What passes is deliverable as written: the domain is in A-label form for DNS and for SMTP
  * without SMTPUTF8.
@@ -25,7 +27,15 @@ final class RecipientCheck {
 
   record Accept(Mailbox recipient) implements Verdict {}
 
-  record Refuse(SmtpReply reply) implements Verdict {}
+  /**
+   * A refused recipient; {@code policy} when the relay policy or the operator refused it (a
+   * refusal for the event log), not the address itself.
+   */
+  record Refuse(SmtpReply reply, boolean policy, String address) implements Verdict {
+    static Refuse address(SmtpReply reply) {
+      return new Refuse(reply, false, "");
+    }
+  }
 
   private RecipientCheck() {}
 
@@ -33,15 +43,19 @@ final class RecipientCheck {
       SmtpServerSettings settings) {
     if (isPostmaster(path, settings.hostname())) {
       return settings.postmaster().<Verdict>map(Accept::new)
-          .orElse(new Refuse(Replies.NO_POSTMASTER));
+          .orElse(Refuse.address(Replies.NO_POSTMASTER));
     }
     Mailbox mailbox = ((ParsedPath.Ok) path).mailbox();
     Optional<Mailbox> routable = DomainNames.toAscii(mailbox);
     if (routable.isEmpty()) {
-      return new Refuse(Replies.BAD_RECIPIENT_DOMAIN);
+      return Refuse.address(Replies.BAD_RECIPIENT_DOMAIN);
     }
     if (!RelayCheck.mayRelay(client)) {
-      return new Refuse(Replies.RELAY_DENIED);
+      return new Refuse(Replies.RELAY_DENIED, true, routable.get().address());
+    }
+    Optional<EnvelopeRefusal> refusal = client.orElseThrow().envelope().recipient(routable.get());
+    if (refusal.isPresent()) {
+      return new Refuse(refusal.get().reply(), true, routable.get().address());
     }
     return new Accept(routable.get());
   }

@@ -31,6 +31,9 @@ public sealed interface SessionEffect {
   /** Discard the open message, if any (idempotent). */
   record AbortMessage() implements SessionEffect {}
 
+  /** Tell the policy of a refusal it may log ({@link ClientPolicy#refused}). */
+  record ReportRefusal(SessionRefusal refusal) implements SessionEffect {}
+
   /** Close the connection once the replies are written. */
   record Close() implements SessionEffect {}
 }

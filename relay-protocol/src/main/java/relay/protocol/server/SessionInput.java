@@ -10,8 +10,12 @@ public sealed interface SessionInput {
   /** The client policy identified the connection: time for the greeting. */
   record Connected(ClientIdentity client) implements SessionInput {}
 
-  /** The policy refused the connection: the refusal's 421 and close. */
-  record Refused(Admission.Refusal refusal) implements SessionInput {}
+  /**
+   * The policy refused the connection of {@code client}: the refusal's reply and close;
+   * {@code reason} is the operator's reason of a block ("" otherwise).
+   */
+  record Refused(ClientIdentity client, Admission.Refusal refusal, String reason)
+      implements SessionInput {}
 
   /** The client policy failed (timeout, store down): 421 and close. */
   record IdentificationFailed() implements SessionInput {}

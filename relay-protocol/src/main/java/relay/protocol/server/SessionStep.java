@@ -3,6 +3,7 @@ package relay.protocol.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import relay.protocol.address.Mailbox;
 import relay.protocol.reply.Replies;
 import relay.protocol.reply.SmtpReply;
 import relay.protocol.server.SessionState.Phase;
@@ -75,6 +76,23 @@ final class SessionStep {
     if (state.errors() > settings.maxErrors()) {
       closeWith(Replies.tooManyErrors(settings.hostname()));
     }
+  }
+
+  /**
+   * Reports a policy or limit refusal to the policy's record ({@link SessionRefusal}), with the
+   * envelope as far as it got; {@code address} is what the refused command named.
+   */
+  void report(SessionRefusal.Stage stage, Optional<String> address, SmtpReply reply) {
+    Optional<Transaction> tx = state.transaction();
+    Optional<String> sender = tx.map(t -> t.sender().map(Mailbox::address).orElse(""));
+    List<String> recipients = tx.map(t -> t.recipients().stream().map(Mailbox::address).toList())
+        .orElse(List.of());
+    if (stage == SessionRefusal.Stage.MAIL) {
+      sender = address;
+      address = Optional.empty();
+    }
+    effects.add(new SessionEffect.ReportRefusal(new SessionRefusal(stage,
+        state.client().orElseThrow(), sender, recipients, address, reply)));
   }
 
   /** Ends the transaction, discarding its open spool entry if there is one. */

@@ -227,7 +227,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       }
       waiting = false;
       input(admission.<SessionInput>map(a -> a instanceof Admission.Refused refused
-              ? new SessionInput.Refused(refused.refusal())
+              ? new SessionInput.Refused(refused.client(), refused.refusal(), refused.reason())
               : new SessionInput.Connected(a.client()))
           .orElseGet(SessionInput.IdentificationFailed::new));
       process();
@@ -329,7 +329,13 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     private void execute(SessionEffect effect) {
-      if (effect instanceof SessionEffect.OpenMessage) {
+      if (effect instanceof SessionEffect.ReportRefusal report) {
+        try {
+          policy.refused(report.refusal());
+        } catch (RuntimeException e) {
+          log().warning("client policy failed to record a refusal for {}: {}", remote, e);
+        }
+      } else if (effect instanceof SessionEffect.OpenMessage) {
         openMessage();
       } else if (effect instanceof SessionEffect.ExpectData data) {
         amender = newAmender(data.trace());

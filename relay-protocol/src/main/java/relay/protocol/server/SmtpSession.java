@@ -71,25 +71,15 @@ public final class SmtpSession {
       step.state(step.state().withClient(connected.client()).withPhase(Phase.COMMAND));
       step.reply(Replies.greeting(settings.hostname()));
     } else if (input instanceof SessionInput.Refused refused) {
-      step.closeWith(refusal(refused.refusal()));
+      step.state(step.state().withClient(refused.client()));
+      SmtpReply reply = ConnectRefusals.reply(settings.hostname(), refused.refusal(),
+          refused.reason());
+      step.closeWith(reply);
+      step.report(SessionRefusal.Stage.CONNECT, Optional.empty(), reply);
     } else if (input instanceof SessionInput.IdentificationFailed) {
       step.closeWith(Replies.serviceUnavailable(settings.hostname()));
     } else {
       connectionEvents(step, input);
-    }
-  }
-
-  /** The 421 of each way a policy may refuse a connection. */
-  SmtpReply refusal(Admission.Refusal refusal) {
-    switch (refusal) {
-      case TOO_MANY_SESSIONS:
-        return Replies.tooManySessions(settings.hostname());
-      case TOO_MANY_FROM_ADDRESS:
-        return Replies.tooManyConnectionsFromAddress(settings.hostname());
-      case TOO_MANY_UNIDENTIFIED:
-        return Replies.tooManyUnidentifiedConnections(settings.hostname());
-      default:
-        throw new IllegalArgumentException(refusal.toString());
     }
   }
 
@@ -145,6 +135,7 @@ public final class SmtpSession {
       step.state(step.state().withPhase(Phase.COMMAND));
       Optional<SmtpReply> refusal = outcome.refusal();
       if (refusal.isPresent()) {
+        reportTooBig(step, refusal.get());
         step.endTransaction();
         step.reply(refusal.get());
       } else {
@@ -157,6 +148,7 @@ public final class SmtpSession {
     step.state(step.state().withChunk(Optional.empty()).withPhase(Phase.COMMAND));
     Optional<SmtpReply> refusal = chunk.refusal().or(outcome::refusal);
     if (refusal.isPresent()) {
+      reportTooBig(step, refusal.get());
       step.endTransaction();
       step.reply(refusal.get());
     } else if (!chunk.last()) {
@@ -307,8 +299,7 @@ public final class SmtpSession {
       return;
     }
     boolean extended = step.state().greeting().map(SessionState.Greeting::extended).orElse(false);
-    Optional<SmtpReply> problem = ParameterCheck.mail(params, extended)
-        .or(() -> LimitChecks.declaredSize(params, limits(step)));
+    Optional<SmtpReply> problem = ParameterCheck.mail(params, extended);
     if (problem.isPresent()) {
       step.reply(problem.get());
       return;
@@ -321,6 +312,16 @@ public final class SmtpSession {
         step.reply(Replies.BAD_SENDER_DOMAIN);
         return;
       }
+    }
+    ClientIdentity client = step.state().client().orElseThrow();
+    Optional<SmtpReply> refusal = sender.flatMap(client.envelope()::sender)
+        .map(EnvelopeRefusal::reply)
+        .or(() -> LimitChecks.declaredSize(params, limits(step)));
+    if (refusal.isPresent()) {
+      step.reply(refusal.get());
+      step.report(SessionRefusal.Stage.MAIL,
+          Optional.of(sender.map(Mailbox::address).orElse("")), refusal.get());
+      return;
     }
     step.transaction(Transaction.begin(sender, params));
     step.reply(Replies.SENDER_OK);
@@ -349,11 +350,16 @@ public final class SmtpSession {
     RecipientCheck.Verdict verdict = RecipientCheck.check(path, step.state().client(), settings);
     if (verdict instanceof RecipientCheck.Refuse refuse) {
       step.reply(refuse.reply());
+      if (refuse.policy()) {
+        step.report(SessionRefusal.Stage.RCPT, Optional.of(refuse.address()), refuse.reply());
+      }
       return false;
     }
     Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, limits(step));
     if (overLimit.isPresent()) {
       step.reply(overLimit.get());
+      step.report(SessionRefusal.Stage.RCPT,
+          Optional.of(((RecipientCheck.Accept) verdict).recipient().address()), overLimit.get());
       return true;
     }
     step.transaction(tx.withRecipient(((RecipientCheck.Accept) verdict).recipient()));
@@ -439,10 +445,19 @@ public final class SmtpSession {
     }
   }
 
+  /** Content over the client's size limit is a refusal for the event log; other faults not. */
+  private static void reportTooBig(SessionStep step, SmtpReply refusal) {
+    if (refusal.equals(Replies.MESSAGE_TOO_BIG)) {
+      step.report(SessionRefusal.Stage.DATA, Optional.empty(), refusal);
+    }
+  }
+
   // ---- envelope and trace --------------------------------------------------------------------
 
+  /** The server's limits for this client, narrowed or widened by the operator's per-client ones. */
   private SessionLimits limits(SessionStep step) {
-    return settings.limitsFor(step.state().client().orElseThrow());
+    ClientIdentity client = step.state().client().orElseThrow();
+    return client.envelope().limits(settings.limitsFor(client));
   }
 
   private String protocol(SessionState state) {

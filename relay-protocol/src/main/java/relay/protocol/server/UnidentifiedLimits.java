@@ -35,6 +35,11 @@ public final class UnidentifiedLimits implements ClientPolicy {
     return identify.identify(remote, local).thenApply(this::limit);
   }
 
+  @Override
+  public void refused(SessionRefusal refusal) {
+    identify.refused(refusal);
+  }
+
   /** Unidentified connections open now from {@code ip}. */
   public int open(String ip) {
     synchronized (perAddress) {

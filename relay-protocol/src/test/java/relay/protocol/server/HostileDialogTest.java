@@ -192,9 +192,10 @@ class HostileDialogTest {
 
   @ParameterizedTest
   @EnumSource(Admission.Refusal.class)
-  void everyRefusalHasItsOwn421(Admission.Refusal refusal) {
+  void everyRefusalHasItsOwnReply(Admission.Refusal refusal) {
     SessionDriver d = new SessionDriver(TestSettings.defaults());
-    List<String> replies = d.send(new SessionInput.Refused(refusal));
+    List<String> replies = d.send(new SessionInput.Refused(
+        ClientIdentity.registered("192.0.2.7", "app-1"), refusal, "spam run\r\nEHLO x"));
     assertEquals(1, replies.size());
     String expected = switch (refusal) {
       case TOO_MANY_SESSIONS ->
@@ -203,6 +204,10 @@ class HostileDialogTest {
           "421 4.7.0 relay.example Too many connections from your address, closing";
       case TOO_MANY_UNIDENTIFIED ->
           "421 4.7.0 relay.example Too many connections from unregistered clients, closing";
+      case BLOCKED -> "554 5.7.1 relay.example Blocked: spam run??EHLO x";
+      case CLIENT_SUSPENDED -> "554 5.7.1 relay.example Client suspended, closing";
+      case OUTSIDE_TEST_WINDOW ->
+          "554 5.7.1 relay.example Test address outside its test window, closing";
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
