@@ -14,7 +14,7 @@ import relay.protocol.address.Mailbox;
  *     server's host name as domain)
  * @param protocol the Received "with" keyword: SMTP, ESMTP or UTF8SMTP (RFC 3848, RFC 6531)
  * @param size octets of the message as the client sent it, dot-unstuffed, before amendment
- * @param contentDigest SHA-256 (hex) of the content as the client sent it, present only when it
+ * @param contentDigest checksum of the content as the client sent it, present only when it
  *     carries a Message-ID ({@link HeaderAmender#contentDigest()}); what retries are recognised by
  */
 public record Envelope(String queueId, Optional<Mailbox> sender, List<Mailbox> recipients,

@@ -2,13 +2,10 @@ package relay.protocol.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.pekko.util.ByteString;
@@ -27,7 +24,8 @@ import org.apache.pekko.util.ByteStringBuilder;
  *       there (RFC 5322 3.6, RFC 6409 8.3), the Message-ID as
  *       {@code <queueId.millis@hostname>};
  *   <li>when the client's header section carries a {@code Message-ID:} (RFC 5322 3.6.4), digests
- *       the content exactly as the client sent it (SHA-256, before any amendment), so that a
+ *       the content exactly as the client sent it ({@link ContentChecksum}, before any
+ *       amendment), so that a
  *       retry of the same message can be recognised ({@link #contentDigest()}). Without one the
  *       digest stops at the end of the header section: identical messages without Message-ID are
  *       never taken for each other.
@@ -58,7 +56,7 @@ public final class HeaderAmender {
   private boolean sawMessageId;
   private int receivedHeaders;
   private boolean clientMessageId;
-  private MessageDigest digest = sha256();
+  private ContentChecksum digest = new ContentChecksum();
   private String contentDigest;
 
   /**
@@ -140,7 +138,7 @@ public final class HeaderAmender {
       inHeaders = false;
     }
     if (digest != null && clientMessageId) {
-      contentDigest = HexFormat.of().formatHex(digest.digest());
+      contentDigest = digest.value();
     }
     digest = null;
     return out.result();
@@ -242,14 +240,6 @@ public final class HeaderAmender {
       String id = "<" + trace.queueId() + "." + trace.receivedAt().toEpochMilli() + "@" + hostname
           + ">";
       out.putBytes(("Message-ID: " + id + "\r\n").getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
     }
   }
 
