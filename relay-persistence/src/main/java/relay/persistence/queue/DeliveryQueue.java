@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -251,9 +252,11 @@ public final class DeliveryQueue
    */
   public static final class State implements CborSerializable {
 
-    private final PendingIndex pending = new PendingIndex();
-    private final PendingDsns dsns = new PendingDsns();
-    private final RecentCompletions completed;
+    private final int rememberLimit;
+    private final DuplicateSettings duplicates;
+    private PendingIndex pending;
+    private PendingDsns dsns;
+    private RecentCompletions completed;
     private RecentMessages recentMessages;
 
     State(int rememberLimit) {
@@ -261,8 +264,22 @@ public final class DeliveryQueue
     }
 
     State(int rememberLimit, DuplicateSettings duplicates) {
-      this.completed = new RecentCompletions(rememberLimit);
-      this.recentMessages = new RecentMessages(duplicates);
+      this.rememberLimit = rememberLimit;
+      this.duplicates = duplicates;
+      reset();
+    }
+
+    /**
+     * Empties the state, as new. Before a restart after a journal failure: Pekko's javadsl
+     * recovers onto the State object the entity was created with ({@code emptyState()} is
+     * called once), and this one is mutable, so without it the restart would replay onto what
+     * the failed write had already applied (a resend then acknowledged with nothing written).
+     */
+    void reset() {
+      pending = new PendingIndex();
+      dsns = new PendingDsns();
+      completed = new RecentCompletions(rememberLimit);
+      recentMessages = new RecentMessages(duplicates);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -456,7 +473,8 @@ public final class DeliveryQueue
   /** When this incarnation started recovering (for the queue_recovered event). */
   private final long recoveryStartedNanos = System.nanoTime();
 
-  // transient, reset on every recovery (a persist failure restarts this same instance)
+  // transient, reset on every recovery (a persist failure restarts this same instance; the
+  // State is emptied on PreRestart)
   private final QueueDeliveries deliveries;
   private final DsnSubmissions dsnSubmissions;
   private boolean passivating;
@@ -509,6 +527,7 @@ public final class DeliveryQueue
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PreRestart.instance(), State::reset)
         .build();
   }
 
