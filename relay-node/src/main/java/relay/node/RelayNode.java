@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,10 @@ import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.OwnEndpoints;
 import relay.node.delivery.SmtpDeliveryTransport;
 import relay.node.smtp.ClientRegistry;
+import relay.node.smtp.ConfiguredClients;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.RegistryView;
+import relay.protocol.address.Mailbox;
 import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
@@ -69,12 +74,20 @@ public final class RelayNode implements Readiness {
   }
 
   public static RelayNode start(Config userConfig) throws Exception {
+    return start(userConfig, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(Config)}; {@code registry}, when present, is the registry view the SMTP
+   * checks read instead of the node's own (tests that change the registry under a running node).
+   */
+  static RelayNode start(Config userConfig, Optional<RegistryView> registry) throws Exception {
     NodeSettings settings = NodeSettings.fromConfig(userConfig);
     Files.createDirectories(settings.dataDir());
     Config config = settings.storage().persistenceConfig().withFallback(userConfig).resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay", config);
     try {
-      return assemble(system, settings, config);
+      return assemble(system, settings, config, registry);
     } catch (Exception e) {
       // Logged here: with exit-jvm on, terminating the system may end the process before the
       // caller sees the exception.
@@ -85,7 +98,8 @@ public final class RelayNode implements Readiness {
     }
   }
 
-  private static RelayNode assemble(ActorSystem<Void> system, NodeSettings settings, Config config) throws Exception {
+  private static RelayNode assemble(ActorSystem<Void> system, NodeSettings settings, Config config,
+      Optional<RegistryView> registryView) throws Exception {
     Cluster cluster = Cluster.get(system);
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -117,8 +131,15 @@ public final class RelayNode implements Readiness {
           quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
       awaitMemberUp(system, settings.joinTimeout());
+      // TODO(#11): the replicated registry (relay.persistence.registry.Registry.start) replaces
+      // this fixed view of relay.clients once it is on main.
+      String contact = settings.smtp().postmaster().map(Mailbox::address)
+          .orElse("postmaster@" + settings.hostname());
+      List<ClientRecord> configured = ConfiguredClients.records(settings.clients(), contact);
+      RegistryView registry = registryView.orElseGet(() -> ConfiguredClients.view(configured));
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
-          new ClientRegistry(settings.clients(), sessions), sink);
+          new ClientRegistry(registry, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
+              new RefusalEvents()), sink);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum);

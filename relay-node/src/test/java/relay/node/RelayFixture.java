@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
+import relay.persistence.registry.RegistryView;
 import relay.testing.SmtpSink;
 import relay.testing.TestDnsServer;
 
@@ -29,6 +31,7 @@ final class RelayFixture implements AutoCloseable {
   private final Storage storage;
   private final PostgresDatabase database;
   private final List<String> extraConfig = new ArrayList<>();
+  private Optional<RegistryView> registry = Optional.empty();
   private RelayNode node;
 
   private RelayFixture(Storage storage, TestDnsServer dns, SmtpSink sink, Path dataDir, PostgresDatabase database) {
@@ -53,6 +56,12 @@ final class RelayFixture implements AutoCloseable {
   /** Adds HOCON that overrides the fixture's defaults (before {@link #start}). */
   RelayFixture with(String hocon) {
     extraConfig.add(hocon);
+    return this;
+  }
+
+  /** The registry view the node's SMTP checks read instead of its own (before {@link #start}). */
+  RelayFixture withRegistry(RegistryView view) {
+    registry = Optional.of(view);
     return this;
   }
 
@@ -84,7 +93,7 @@ final class RelayFixture implements AutoCloseable {
   }
 
   RelayFixture start() throws Exception {
-    node = RelayNode.start(config());
+    node = RelayNode.start(config(), registry);
     return this;
   }
 

@@ -24,12 +24,14 @@ import relay.protocol.settings.Bounds;
  *
  * @param joinTimeout relay.cluster.join-timeout: how long the start waits to be an Up member
  * @param orphanSweep relay.queue.orphan-sweep: removal of spool entries no queue refers to
+ * @param defaultMaxSessions relay.client-defaults.max-sessions: for a registered client without
+ *     its own max-sessions
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
-    OrphanSweepSettings orphanSweep) {
+    OrphanSweepSettings orphanSweep, int defaultMaxSessions) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -68,7 +70,7 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         OutboundSettings.fromConfig(config, hostname),
         Bounds.within("relay.cluster.join-timeout", relay.getDuration("cluster.join-timeout"),
             Duration.ofSeconds(1), Duration.ofDays(1)),
-        OrphanSweepSettings.fromConfig(relay.getConfig("queue")));
+        OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions);
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

@@ -1,65 +1,86 @@
 package relay.node.smtp;
 
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import relay.node.config.RegisteredClient;
 import relay.persistence.client.ClientSessions;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.IpAddresses;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.RegistryView;
 import relay.protocol.server.Admission;
 import relay.protocol.server.ClientIdentity;
 import relay.protocol.server.ClientPolicy;
+import relay.protocol.server.SessionRefusal;
 
 /**
- * Identifies a connection's client by its source address among the registered clients and takes
- * one of the client's cluster-wide session slots for it. An unregistered address gets an identity
- * without a client name, which may not relay, and counts toward no limit. When the client's
- * session count gives no verdict in time the stage fails and the session answers 421 4.3.0: a
- * registered client is never admitted blindly.
+ * Identifies a connection's client by its source address in this node's registry view (no
+ * network round trip), applies the operator's blocks and the client's state ({@link
+ * ConnectCheck}), and takes one of the client's cluster-wide session slots (its own max-sessions,
+ * else relay.client-defaults.max-sessions). The identity carries a {@link RegistryEnvelopePolicy}
+ * for MAIL and RCPT. An unregistered address gets an identity without a client name, which may
+ * not relay, and counts toward no limit. When the client's session count gives no verdict in time
+ * the stage fails and the session answers 421 4.3.0: a registered client is never admitted
+ * blindly. Every refusal the sessions answer is handed to {@code refusals} (the event log).
  */
 public final class ClientRegistry implements ClientPolicy {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
 
-  private final Map<String, RegisteredClient> clientByAddress;
+  private final RegistryView view;
+  private final int defaultMaxSessions;
   private final ClientSessions sessions;
+  private final Clock clock;
+  private final Consumer<SessionRefusal> refusals;
 
-  public ClientRegistry(List<RegisteredClient> clients, ClientSessions sessions) {
-    Map<String, RegisteredClient> byAddress = new HashMap<>();
-    for (RegisteredClient client : clients) {
-      for (String ip : client.ips()) {
-        RegisteredClient previous = byAddress.putIfAbsent(ip, client);
-        if (previous != null && !previous.name().equals(client.name())) {
-          throw new IllegalArgumentException("relay.clients: address " + ip + " is registered to both \""
-              + previous.name() + "\" and \"" + client.name() + "\"");
-        }
-      }
-    }
-    this.clientByAddress = Map.copyOf(byAddress);
+  public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
+      Clock clock, Consumer<SessionRefusal> refusals) {
+    this.view = view;
+    this.defaultMaxSessions = defaultMaxSessions;
     this.sessions = sessions;
+    this.clock = clock;
+    this.refusals = refusals;
   }
 
   @Override
   public CompletionStage<Admission> identify(InetSocketAddress remote, InetSocketAddress local) {
-    String ip = remote.getAddress().getHostAddress();
-    RegisteredClient client = clientByAddress.get(ip);
-    if (client == null) {
-      return CompletableFuture.completedFuture(Admission.withoutSlot(ClientIdentity.anonymous(ip)));
+    String ip = IpAddresses.canonical(remote.getAddress());
+    RegistrySnapshot registry = view.current();
+    Instant now = clock.instant();
+    Optional<ClientRecord> client = registry.clientByAddress(remote.getAddress());
+    ClientIdentity identity = client
+        .map(c -> ClientIdentity.registered(ip, c.id().value()))
+        .orElseGet(() -> ClientIdentity.anonymous(ip))
+        .withEnvelope(new RegistryEnvelopePolicy(view, client.map(ClientRecord::id), clock));
+    Optional<Admission.Refused> refused = ConnectCheck.check(registry, ip, client, identity, now);
+    if (refused.isPresent()) {
+      return CompletableFuture.completedFuture(refused.get());
     }
-    ClientIdentity identity = ClientIdentity.registered(ip, client.name());
-    return sessions.acquire(client.name(), client.maxSessions())
+    if (client.isEmpty()) {
+      return CompletableFuture.completedFuture(Admission.withoutSlot(identity));
+    }
+    String name = client.get().id().value();
+    int maxSessions = client.get().limits().maxSessions().orElse(defaultMaxSessions);
+    return sessions.acquire(name, maxSessions)
         .whenComplete((slot, error) -> {
           if (error != null) {
             LOG.warn("client {} from {}: session slot unavailable, answering 421 4.3.0: {}",
-                client.name(), ip, error.toString());
+                name, ip, error.toString());
           }
         })
         .thenApply(slot -> slot.<Admission>map(s -> new Admission.Admitted(identity, s))
             .orElseGet(() -> new Admission.Refused(identity,
                 Admission.Refusal.TOO_MANY_SESSIONS)));
+  }
+
+  @Override
+  public void refused(SessionRefusal refusal) {
+    refusals.accept(refusal);
   }
 }

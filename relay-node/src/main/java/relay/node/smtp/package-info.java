@@ -1,8 +1,10 @@
 /**
  * Inbound SMTP on the node: listeners bound from configuration, the client registry that decides
- * who may relay (source address; AUTH comes later) and takes each registered connection's
- * cluster-wide session slot (421 4.4.5 at the client's max-sessions, 421 4.3.0 when the count
- * does not answer in time), queue ids, and the message sink that streams a
+ * who may relay (source address in the operator's registry view; AUTH comes later), refuses
+ * blocked, suspended and out-of-window connections (554 5.7.1), takes each registered
+ * connection's cluster-wide session slot (421 4.4.5 at the client's max-sessions, 421 4.3.0 when
+ * the count does not answer in time) and gives it the envelope rules checked at MAIL and RCPT
+ * (blocks, allowed sender domains, its own recipient and size limits), queue ids, and the message sink that streams a
  * body into the spool and replies 250 only when the spool entry is durable and every destination
  * queue has persisted its enqueue. A queue refusal becomes a precise reply (452 4.3.1 when the
  * destination queue is full, 451 otherwise); nothing is accepted in part.

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one structured JSON line per message event to the logger {@code relay.events}.
  *
- * <p>Fields: {@code event} (received, delivered, deferred, bounced, expired), {@code queue_id},
+ * <p>Fields: {@code event} (received, refused, delivered, deferred, bounced, expired), {@code queue_id},
  * {@code client} (received only), {@code sender} ({@code ""} for the null sender), {@code
  * recipients}, {@code domain}, {@code remote_host}, {@code reply} ("250 2.0.0 Ok"), {@code
  * attempt}, {@code delay_ms} (since reception) and {@code size}. The queues log after the event is
@@ -45,6 +45,25 @@ public final class MessageEventLog {
     line.put("client", client);
     line.put("size", size);
     line.put("accept_ms", Math.round(acceptMs * 100) / 100.0);
+    write(line);
+  }
+
+  /**
+   * The relay refused a connection or a command for policy or a limit (blocked, relay denied,
+   * too many sessions or recipients, too big): no queue id; {@code stage} connect, mail, rcpt or
+   * data; {@code client} the registered client ({@code ""} when unidentified); {@code sourceIp}
+   * the peer; {@code sender} the MAIL reverse-path so far ({@code ""} for the null one or before
+   * MAIL); {@code recipients} accepted so far; {@code recipient} the one a refused RCPT named
+   * ({@code ""} otherwise); {@code reply} what the client was answered.
+   */
+  public void refused(String stage, String client, String sourceIp, String sender,
+      List<String> recipients, String recipient, String reply) {
+    ObjectNode line = base("refused", null, sender, recipients);
+    line.put("stage", stage);
+    line.put("client", client);
+    line.put("source_ip", sourceIp);
+    line.put("recipient", recipient);
+    line.put("reply", reply);
     write(line);
   }
 
@@ -109,7 +128,9 @@ public final class MessageEventLog {
       List<String> recipients) {
     ObjectNode line = JSON.createObjectNode();
     line.put("event", event);
-    line.put("queue_id", queueId);
+    if (queueId != null) { // a refusal has none
+      line.put("queue_id", queueId);
+    }
     line.put("sender", sender);
     ArrayNode rcpts = line.putArray("recipients");
     recipients.forEach(rcpts::add);

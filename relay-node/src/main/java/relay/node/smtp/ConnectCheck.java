@@ -1,0 +1,47 @@
+package relay.node.smtp;
+
+import java.time.Instant;
+import java.util.Optional;
+import relay.persistence.registry.AddressRole;
+import relay.persistence.registry.BlockKind;
+import relay.persistence.registry.ClientAddress;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.ClientState;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.protocol.server.Admission;
+import relay.protocol.server.ClientIdentity;
+
+/**
+ * The operator's verdict on a new connection, before any session slot is taken, in this order:
+ * a block of the source address, a block of its client (554 5.7.1 with the operator's reason), a
+ * suspended client, a {@code test} address outside its client's test window (554 5.7.1). A
+ * {@code production} or {@code standby} address, or a test address inside the window, passes.
+ */
+final class ConnectCheck {
+
+  private ConnectCheck() {}
+
+  /**
+   * The refusal of {@code identity} connecting from {@code ip} (canonical) at {@code now}, or
+   * empty to go on; {@code client} is the client that registered the address.
+   */
+  static Optional<Admission.Refused> check(RegistrySnapshot registry, String ip,
+      Optional<ClientRecord> client, ClientIdentity identity, Instant now) {
+    Optional<Admission.Refused> blocked = registry.activeBlock(BlockKind.IP, ip, now)
+        .or(() -> client.flatMap(c -> registry.activeBlock(BlockKind.CLIENT, c.id().value(), now)))
+        .map(b -> new Admission.Refused(identity, Admission.Refusal.BLOCKED, b.reason()));
+    if (blocked.isPresent() || client.isEmpty()) {
+      return blocked;
+    }
+    ClientRecord record = client.get();
+    if (record.state() == ClientState.SUSPENDED) {
+      return Optional.of(new Admission.Refused(identity, Admission.Refusal.CLIENT_SUSPENDED));
+    }
+    boolean test = record.address(ip).map(ClientAddress::role).orElse(AddressRole.PRODUCTION)
+        == AddressRole.TEST;
+    if (test && !record.testWindow().map(w -> w.contains(now)).orElse(false)) {
+      return Optional.of(new Admission.Refused(identity, Admission.Refusal.OUTSIDE_TEST_WINDOW));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,82 @@
+package relay.node.smtp;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import relay.persistence.registry.Block;
+import relay.persistence.registry.BlockKind;
+import relay.persistence.registry.ClientId;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.RegistryView;
+import relay.protocol.address.Mailbox;
+import relay.protocol.server.EnvelopePolicy;
+import relay.protocol.server.EnvelopeRefusal;
+import relay.protocol.server.SessionLimits;
+
+/**
+ * The operator's envelope rules for one connection, read from this node's registry view at each
+ * MAIL and RCPT (a volatile read, no I/O), so a block added during a session applies from the
+ * next command:
+ * <ul>
+ *   <li>MAIL: a block of the client, of the sender address or of its domain (exact domain, not
+ *       its subdomains): 554 5.7.1 with the operator's reason; a domain outside the client's
+ *       allowed sender domains (empty = any): 550 5.7.1;
+ *   <li>RCPT: a block of the recipient's domain (exact): 554 5.7.1 with the reason;
+ *   <li>limits: the client's own max-message-size and max-recipients-per-message where set, the
+ *       server's otherwise.
+ * </ul>
+ * An unidentified connection ({@code client} empty) is held to the blocks only.
+ */
+final class RegistryEnvelopePolicy implements EnvelopePolicy {
+
+  private final RegistryView view;
+  private final Optional<ClientId> client;
+  private final Clock clock;
+
+  RegistryEnvelopePolicy(RegistryView view, Optional<ClientId> client, Clock clock) {
+    this.view = view;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<EnvelopeRefusal> sender(Mailbox sender) {
+    RegistrySnapshot registry = view.current();
+    Instant now = clock.instant();
+    Optional<Block> block = client.flatMap(id -> registry.activeBlock(BlockKind.CLIENT, id.value(), now))
+        .or(() -> registry.activeBlock(BlockKind.SENDER, sender.address(), now))
+        .or(() -> registry.activeBlock(BlockKind.SENDER_DOMAIN, sender.domainKey(), now));
+    if (block.isPresent()) {
+      return Optional.of(new EnvelopeRefusal.Blocked(block.get().reason()));
+    }
+    Optional<ClientRecord> record = client.flatMap(registry::client);
+    if (record.isPresent() && !record.get().allowsSenderDomain(sender.domainKey())) {
+      return Optional.of(new EnvelopeRefusal.SenderDomainNotAllowed());
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<EnvelopeRefusal> recipient(Mailbox recipient) {
+    return view.current()
+        .activeBlock(BlockKind.RECIPIENT_DOMAIN, recipient.domainKey(), clock.instant())
+        .map(block -> new EnvelopeRefusal.Blocked(block.reason()));
+  }
+
+  @Override
+  public SessionLimits limits(SessionLimits server) {
+    Optional<ClientRecord> record = client.flatMap(view.current()::client);
+    if (record.isEmpty()) {
+      return server;
+    }
+    return new SessionLimits(
+        record.get().limits().maxMessageSize().orElse(server.maxMessageSize()),
+        record.get().limits().maxRecipientsPerMessage().orElse(server.maxRecipients()));
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryEnvelopePolicy(" + client.map(ClientId::value).orElse("unidentified") + ")";
+  }
+}
