@@ -1,0 +1,91 @@
+package relay.node.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import relay.persistence.registry.AddressRole;
+import relay.persistence.registry.Block;
+import relay.persistence.registry.BlockKind;
+import relay.persistence.registry.ClientAddress;
+import relay.persistence.registry.ClientId;
+import relay.persistence.registry.ClientLimits;
+import relay.persistence.registry.ClientOrigin;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.ClientState;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.TestWindow;
+import relay.protocol.server.Admission;
+import relay.protocol.server.ClientIdentity;
+
+/** The connect-time verdicts of the operator's registry, one row per case, in their order. */
+class ConnectCheckTest {
+
+  private static final Instant NOW = Instant.parse("2026-12-05T06:45:00Z");
+  private static final TestWindow OPEN = new TestWindow(NOW.minusSeconds(60), NOW.plusSeconds(60));
+  private static final TestWindow PAST =
+      new TestWindow(NOW.minus(Duration.ofDays(2)), NOW.minus(Duration.ofDays(1)));
+
+  private static ClientRecord app(ClientState state, Optional<TestWindow> window) {
+    return new ClientRecord(new ClientId("app"), "App", List.of("ops@app.example"),
+        List.of(new ClientAddress("192.0.2.1", AddressRole.PRODUCTION),
+            new ClientAddress("192.0.2.2", AddressRole.STANDBY),
+            new ClientAddress("192.0.2.3", AddressRole.TEST)),
+        List.of(), ClientLimits.DEFAULTS, state, window, ClientOrigin.API);
+  }
+
+  private static Block block(BlockKind kind, String value, Optional<Instant> until) {
+    return new Block("b-" + kind + "-" + value, kind, value, "reason " + value, until, "op",
+        NOW.minus(Duration.ofHours(1)));
+  }
+
+  static Stream<Arguments> cases() {
+    ClientRecord active = app(ClientState.ACTIVE, Optional.empty());
+    Optional<Instant> permanent = Optional.empty();
+    Optional<Instant> ended = Optional.of(NOW.minusSeconds(1));
+    return Stream.of(
+        Arguments.of("production", active, List.of(), "192.0.2.1", "admitted"),
+        Arguments.of("standby", active, List.of(), "192.0.2.2", "admitted"),
+        Arguments.of("unregistered", active, List.of(), "198.51.100.1", "admitted"),
+        Arguments.of("ip block", active, List.of(block(BlockKind.IP, "192.0.2.1", permanent)),
+            "192.0.2.1", "BLOCKED reason 192.0.2.1"),
+        Arguments.of("ip block of an unregistered address", active,
+            List.of(block(BlockKind.IP, "198.51.100.1", permanent)), "198.51.100.1",
+            "BLOCKED reason 198.51.100.1"),
+        Arguments.of("expired ip block", active,
+            List.of(block(BlockKind.IP, "192.0.2.1", ended)), "192.0.2.1", "admitted"),
+        Arguments.of("client block", active, List.of(block(BlockKind.CLIENT, "app", permanent)),
+            "192.0.2.2", "BLOCKED reason app"),
+        Arguments.of("ip block before client block", active,
+            List.of(block(BlockKind.CLIENT, "app", permanent),
+                block(BlockKind.IP, "192.0.2.2", permanent)), "192.0.2.2",
+            "BLOCKED reason 192.0.2.2"),
+        Arguments.of("suspended", app(ClientState.SUSPENDED, Optional.of(OPEN)), List.of(),
+            "192.0.2.1", "CLIENT_SUSPENDED "),
+        Arguments.of("block before suspension", app(ClientState.SUSPENDED, Optional.empty()),
+            List.of(block(BlockKind.CLIENT, "app", permanent)), "192.0.2.1", "BLOCKED reason app"),
+        Arguments.of("test address, no window", active, List.of(), "192.0.2.3",
+            "OUTSIDE_TEST_WINDOW "),
+        Arguments.of("test address, past window", app(ClientState.ACTIVE, Optional.of(PAST)),
+            List.of(), "192.0.2.3", "OUTSIDE_TEST_WINDOW "),
+        Arguments.of("test address, open window", app(ClientState.ACTIVE, Optional.of(OPEN)),
+            List.of(), "192.0.2.3", "admitted"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void verdict(String name, ClientRecord client, List<Block> blocks, String ip, String expected) {
+    RegistrySnapshot registry = new RegistrySnapshot(List.of(client), new ArrayList<>(blocks));
+    ClientIdentity who = ClientIdentity.anonymous(ip);
+    Optional<Admission.Refused> verdict =
+        ConnectCheck.check(registry, ip, registry.clientByAddress(ip), who, NOW);
+    assertEquals(expected, verdict.map(r -> r.refusal() + " " + r.reason()).orElse("admitted"));
+  }
+}
