@@ -1,0 +1,77 @@
+package relay.http.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import relay.http.auth.HashedTokenStore;
+import relay.http.auth.Principal;
+import relay.http.testing.InMemoryRegistryService;
+import relay.persistence.registry.ClientId;
+
+/** The API over an in-memory registry with one token per role, and request helpers. */
+final class ApiFixture {
+
+  static final String ADMIN = "admin-token-0123456789abcdef";
+  static final String VIEWER = "viewer-token-0123456789abcdef";
+  static final String BILLING = "billing-token-0123456789abcdef";
+
+  final InMemoryRegistryService registry = new InMemoryRegistryService(Clock.systemUTC());
+  final HashedTokenStore tokens = new HashedTokenStore()
+      .add(ADMIN, Principal.admin("ops-admin"))
+      .add(VIEWER, Principal.viewer("ops-viewer"))
+      .add(BILLING, Principal.client("billing-app", new ClientId("billing")));
+  final Route route = ApiErrors.seal(new ApiRoutes(registry, tokens,
+      new ApiSettings(Optional.empty(), 64 * 1024, 100)).route());
+
+  static HttpRequest req(HttpMethod method, String path, String token) {
+    HttpRequest r = HttpRequest.create(path).withMethod(method);
+    return token == null ? r : r.addHeader(Authorization.oauth2(token));
+  }
+
+  static HttpRequest json(HttpMethod method, String path, String token, String body) {
+    return json(method, path, token, body, ContentTypes.APPLICATION_JSON);
+  }
+
+  static HttpRequest json(HttpMethod method, String path, String token, String body,
+      ContentType type) {
+    return req(method, path, token).withEntity(type,
+        body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** A client body; {@code extra} is spliced in as more fields (",\"x\":1"). */
+  static String client(String id, String ip, String extra) {
+    return "{\"id\":\"" + id + "\",\"name\":\"" + id + " app\",\"contacts\":[\"ops@" + id
+        + ".example\"],\"addresses\":[{\"ip\":\"" + ip + "\",\"role\":\"production\"}]"
+        + extra + "}";
+  }
+
+  /** Asserts a problem+json of {@code status} and returns its detail. */
+  static String problem(TestRouteResult result, int status) {
+    assertEquals(status, result.statusCode(), result.entityString());
+    assertEquals("application/problem+json", result.contentType().mediaType().toString(),
+        result.entityString());
+    JsonNode body = read(result);
+    assertEquals(status, body.get("status").asInt());
+    assertEquals("about:blank", body.get("type").asText());
+    assertTrue(body.hasNonNull("title") && body.hasNonNull("detail"), body.toString());
+    return body.get("detail").asText();
+  }
+
+  static JsonNode read(TestRouteResult result) {
+    try {
+      return ApiJson.mapper().readTree(result.entityString());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + result.entityString(), e);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package relay.http.testing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import relay.persistence.registry.AuditEntry;
+import relay.persistence.registry.Block;
+import relay.persistence.registry.BlockKind;
+import relay.persistence.registry.ClientAddress;
+import relay.persistence.registry.ClientId;
+import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.RegistryResult;
+import relay.persistence.registry.RegistryService;
+
+/**
+ * TEST DOUBLE: a {@link RegistryService} in memory, for route tests of status codes and bodies
+ * until the entity-backed service can run in them. It refuses what the registry entity refuses
+ * (an id that exists, an address of another client: Conflict; an unknown id: NotFound; a block
+ * value, reason or until the model refuses: Invalid) and records an audit entry per change. Not
+ * a replacement for the real service: no persistence, no replication.
+ */
+public final class InMemoryRegistryService implements RegistryService {
+
+  private final Clock clock;
+  private final Map<ClientId, ClientRecord> clients = new TreeMap<>();
+  private final Map<String, Block> blocks = new LinkedHashMap<>();
+  private final List<AuditEntry> audit = new ArrayList<>();
+  private long changes;
+
+  public InMemoryRegistryService(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** How many changes were made: a refused request must leave it as it was. */
+  public synchronized long changes() {
+    return changes;
+  }
+
+  /** Everything held, for before/after comparisons. */
+  public synchronized String state() {
+    return clients.values() + " " + blocks.values();
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<ClientRecord>> createClient(
+      ClientRecord client, String actor) {
+    if (clients.containsKey(client.id())) {
+      return done(new RegistryResult.Conflict<>("client " + client.id() + " exists"));
+    }
+    return store(client, actor, "client-created");
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<ClientRecord>> replaceClient(
+      ClientRecord client, String actor) {
+    if (!clients.containsKey(client.id())) {
+      return done(new RegistryResult.NotFound<>("no client " + client.id()));
+    }
+    return store(client, actor, "client-replaced");
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id,
+      String actor) {
+    ClientRecord removed = clients.remove(id);
+    if (removed == null) {
+      return done(new RegistryResult.NotFound<>("no client " + id));
+    }
+    record(actor, "client-deleted", id.value(), removed.name());
+    return done(RegistryResult.ok(removed));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<Block>> addBlock(BlockKind kind,
+      String value, String reason, Optional<Instant> until, String actor) {
+    Block block;
+    try {
+      block = new Block(UUID.randomUUID().toString(), kind, value, reason, until, actor,
+          clock.instant());
+    } catch (IllegalArgumentException e) {
+      return done(new RegistryResult.Invalid<>(e.getMessage()));
+    }
+    blocks.put(block.id(), block);
+    record(actor, "block-added", block.id(), kind.wireName() + " " + block.value());
+    return done(RegistryResult.ok(block));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<Block>> removeBlock(String id,
+      String actor) {
+    Block removed = blocks.remove(id);
+    if (removed == null) {
+      return done(new RegistryResult.NotFound<>("no block " + id));
+    }
+    record(actor, "block-removed", id, removed.kind().wireName() + " " + removed.value());
+    return done(RegistryResult.ok(removed));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<List<AuditEntry>>> audit(int limit) {
+    List<AuditEntry> newest = new ArrayList<>();
+    for (int i = audit.size() - 1; i >= 0 && newest.size() < limit; i--) {
+      newest.add(audit.get(i));
+    }
+    return done(RegistryResult.ok(List.copyOf(newest)));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<List<ClientRecord>>> clients() {
+    return done(RegistryResult.ok(List.copyOf(clients.values())));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<ClientRecord>> client(ClientId id) {
+    ClientRecord c = clients.get(id);
+    return done(c == null ? new RegistryResult.NotFound<>("no client " + id)
+        : RegistryResult.ok(c));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<List<Block>>> blocks() {
+    Instant now = clock.instant();
+    return done(RegistryResult.ok(blocks.values().stream().filter(b -> b.activeAt(now))
+        .toList()));
+  }
+
+  private CompletionStage<RegistryResult<ClientRecord>> store(ClientRecord client, String actor,
+      String action) {
+    Optional<String> taken = addressOfAnother(client);
+    if (taken.isPresent()) {
+      return done(new RegistryResult.Conflict<>(taken.get()));
+    }
+    clients.put(client.id(), client);
+    record(actor, action, client.id().value(), client.name());
+    return done(RegistryResult.ok(client));
+  }
+
+  private Optional<String> addressOfAnother(ClientRecord client) {
+    for (ClientRecord other : clients.values()) {
+      if (other.id().equals(client.id())) {
+        continue;
+      }
+      for (ClientAddress a : client.addresses()) {
+        if (other.address(a.ip()).isPresent()) {
+          return Optional.of("address " + a.ip() + " is registered to client " + other.id());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void record(String actor, String action, String subject, String detail) {
+    changes++;
+    audit.add(new AuditEntry(clock.instant(), actor, action, subject, detail));
+  }
+
+  private static <T> CompletionStage<RegistryResult<T>> done(RegistryResult<T> result) {
+    return CompletableFuture.completedFuture(result);
+  }
+}
