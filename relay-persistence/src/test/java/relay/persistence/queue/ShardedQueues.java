@@ -30,7 +30,7 @@ import relay.persistence.spool.FileSpool;
  * remember-entities in the event-sourced store and the JDBC journal on an H2 file, plus ways to
  * look at what the journal, the spool and the shard region hold.
  */
-final class ShardedQueues {
+public final class ShardedQueues {
 
   private ShardedQueues() {}
 
@@ -55,12 +55,12 @@ final class ShardedQueues {
   }
 
   /** The JDBC URL of a durable H2 journal file under {@code dir}. */
-  static String journalUrl(Path dir) {
+  public static String journalUrl(Path dir) {
     return "jdbc:h2:file:" + dir.resolve("journal") + ";WRITE_DELAY=0";
   }
 
   /** The JDBC journal, snapshot and durable-state stores on the H2 database {@code jdbcUrl}. */
-  static Config h2Store(String jdbcUrl) {
+  public static Config h2Store(String jdbcUrl) {
     return ConfigFactory.parseString("""
         pekko.persistence {
           journal.plugin = "jdbc-journal"

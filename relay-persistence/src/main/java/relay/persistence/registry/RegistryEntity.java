@@ -1,0 +1,462 @@
+package relay.persistence.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import relay.persistence.CborSerializable;
+
+/**
+ * The client registry and block lists of the whole cluster: one event-sourced entity
+ * (persistence id {@code "Registry"}), the source of truth. Its events are the audit log; after
+ * each one, and after recovery, it hands the whole state to this node's {@link
+ * RegistryPublisher}, which writes what changed to every node's view.
+ *
+ * <p><b>Why a Cluster Singleton</b> and not one sharded entity: there is exactly one registry, so
+ * sharding's allocation buys nothing, and a sharded entity starts only when a message reaches it,
+ * while the singleton manager starts it on the oldest node as soon as the cluster forms, which
+ * is what refills every node's (non-durable) view after a full cluster restart. Changes are rare
+ * (operators), so one writer is no bottleneck; reads never come here (they use the view).
+ *
+ * <p><b>Refusals</b> are replies with no event: an id taken or an address registered to another
+ * client ({@link RefusalKind#CONFLICT}), an unknown id ({@link RefusalKind#NOT_FOUND}), a value
+ * the model refuses ({@link RefusalKind#INVALID}). Time and block ids are decided in the command
+ * handler and carried by the events, so replay is deterministic.
+ *
+ * <p><b>Expiry:</b> a timer fires at the earliest {@code until} of the blocks and persists {@link
+ * BlockExpired} for every block past it; the views do not wait for it ({@link Block#activeAt}).
+ */
+public final class RegistryEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<RegistryEntity.Command, RegistryEntity.Event,
+        RegistryEntity.State> {
+
+  public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("Registry");
+
+  /** The actor recorded for changes the registry makes itself (expiry) and for imports. */
+  public static final String REGISTRY_ACTOR = "registry";
+  public static final String CONFIG_ACTOR = "config";
+
+  private static final String EXPIRY_TIMER = "expiry";
+  /** Longest single timer; a block ending later is looked at again after this. */
+  private static final Duration MAX_TIMER = Duration.ofHours(1);
+
+  // ---------------------------------------------------------------- commands
+
+  public sealed interface Command extends CborSerializable
+      permits CreateClient, ReplaceClient, DeleteClient, AddBlock, RemoveBlock,
+          ImportConfigClients, GetAudit, ExpireBlocks {}
+
+  public record CreateClient(ClientRecord client, String actor, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record ReplaceClient(ClientRecord client, String actor, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record DeleteClient(ClientId id, String actor, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record AddBlock(BlockKind kind, String value, String reason, Optional<Instant> until,
+      String actor, ActorRef<Reply> replyTo) implements Command {}
+
+  public record RemoveBlock(String id, String actor, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * The clients of a node's configuration file (origin CONFIG). Each is added, or replaces a
+   * CONFIG client of that id that differs; one created through the API, or one with an address
+   * registered to another client, is skipped (and said so in the reply).
+   */
+  public record ImportConfigClients(List<ClientRecord> clients, ActorRef<Reply> replyTo)
+      implements Command {
+    public ImportConfigClients {
+      clients = List.copyOf(clients);
+    }
+  }
+
+  public record GetAudit(int limit, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Timer: persist the expiry of every block past its {@code until}. */
+  public record ExpireBlocks() implements Command {}
+
+  // ---------------------------------------------------------------- replies
+
+  public sealed interface Reply extends CborSerializable
+      permits ClientDone, BlockDone, Refused, AuditPage, Imported {}
+
+  /** The client as created, replaced or deleted. */
+  public record ClientDone(ClientRecord client) implements Reply {}
+
+  /** The block as added or removed. */
+  public record BlockDone(Block block) implements Reply {}
+
+  public enum RefusalKind { NOT_FOUND, CONFLICT, INVALID }
+
+  /** Nothing changed; {@code detail} says why. */
+  public record Refused(RefusalKind kind, String detail) implements Reply {}
+
+  /** Newest first. */
+  public record AuditPage(List<AuditEntry> entries) implements Reply {}
+
+  /** Ids imported (added or updated), unchanged, and skipped with the reason ("id: reason"). */
+  public record Imported(List<String> imported, List<String> unchanged, List<String> skipped)
+      implements Reply {}
+
+  // ---------------------------------------------------------------- events
+
+  /** Every change, with who made it and when: the audit log. */
+  public sealed interface Event extends CborSerializable
+      permits ClientCreated, ClientReplaced, ClientDeleted, ClientImported, BlockAdded,
+          BlockRemoved, BlockExpired {}
+
+  public record ClientCreated(ClientRecord client, String actor, Instant at) implements Event {}
+
+  public record ClientReplaced(ClientRecord client, String actor, Instant at) implements Event {}
+
+  public record ClientDeleted(ClientId id, String actor, Instant at) implements Event {}
+
+  public record ClientImported(ClientRecord client, Instant at) implements Event {}
+
+  /** The block carries its actor ({@code createdBy}) and time ({@code createdAt}). */
+  public record BlockAdded(Block block) implements Event {}
+
+  public record BlockRemoved(String id, String actor, Instant at) implements Event {}
+
+  public record BlockExpired(String id, Instant at) implements Event {}
+
+  // ---------------------------------------------------------------- state
+
+  /**
+   * Clients by id, blocks by id, the newest audit entries (newest first) and the number of
+   * blocks ever added (block ids are "b" + that number). Immutable; each event makes a new one.
+   */
+  public record State(Map<String, ClientRecord> clients, Map<String, Block> blocks,
+      List<AuditEntry> audit, long blocksAdded) implements CborSerializable {
+
+    public static final State EMPTY = new State(Map.of(), Map.of(), List.of(), 0);
+
+    public State {
+      clients = Collections.unmodifiableMap(new TreeMap<>(clients));
+      blocks = Collections.unmodifiableMap(new TreeMap<>(blocks));
+      audit = List.copyOf(audit);
+    }
+
+    public Optional<ClientRecord> client(ClientId id) {
+      return Optional.ofNullable(clients.get(id.value()));
+    }
+
+    /** The client other than {@code except} that has registered {@code ip}, if any. */
+    Optional<ClientRecord> ownerOf(String ip, ClientId except) {
+      return clients.values().stream().filter(c -> !c.id().equals(except))
+          .filter(c -> c.address(ip).isPresent()).findFirst();
+    }
+
+    /** A conflict of {@code client}'s addresses with another client's, as a message. */
+    Optional<String> addressConflict(ClientRecord client) {
+      for (ClientAddress a : client.addresses()) {
+        Optional<ClientRecord> owner = ownerOf(a.ip(), client.id());
+        if (owner.isPresent()) {
+          return Optional.of("address " + a.ip() + " is registered to client "
+              + owner.get().id());
+        }
+      }
+      return Optional.empty();
+    }
+
+    State apply(Event event, int auditEntries) {
+      if (event instanceof ClientCreated e) {
+        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
+            "client-created", e.client().id().value(), e.client().name()));
+      }
+      if (event instanceof ClientReplaced e) {
+        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
+            "client-replaced", e.client().id().value(), e.client().name()));
+      }
+      if (event instanceof ClientImported e) {
+        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), CONFIG_ACTOR,
+            "client-imported", e.client().id().value(), e.client().name()));
+      }
+      if (event instanceof ClientDeleted e) {
+        Map<String, ClientRecord> rest = new TreeMap<>(clients);
+        rest.remove(e.id().value());
+        return new State(rest, blocks, audit, blocksAdded).audited(auditEntries,
+            new AuditEntry(e.at(), e.actor(), "client-deleted", e.id().value(), ""));
+      }
+      if (event instanceof BlockAdded e) {
+        Block b = e.block();
+        Map<String, Block> more = new TreeMap<>(blocks);
+        more.put(b.id(), b);
+        return new State(clients, more, audit, blocksAdded + 1).audited(auditEntries,
+            new AuditEntry(b.createdAt(), b.createdBy(), "block-added", b.id(),
+                b.kind().wireName() + " " + b.value() + b.until().map(u -> " until " + u)
+                    .orElse("") + ": " + b.reason()));
+      }
+      if (event instanceof BlockRemoved e) {
+        return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
+            "block-removed", e.id(), describe(e.id())));
+      }
+      BlockExpired e = (BlockExpired) event;
+      return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), REGISTRY_ACTOR,
+          "block-expired", e.id(), describe(e.id())));
+    }
+
+    private String describe(String blockId) {
+      Block b = blocks.get(blockId);
+      return b == null ? "" : b.kind().wireName() + " " + b.value();
+    }
+
+    private State withClient(ClientRecord client) {
+      Map<String, ClientRecord> more = new TreeMap<>(clients);
+      more.put(client.id().value(), client);
+      return new State(more, blocks, audit, blocksAdded);
+    }
+
+    private State withoutBlock(String id) {
+      Map<String, Block> rest = new TreeMap<>(blocks);
+      rest.remove(id);
+      return new State(clients, rest, audit, blocksAdded);
+    }
+
+    private State audited(int max, AuditEntry entry) {
+      if (max == 0) {
+        return this;
+      }
+      List<AuditEntry> newest = new ArrayList<>(Math.min(audit.size() + 1, max));
+      newest.add(entry);
+      newest.addAll(audit.subList(0, Math.min(audit.size(), max - 1)));
+      return new State(clients, blocks, newest, blocksAdded);
+    }
+  }
+
+  // ---------------------------------------------------------------- behavior
+
+  /**
+   * The entity; {@code publisher} gets the whole state after every change and after recovery
+   * ({@link RegistryPublisher} on a node, a probe in tests).
+   */
+  public static Behavior<Command> create(RegistrySettings settings, Clock clock,
+      ActorRef<RegistryPublisher.Command> publisher) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new RegistryEntity(settings, clock, publisher, context, timers)));
+  }
+
+  private final RegistrySettings settings;
+  private final Clock clock;
+  private final ActorRef<RegistryPublisher.Command> publisher;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+
+  private RegistryEntity(RegistrySettings settings, Clock clock,
+      ActorRef<RegistryPublisher.Command> publisher, ActorContext<Command> context,
+      TimerScheduler<Command> timers) {
+    super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1),
+        Duration.ofSeconds(30), 0.2));
+    this.settings = settings;
+    this.clock = clock;
+    this.publisher = publisher;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.EMPTY;
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return (state, event) -> state.apply(event, settings.auditEntries());
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
+      context.getLog().info("registry recovered: {} clients, {} blocks", state.clients().size(),
+          state.blocks().size());
+      changed(state);
+    }).build();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(CreateClient.class, this::onCreate)
+        .onCommand(ReplaceClient.class, this::onReplace)
+        .onCommand(DeleteClient.class, this::onDelete)
+        .onCommand(AddBlock.class, this::onAddBlock)
+        .onCommand(RemoveBlock.class, this::onRemoveBlock)
+        .onCommand(ImportConfigClients.class, this::onImport)
+        .onCommand(GetAudit.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AuditPage(
+            state.audit().subList(0, Math.max(0, Math.min(cmd.limit(), state.audit().size()))))))
+        .onCommand(ExpireBlocks.class, this::onExpire)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onCreate(State state, CreateClient cmd) {
+    ClientRecord client = cmd.client().withOrigin(ClientOrigin.API);
+    if (state.client(client.id()).isPresent()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "client " + client.id() + " exists");
+    }
+    if (state.clients().size() >= settings.maxClients()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "the registry holds its maximum of "
+          + settings.maxClients() + " clients (relay.registry.max-clients)");
+    }
+    Optional<String> conflict = state.addressConflict(client);
+    if (conflict.isPresent()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, conflict.get());
+    }
+    return persist(new ClientCreated(client, actor(cmd.actor()), clock.instant()), cmd.replyTo(),
+        new ClientDone(client));
+  }
+
+  /** A replace through the API makes the client an API client: an import no longer touches it. */
+  private ReplyEffect<Event, State> onReplace(State state, ReplaceClient cmd) {
+    ClientRecord client = cmd.client().withOrigin(ClientOrigin.API);
+    if (state.client(client.id()).isEmpty()) {
+      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no client " + client.id());
+    }
+    Optional<String> conflict = state.addressConflict(client);
+    if (conflict.isPresent()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, conflict.get());
+    }
+    return persist(new ClientReplaced(client, actor(cmd.actor()), clock.instant()),
+        cmd.replyTo(), new ClientDone(client));
+  }
+
+  private ReplyEffect<Event, State> onDelete(State state, DeleteClient cmd) {
+    Optional<ClientRecord> existing = state.client(cmd.id());
+    if (existing.isEmpty()) {
+      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no client " + cmd.id());
+    }
+    return persist(new ClientDeleted(cmd.id(), actor(cmd.actor()), clock.instant()),
+        cmd.replyTo(), new ClientDone(existing.get()));
+  }
+
+  private ReplyEffect<Event, State> onAddBlock(State state, AddBlock cmd) {
+    if (state.blocks().size() >= settings.maxBlocks()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "the registry holds its maximum of "
+          + settings.maxBlocks() + " blocks (relay.registry.max-blocks)");
+    }
+    Block block;
+    try {
+      block = new Block("b" + (state.blocksAdded() + 1), cmd.kind(), cmd.value(), cmd.reason(),
+          cmd.until(), actor(cmd.actor()), clock.instant());
+    } catch (IllegalArgumentException e) {
+      return refuse(cmd.replyTo(), RefusalKind.INVALID, e.getMessage());
+    }
+    return persist(new BlockAdded(block), cmd.replyTo(), new BlockDone(block));
+  }
+
+  private ReplyEffect<Event, State> onRemoveBlock(State state, RemoveBlock cmd) {
+    Block block = state.blocks().get(cmd.id());
+    if (block == null) {
+      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no block " + cmd.id());
+    }
+    return persist(new BlockRemoved(cmd.id(), actor(cmd.actor()), clock.instant()),
+        cmd.replyTo(), new BlockDone(block));
+  }
+
+  private ReplyEffect<Event, State> onImport(State state, ImportConfigClients cmd) {
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    List<String> imported = new ArrayList<>();
+    List<String> unchanged = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    State working = state;
+    for (ClientRecord given : cmd.clients()) {
+      ClientRecord client = given.withOrigin(ClientOrigin.CONFIG);
+      String id = client.id().value();
+      Optional<ClientRecord> existing = working.client(client.id());
+      Optional<String> conflict = working.addressConflict(client);
+      if (existing.isPresent() && existing.get().origin() == ClientOrigin.API) {
+        skipped.add(id + ": created through the API, not overwritten");
+      } else if (existing.isPresent() && existing.get().equals(client)) {
+        unchanged.add(id);
+      } else if (conflict.isPresent()) {
+        skipped.add(id + ": " + conflict.get());
+      } else if (existing.isEmpty() && working.clients().size() >= settings.maxClients()) {
+        skipped.add(id + ": the registry holds its maximum of " + settings.maxClients()
+            + " clients (relay.registry.max-clients)");
+      } else {
+        ClientImported event = new ClientImported(client, now);
+        events.add(event);
+        imported.add(id);
+        working = working.apply(event, settings.auditEntries());
+      }
+    }
+    Imported reply = new Imported(imported, unchanged, skipped);
+    if (events.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), reply);
+    }
+    return Effect().persist(events).thenRun(this::changed).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  private ReplyEffect<Event, State> onExpire(State state, ExpireBlocks cmd) {
+    Instant now = clock.instant();
+    List<Event> expired = state.blocks().values().stream().filter(b -> !b.activeAt(now))
+        .map(b -> (Event) new BlockExpired(b.id(), now)).toList();
+    if (expired.isEmpty()) {
+      scheduleExpiry(state);
+      return Effect().noReply();
+    }
+    context.getLog().info("registry: {} blocks expired", expired.size());
+    return Effect().persist(expired).thenRun(this::changed).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> persist(Event event, ActorRef<Reply> replyTo, Reply reply) {
+    return Effect().persist(event).thenRun(this::changed).thenReply(replyTo, s -> reply);
+  }
+
+  private ReplyEffect<Event, State> refuse(ActorRef<Reply> replyTo, RefusalKind kind,
+      String detail) {
+    return Effect().reply(replyTo, new Refused(kind, detail));
+  }
+
+  /** After recovery and every persisted change: publish, and set the expiry timer anew. */
+  private void changed(State state) {
+    publisher.tell(new RegistryPublisher.Publish(state.clients(), state.blocks(),
+        lastSequenceNumber(context)));
+    scheduleExpiry(state);
+  }
+
+  private void scheduleExpiry(State state) {
+    Optional<Instant> next = state.blocks().values().stream().flatMap(b -> b.until().stream())
+        .min(Instant::compareTo);
+    if (next.isEmpty()) {
+      timers.cancel(EXPIRY_TIMER);
+      return;
+    }
+    Duration wait = Duration.between(clock.instant(), next.get());
+    wait = wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_TIMER) > 0 ? MAX_TIMER : wait;
+    timers.startSingleTimer(EXPIRY_TIMER, new ExpireBlocks(), wait);
+  }
+
+  /** Who asked, as the audit log keeps it: no control characters, at most 500 characters. */
+  private static String actor(String actor) {
+    String s = actor == null ? "" : actor.strip().replaceAll("\\p{Cntrl}", "?");
+    s = s.length() > Names.MAX_TEXT ? s.substring(0, Names.MAX_TEXT) : s;
+    return s.isEmpty() ? "unknown" : s;
+  }
+}
