@@ -23,7 +23,8 @@ import relay.persistence.registry.RegistryEntity.Imported;
  * @param service what the HTTP API calls
  * @param entity the singleton's proxy
  * @param imported completes once the entity took this node's configured clients (retried every
- *     relay.registry.import.retry until it does; never fails)
+ *     relay.registry.import.retry until it does; never fails) and this node's view shows them
+ *     (or relay.registry.view-wait passed)
  */
 public record Registry(ReplicatedRegistryView view, RegistryService service,
     ActorRef<RegistryEntity.Command> entity, CompletionStage<Imported> imported) {
@@ -49,8 +50,13 @@ public record Registry(ReplicatedRegistryView view, RegistryService service,
         SingletonActor.of(RegistryEntity.create(settings, clock, publisher), "relay-registry"));
     CompletableFuture<Imported> imported = new CompletableFuture<>();
     importClients(system, entity, settings, List.copyOf(configClients), imported);
+    CompletionStage<Imported> visible = imported.thenCompose(i -> view.when(s -> {
+      List<String> ids = new ArrayList<>(i.imported());
+      ids.addAll(i.unchanged());
+      return ids.stream().allMatch(id -> s.client(ClientId.of(id)).isPresent());
+    }, settings.viewWait()).thenApply(s -> i));
     return new Registry(view, new EntityRegistryService(system, entity, view, settings, clock),
-        entity, imported);
+        entity, visible);
   }
 
   /**
