@@ -38,9 +38,8 @@ import relay.node.delivery.OwnEndpoints;
 import relay.node.delivery.SmtpDeliveryTransport;
 import relay.node.smtp.ClientRegistry;
 import relay.node.smtp.ConfiguredClients;
-import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.Registry;
 import relay.persistence.registry.RegistryView;
-import relay.protocol.address.Mailbox;
 import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
@@ -62,11 +61,13 @@ public final class RelayNode implements Readiness {
   private final NodeStorage storage;
   private final SmtpListeners listeners;
   private final ClusterQuorum quorum;
+  private final Registry registry;
   private volatile ServerBinding http; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
   private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
-      ClusterQuorum quorum) {
+      ClusterQuorum quorum, Registry registry) {
+    this.registry = registry;
     this.quorum = quorum;
     this.system = system;
     this.storage = storage;
@@ -130,19 +131,17 @@ public final class RelayNode implements Readiness {
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
           quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
+      Registry registry = Registry.start(system, settings.registry(), Clock.systemUTC(),
+          ConfiguredClients.records(settings.clients(), settings.registry().importContact()));
       awaitMemberUp(system, settings.joinTimeout());
-      // TODO(#11): the replicated registry (relay.persistence.registry.Registry.start) replaces
-      // this fixed view of relay.clients once it is on main.
-      String contact = settings.smtp().postmaster().map(Mailbox::address)
-          .orElse("postmaster@" + settings.hostname());
-      List<ClientRecord> configured = ConfiguredClients.records(settings.clients(), contact);
-      RegistryView registry = registryView.orElseGet(() -> ConfiguredClients.view(configured));
+      awaitRegistry(registry, settings.joinTimeout());
+      RegistryView view = registryView.orElse(registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
-          new ClientRegistry(registry, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
+          new ClientRegistry(view, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
               new RefusalEvents()), sink);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
-      RelayNode node = new RelayNode(system, storage, listeners, quorum);
+      RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
           .bind(new HealthRoutes(node).routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
@@ -152,6 +151,20 @@ public final class RelayNode implements Readiness {
     } catch (Exception | Error e) {
       storage.close();
       throw e;
+    }
+  }
+
+  /**
+   * SMTP opens only once the registry took this node's relay.clients and its view shows them:
+   * before that a registered client would be unknown and refused as an open-relay attempt
+   * (554 5.7.1, a permanent failure for it). Fails the start after the timeout.
+   */
+  private static void awaitRegistry(Registry registry, Duration timeout) throws Exception {
+    try {
+      registry.imported().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the client registry did not take relay.clients within "
+          + "relay.cluster.join-timeout (" + timeout + ")", e);
     }
   }
 
@@ -209,6 +222,11 @@ public final class RelayNode implements Readiness {
     checks.put("http-bound", http != null);
     checks.put("storage-reachable", storage.isReachable());
     return checks;
+  }
+
+  /** The operator's client registry and block lists on this node (its view and its service). */
+  public Registry registry() {
+    return registry;
   }
 
   public List<java.net.InetSocketAddress> smtpAddresses() {

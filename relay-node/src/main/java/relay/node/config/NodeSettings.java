@@ -13,6 +13,7 @@ import relay.node.delivery.OutboundSettings;
 import relay.persistence.client.ClientSessionSettings;
 import relay.persistence.queue.OrphanSweepSettings;
 import relay.persistence.queue.QueueSettings;
+import relay.persistence.registry.RegistrySettings;
 import relay.protocol.server.SmtpServerSettings;
 import relay.protocol.settings.Bounds;
 
@@ -26,12 +27,13 @@ import relay.protocol.settings.Bounds;
  * @param orphanSweep relay.queue.orphan-sweep: removal of spool entries no queue refers to
  * @param defaultMaxSessions relay.client-defaults.max-sessions: for a registered client without
  *     its own max-sessions
+ * @param registry relay.registry: the operator's client registry and block lists
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
-    OrphanSweepSettings orphanSweep, int defaultMaxSessions) {
+    OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -70,7 +72,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         OutboundSettings.fromConfig(config, hostname),
         Bounds.within("relay.cluster.join-timeout", relay.getDuration("cluster.join-timeout"),
             Duration.ofSeconds(1), Duration.ofDays(1)),
-        OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions);
+        OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions,
+        RegistrySettings.fromConfig(relay.getConfig("registry")));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */
