@@ -17,6 +17,7 @@ import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.registry.ClientId;
+import relay.persistence.registry.RegistryService;
 
 /** The API over an in-memory registry with one token per role, and request helpers. */
 final class ApiFixture {
@@ -26,12 +27,21 @@ final class ApiFixture {
   static final String BILLING = "billing-token-0123456789abcdef";
 
   final InMemoryRegistryService registry = new InMemoryRegistryService(Clock.systemUTC());
-  final HashedTokenStore tokens = new HashedTokenStore()
-      .add(ADMIN, Principal.admin("ops-admin"))
-      .add(VIEWER, Principal.viewer("ops-viewer"))
-      .add(BILLING, Principal.client("billing-app", new ClientId("billing")));
-  final Route route = ApiErrors.seal(new ApiRoutes(registry, tokens,
-      new ApiSettings(Optional.empty(), 64 * 1024, 100)).route());
+  final Route route = route(registry);
+
+  /** The API over {@code registry} with the three tokens, bodies up to 64 KiB. */
+  static Route route(RegistryService registry) {
+    return ApiErrors.seal(new ApiRoutes(registry, tokens(),
+        new ApiSettings(Optional.empty(), 64 * 1024, 100)).route());
+  }
+
+  /** ADMIN (ops-admin), VIEWER (ops-viewer), BILLING (client token of client "billing"). */
+  static HashedTokenStore tokens() {
+    return new HashedTokenStore()
+        .add(ADMIN, Principal.admin("ops-admin"))
+        .add(VIEWER, Principal.viewer("ops-viewer"))
+        .add(BILLING, Principal.client("billing-app", new ClientId("billing")));
+  }
 
   static HttpRequest req(HttpMethod method, String path, String token) {
     HttpRequest r = HttpRequest.create(path).withMethod(method);
