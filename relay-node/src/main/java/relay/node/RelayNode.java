@@ -29,7 +29,15 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.HealthRoutes;
+import relay.http.api.ApiErrors;
+import relay.http.api.ApiRoutes;
+import relay.http.api.ApiSettings;
+import relay.http.auth.AdminToken;
+import relay.http.auth.HashedTokenStore;
+import relay.http.auth.Principal;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
@@ -143,7 +151,7 @@ public final class RelayNode implements Readiness {
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-          .bind(new HealthRoutes(node).routes()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .bind(httpRoutes(node, config, settings)).toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
       LOG.info("relay {} ready: SMTP on {}, HTTP on {}, storage {}", settings.hostname(),
           listeners.boundAddresses(), node.http.localAddress(), settings.storage().kind());
@@ -152,6 +160,20 @@ public final class RelayNode implements Readiness {
       storage.close();
       throw e;
     }
+  }
+
+  /**
+   * Health endpoints and the operator API (/api/v1) on one binding, every error a problem+json.
+   * The API accepts the bootstrap admin token (relay.http.admin-token, RELAY_ADMIN_TOKEN, or
+   * generated into <data-dir>/admin-token); further tokens are still to come (issue 11).
+   */
+  private static Route httpRoutes(RelayNode node, Config config, NodeSettings settings)
+      throws java.io.IOException {
+    ApiSettings api = ApiSettings.fromConfig(config);
+    HashedTokenStore tokens = new HashedTokenStore().add(
+        AdminToken.resolve(api.adminToken(), settings.dataDir()), Principal.admin("admin"));
+    return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
+        new ApiRoutes(node.registry().service(), tokens, api).route()));
   }
 
   /**
@@ -222,6 +244,11 @@ public final class RelayNode implements Readiness {
     checks.put("http-bound", http != null);
     checks.put("storage-reachable", storage.isReachable());
     return checks;
+  }
+
+  /** Where the HTTP server (health, operator API) listens. */
+  public InetSocketAddress httpAddress() {
+    return http.localAddress();
   }
 
   /** The operator's client registry and block lists on this node (its view and its service). */
