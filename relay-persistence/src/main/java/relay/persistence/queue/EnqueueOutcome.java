@@ -39,8 +39,4 @@ public sealed interface EnqueueOutcome extends CborSerializable
 
   /** No answer from the queue within the accept deadline: it may or may not hold the message. */
   record Unknown(String detail) implements EnqueueOutcome {}
-
-  static EnqueueOutcome accepted() {
-    return Accepted.ACCEPTED;
-  }
 }

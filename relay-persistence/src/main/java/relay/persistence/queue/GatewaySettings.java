@@ -26,11 +26,6 @@ public record GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTime
         Duration.ofMillis(10), Duration.ofMinutes(5));
   }
 
-  /** One send per batch: the deadline is the ask timeout. */
-  public GatewaySettings(int maxBatchSize, int maxBacklog, Duration askTimeout) {
-    this(maxBatchSize, maxBacklog, askTimeout, askTimeout);
-  }
-
   public static GatewaySettings fromConfig(Config gateway) {
     return new GatewaySettings(gateway.getInt("max-batch-size"), gateway.getInt("max-backlog"),
         gateway.getDuration("ask-timeout"), gateway.getDuration("accept-deadline"));
