@@ -25,6 +25,10 @@ final class SessionStep {
     this.state = state;
   }
 
+  SmtpServerSettings settings() {
+    return settings;
+  }
+
   SessionState state() {
     return state;
   }
@@ -39,6 +43,12 @@ final class SessionStep {
 
   void transaction(Transaction tx) {
     state = state.withTransaction(Optional.of(tx));
+  }
+
+  /** The server's limits for this client, narrowed or widened by the operator's per-client ones. */
+  SessionLimits limits() {
+    ClientIdentity client = state.client().orElseThrow();
+    return client.envelope().limits(settings.limitsFor(client));
   }
 
   void effect(SessionEffect effect) {

@@ -3,11 +3,7 @@ package relay.protocol.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import relay.protocol.address.DomainNames;
 import relay.protocol.address.Mailbox;
-import relay.protocol.address.MailboxParser;
-import relay.protocol.address.ParsedPath;
-import relay.protocol.command.MailParameters;
 import relay.protocol.command.MalformedReason;
 import relay.protocol.command.SmtpCommand;
 import relay.protocol.command.Verb;
@@ -97,7 +93,7 @@ public final class SmtpSession {
 
   private void opening(SessionStep step, SessionInput input) {
     Optional<SessionState.PendingChunk> chunk = step.state().chunk();
-    long maxBytes = limits(step).maxMessageSize();
+    long maxBytes = step.limits().maxMessageSize();
     if (input instanceof SessionInput.MessageOpened opened) {
       step.transaction(step.tx().opened(opened.queueId(), opened.receivedAt()));
       ReceivedTrace trace = trace(step.state());
@@ -220,9 +216,9 @@ public final class SmtpSession {
     } else if (command instanceof SmtpCommand.Helo helo) {
       greet(step, helo.domain(), false);
     } else if (command instanceof SmtpCommand.Mail mail) {
-      mail(step, mail);
+      MailCommand.handle(step, mail);
     } else if (command instanceof SmtpCommand.Rcpt rcpt) {
-      junk = rcpt(step, rcpt);
+      junk = RcptCommand.handle(step, rcpt);
     } else if (command instanceof SmtpCommand.Data) {
       data(step);
     } else if (command instanceof SmtpCommand.Bdat bdat) {
@@ -279,92 +275,10 @@ public final class SmtpSession {
       return;
     }
     List<String> keywords = new ArrayList<>(EXTENSIONS_BEFORE_SIZE);
-    keywords.add("SIZE " + limits(step).maxMessageSize());
+    keywords.add("SIZE " + step.limits().maxMessageSize());
     keywords.addAll(EXTENSIONS_AFTER_SIZE);
     keywords.addAll(settings.extraEhloKeywords());
     step.reply(Replies.ehlo(settings.hostname(), keywords));
-  }
-
-  private void mail(SessionStep step, SmtpCommand.Mail mail) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.MAIL);
-    if (sequence.isPresent()) {
-      step.reply(sequence.get());
-      return;
-    }
-    MailParameters params = mail.params();
-    ParsedPath path = MailboxParser.parseReversePath(mail.path(), params.smtputf8());
-    if (path instanceof ParsedPath.Invalid || path instanceof ParsedPath.Postmaster) {
-      step.reply(!params.smtputf8() && hasNonAscii(mail.path()) ? Replies.NON_ASCII_ADDRESS
-          : Replies.BAD_SENDER_SYNTAX);
-      return;
-    }
-    boolean extended = step.state().greeting().map(SessionState.Greeting::extended).orElse(false);
-    Optional<SmtpReply> problem = ParameterCheck.mail(params, extended);
-    if (problem.isPresent()) {
-      step.reply(problem.get());
-      return;
-    }
-    Optional<Mailbox> sender = Optional.empty();
-    if (path instanceof ParsedPath.Ok ok) {
-      // the sender's domain is where DSNs go: it must have a DNS name too
-      sender = DomainNames.toAscii(ok.mailbox());
-      if (sender.isEmpty()) {
-        step.reply(Replies.BAD_SENDER_DOMAIN);
-        return;
-      }
-    }
-    ClientIdentity client = step.state().client().orElseThrow();
-    Optional<SmtpReply> refusal = sender.flatMap(client.envelope()::sender)
-        .map(EnvelopeRefusal::reply)
-        .or(() -> LimitChecks.declaredSize(params, limits(step)));
-    if (refusal.isPresent()) {
-      step.reply(refusal.get());
-      step.report(SessionRefusal.Stage.MAIL,
-          Optional.of(sender.map(Mailbox::address).orElse("")), refusal.get());
-      return;
-    }
-    step.transaction(Transaction.begin(sender, params));
-    step.reply(Replies.SENDER_OK);
-  }
-
-  /** RCPT; returns whether it counts as a junk command (beyond the recipient limit). */
-  private boolean rcpt(SessionStep step, SmtpCommand.Rcpt rcpt) {
-    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.RCPT);
-    if (sequence.isPresent()) {
-      step.reply(sequence.get());
-      return false;
-    }
-    Transaction tx = step.tx().triedRecipient();
-    step.transaction(tx);
-    ParsedPath path = MailboxParser.parseForwardPath(rcpt.path(), tx.smtputf8());
-    if (path instanceof ParsedPath.Invalid || path instanceof ParsedPath.NullPath) {
-      step.reply(!tx.smtputf8() && hasNonAscii(rcpt.path()) ? Replies.NON_ASCII_ADDRESS
-          : Replies.BAD_RECIPIENT_SYNTAX);
-      return false;
-    }
-    Optional<SmtpReply> parameterProblem = ParameterCheck.rcpt(rcpt.params());
-    if (parameterProblem.isPresent()) {
-      step.reply(parameterProblem.get());
-      return false;
-    }
-    RecipientCheck.Verdict verdict = RecipientCheck.check(path, step.state().client(), settings);
-    if (verdict instanceof RecipientCheck.Refuse refuse) {
-      step.reply(refuse.reply());
-      if (refuse.policy()) {
-        step.report(SessionRefusal.Stage.RCPT, Optional.of(refuse.address()), refuse.reply());
-      }
-      return false;
-    }
-    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, limits(step));
-    if (overLimit.isPresent()) {
-      step.reply(overLimit.get());
-      step.report(SessionRefusal.Stage.RCPT,
-          Optional.of(((RecipientCheck.Accept) verdict).recipient().address()), overLimit.get());
-      return true;
-    }
-    step.transaction(tx.withRecipient(((RecipientCheck.Accept) verdict).recipient()));
-    step.reply(Replies.RECIPIENT_OK);
-    return false;
   }
 
   private void data(SessionStep step) {
@@ -393,7 +307,7 @@ public final class SmtpSession {
     if (step.tx().hasOpenMessage()) {
       step.state(step.state().withPhase(Phase.BDAT));
       step.effect(new SessionEffect.ExpectBdat(bdat.size(), bdat.last(), Optional.empty(), false,
-          limits(step).maxMessageSize()));
+          step.limits().maxMessageSize()));
     } else {
       step.transaction(step.tx().withContent(Transaction.Content.BDAT));
       step.state(step.state().withPhase(Phase.OPENING));
@@ -419,7 +333,7 @@ public final class SmtpSession {
     step.state(step.state().withPhase(Phase.BDAT).withChunk(Optional.of(
         new SessionState.PendingChunk(size, last, Optional.of(refusal)))));
     step.effect(new SessionEffect.ExpectBdat(size, last, Optional.empty(), true,
-        limits(step).maxMessageSize()));
+        step.limits().maxMessageSize()));
   }
 
   private void malformed(SessionStep step, SmtpCommand.Malformed malformed) {
@@ -454,12 +368,6 @@ public final class SmtpSession {
 
   // ---- envelope and trace --------------------------------------------------------------------
 
-  /** The server's limits for this client, narrowed or widened by the operator's per-client ones. */
-  private SessionLimits limits(SessionStep step) {
-    ClientIdentity client = step.state().client().orElseThrow();
-    return client.envelope().limits(settings.limitsFor(client));
-  }
-
   private String protocol(SessionState state) {
     boolean extended = state.greeting().map(SessionState.Greeting::extended).orElse(false);
     if (!extended) {
@@ -489,14 +397,5 @@ public final class SmtpSession {
     return new Envelope(tx.queueId().orElseThrow(), sender, tx.recipients(),
         state.greeting().orElseThrow().name(), client, protocol(state),
         tx.receivedAt().orElseThrow(), outcome.stats().size(), tx.eightBitMime(), tx.smtputf8());
-  }
-
-  private static boolean hasNonAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
-        return true;
-      }
-    }
-    return false;
   }
 }

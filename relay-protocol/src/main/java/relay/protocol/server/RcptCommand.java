@@ -1,0 +1,60 @@
+package relay.protocol.server;
+
+import java.util.Optional;
+import relay.protocol.address.MailboxParser;
+import relay.protocol.address.ParsedPath;
+import relay.protocol.command.SmtpCommand;
+import relay.protocol.command.Verb;
+import relay.protocol.reply.Replies;
+import relay.protocol.reply.SmtpReply;
+
+/**
+ * RCPT TO (RFC 5321 4.1.1.3) in the session's fixed order: sequence (503), path syntax (501,
+ * 553 5.6.7 without SMTPUTF8), parameters (555/504), where the recipient goes or why not
+ * ({@link RecipientCheck}: postmaster, relay policy, the operator's rules), the recipient limit
+ * (452 4.5.3), then the recipient joins the transaction.
+ */
+final class RcptCommand {
+
+  private RcptCommand() {}
+
+  /** Handles RCPT; returns whether it counts as a junk command (beyond the recipient limit). */
+  static boolean handle(SessionStep step, SmtpCommand.Rcpt rcpt) {
+    Optional<SmtpReply> sequence = SequenceCheck.check(step.state(), Verb.RCPT);
+    if (sequence.isPresent()) {
+      step.reply(sequence.get());
+      return false;
+    }
+    Transaction tx = step.tx().triedRecipient();
+    step.transaction(tx);
+    ParsedPath path = MailboxParser.parseForwardPath(rcpt.path(), tx.smtputf8());
+    if (path instanceof ParsedPath.Invalid || path instanceof ParsedPath.NullPath) {
+      step.reply(PathSyntax.refusal(rcpt.path(), tx.smtputf8(), Replies.BAD_RECIPIENT_SYNTAX));
+      return false;
+    }
+    Optional<SmtpReply> parameterProblem = ParameterCheck.rcpt(rcpt.params());
+    if (parameterProblem.isPresent()) {
+      step.reply(parameterProblem.get());
+      return false;
+    }
+    RecipientCheck.Verdict verdict =
+        RecipientCheck.check(path, step.state().client(), step.settings());
+    if (verdict instanceof RecipientCheck.Refuse refuse) {
+      step.reply(refuse.reply());
+      if (refuse.policy()) {
+        step.report(SessionRefusal.Stage.RCPT, Optional.of(refuse.address()), refuse.reply());
+      }
+      return false;
+    }
+    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, step.limits());
+    if (overLimit.isPresent()) {
+      step.reply(overLimit.get());
+      step.report(SessionRefusal.Stage.RCPT,
+          Optional.of(((RecipientCheck.Accept) verdict).recipient().address()), overLimit.get());
+      return true;
+    }
+    step.transaction(tx.withRecipient(((RecipientCheck.Accept) verdict).recipient()));
+    step.reply(Replies.RECIPIENT_OK);
+    return false;
+  }
+}
