@@ -6,16 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -56,15 +53,15 @@ import relay.persistence.log.MessageEventLog;
  * bounced or expired, the delay warning, and DSNs handed to the node. Time and DSN ids are decided
  * in the command handler and carried by the events, so replay is deterministic.
  *
- * <p><b>Parts</b>: the state ({@link State}) is the pending messages indexed by next attempt time
+ * <p><b>Parts</b>: the state ({@link QueueState}) is the pending messages indexed by next attempt time
  * ({@link PendingIndex}, never scanned whole), the DSNs not yet accepted ({@link PendingDsns}) and
  * the recent completions ({@link RecentCompletions}); snapshots go through {@link
  * QueueSnapshotAdapter}. Kept in memory only and rebuilt on every recovery: the delivery side
  * ({@link QueueDeliveries}: at most {@code max-connections} {@link DeliveryWorker}s each holding a
  * connection, the token bucket of {@code messages-per-minute}, the suspension of an unreachable
  * destination, and the outcomes waiting for the next write, grouped up to {@code
- * max-outcomes-per-write} per write, see {@link OutcomeWrite}), the DSN submissions running
- * ({@link DsnSubmissions}) and spool releases ({@link SpoolReleases}).
+ * max-outcomes-per-write} per write, see {@link OutcomeWrite}), and what follows a persisted
+ * outcome ({@link QueueFollowUp}: event log lines, DSN submissions, spool releases).
  *
  * <p><b>Life cycle</b>: on recovery it resumes due work and re-submits pending DSNs with no new
  * command; when it has held nothing (no message, no DSN, no worker) for {@code
@@ -85,7 +82,7 @@ import relay.persistence.log.MessageEventLog;
  */
 public final class DeliveryQueue
     extends EventSourcedBehaviorWithEnforcedReplies<DeliveryQueue.Command, DeliveryQueue.Event,
-        DeliveryQueue.State> {
+        QueueState> {
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "DeliveryQueue");
@@ -93,7 +90,6 @@ public final class DeliveryQueue
   /** Start of the error text of an {@link EnqueueBatch} refused because the queue is full. */
   public static final String QUEUE_FULL = "queue full: ";
 
-  private static final String DSN_TIMER = "dsn-retry";
   private static final String STOP_TIMER = "stop-when-drained";
   /**
    * Completions looked up in the spool on recovery beyond the {@code snapshot-every} that the
@@ -227,7 +223,7 @@ public final class DeliveryQueue
   // ---------------------------------------------------------------- state
 
   /**
-   * The persistent form of {@link State} (snapshots and serialization checks).
+   * The persistent form of {@link QueueState} (snapshots and serialization checks).
    * {@code recentMessages} is null in snapshots written before fingerprints existed.
    */
   public record Snapshot(List<PendingMessage> messages, List<PendingDsn> dsns,
@@ -240,181 +236,6 @@ public final class DeliveryQueue
     }
   }
 
-  /**
-   * All pending messages and DSNs of the queue, and the finished messages it remembers: the
-   * pending index ({@link PendingIndex}, by next attempt time), the DSNs not yet accepted
-   * ({@link PendingDsns}) and the recent completions ({@link RecentCompletions}).
-   *
-   * <p>XXX: mutable on purpose. An immutable copy per event would cost O(n) per write at 100,000
-   * pending messages; instead only the event handler mutates it (and returns the same instance),
-   * and snapshots go through {@link QueueSnapshotAdapter}, which copies it into an immutable
-   * {@link Snapshot} on the actor's thread before the snapshot store sees it.
-   */
-  public static final class State implements CborSerializable {
-
-    private final int rememberLimit;
-    private final DuplicateSettings duplicates;
-    private PendingIndex pending;
-    private PendingDsns dsns;
-    private RecentCompletions completed;
-    private RecentMessages recentMessages;
-
-    State(int rememberLimit) {
-      this(rememberLimit, DEFAULT_DUPLICATES);
-    }
-
-    State(int rememberLimit, DuplicateSettings duplicates) {
-      this.rememberLimit = rememberLimit;
-      this.duplicates = duplicates;
-      reset();
-    }
-
-    /**
-     * Empties the state, as new. Before a restart after a journal failure: Pekko's javadsl
-     * recovers onto the State object the entity was created with ({@code emptyState()} is
-     * called once), and this one is mutable, so without it the restart would replay onto what
-     * the failed write had already applied (a resend then acknowledged with nothing written).
-     */
-    void reset() {
-      pending = new PendingIndex();
-      dsns = new PendingDsns();
-      completed = new RecentCompletions(rememberLimit);
-      recentMessages = new RecentMessages(duplicates);
-    }
-
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-    static State fromSnapshot(Snapshot s) {
-      return fromSnapshot(s, 10_000, DEFAULT_DUPLICATES);
-    }
-
-    static State fromSnapshot(Snapshot s, int rememberLimit) {
-      return fromSnapshot(s, rememberLimit, DEFAULT_DUPLICATES);
-    }
-
-    static State fromSnapshot(Snapshot s, int rememberLimit, DuplicateSettings duplicates) {
-      State state = new State(rememberLimit, duplicates);
-      state.recentMessages = RecentMessages.of(s.recentMessages(), duplicates);
-      s.messages().forEach(state.pending::put);
-      s.dsns().forEach(state.dsns::restore);
-      state.completed.restore(s.recentlyCompleted());
-      return state;
-    }
-
-    @JsonValue
-    public Snapshot toSnapshot() {
-      return new Snapshot(List.copyOf(pending.all()), List.copyOf(dsns.all()), completed.all(),
-          recentMessages.entries());
-    }
-
-    public Optional<PendingMessage> message(String queueId) {
-      return pending.get(queueId);
-    }
-
-    public Collection<PendingDsn> pendingDsns() {
-      return dsns.all();
-    }
-
-    Optional<PendingDsn> pendingDsn(String dsnId) {
-      return dsns.get(dsnId);
-    }
-
-    public int pendingMessageCount() {
-      return pending.size();
-    }
-
-    public long pendingRecipientCount() {
-      return pending.recipientCount();
-    }
-
-    /** Whether the queue holds nothing: no pending message and no pending DSN. */
-    public boolean isEmpty() {
-      return pending.isEmpty() && dsns.isEmpty();
-    }
-
-    /** Pending, or finished recently enough to be remembered: a repeated enqueue is a no-op. */
-    public boolean knows(String queueId) {
-      return pending.contains(queueId) || completed.contains(queueId);
-    }
-
-    /** The fingerprints of messages taken recently ({@link RecentMessages}). */
-    RecentMessages recentMessages() {
-      return recentMessages;
-    }
-
-    /** The newest {@code n} remembered completions, oldest first. */
-    List<String> newestCompleted(int n) {
-      return completed.newest(n);
-    }
-
-    /** The spool entry is no longer needed: no recipient pending and no DSN pending. */
-    boolean finished(String queueId) {
-      return !pending.contains(queueId) && !dsns.holdsFor(queueId);
-    }
-
-    Optional<Instant> oldestReceivedAt() {
-      return pending.oldestReceivedAt();
-    }
-
-    /** The first message due at {@code now} that is not in flight; skips at most inFlight.size(). */
-    Optional<PendingMessage> firstDue(Instant now, Set<String> inFlight) {
-      return pending.firstDue(now, inFlight);
-    }
-
-    /** When the next message not in flight is due (may be in the past), empty if none. */
-    Optional<Instant> nextDueAt(Set<String> inFlight) {
-      return pending.nextDueAt(inFlight);
-    }
-
-    State apply(Event event) {
-      if (event instanceof MessagesEnqueued e) {
-        for (QueuedMessage m : e.messages()) {
-          if (!pending.contains(m.queueId())) {
-            pending.put(new PendingMessage(m.queueId(), m.sender(), m.recipients(), m.size(),
-                m.receivedAt(), m.eightBit(), m.smtputf8(), 0, e.at(), false));
-          }
-          if (m.fingerprint() != null) {
-            recentMessages.add(m.fingerprint(), m.queueId(), e.at());
-          }
-        }
-      } else if (event instanceof RecipientsDelivered e) {
-        remove(e.queueId(), e.recipients());
-      } else if (event instanceof RecipientsBounced e) {
-        failed(e.queueId(), e.recipients(), e.remoteHost(), e.reply(), e.at(), e.dsnId());
-      } else if (event instanceof MessageExpired e) {
-        failed(e.queueId(), e.recipients(), e.remoteHost(), e.lastReply(), e.at(), e.dsnId());
-      } else if (event instanceof RecipientsDeferred e) {
-        pending.deferred(e.queueId(), e.attempt(), e.nextAttemptAt());
-      } else if (event instanceof DelayWarningSent e) {
-        pending.delayWarned(e.queueId()).ifPresent(m -> dsns.add(e.dsnId(), DsnKind.DELAYED, m,
-            e.recipients(), Optional.of(e.retryUntil())));
-      } else if (event instanceof DsnQueued e) {
-        dsns.accepted(e.dsnId());
-      }
-      return this;
-    }
-
-    private void failed(String queueId, List<String> rcpts, String host, RecordedReply reply,
-        Instant at, String dsnId) {
-      Optional<PendingMessage> m = pending.get(queueId);
-      if (m.isEmpty()) {
-        return;
-      }
-      if (!dsnId.isEmpty()) {
-        Optional<String> remote = host.isEmpty() ? Optional.empty() : Optional.of(host);
-        List<FailedRecipient> failed = rcpts.stream()
-            .map(r -> new FailedRecipient(r, reply.code(), reply.enhanced(), reply.text(), remote, at))
-            .toList();
-        dsns.add(dsnId, DsnKind.FAILED, m.get(), failed, Optional.empty());
-      }
-      remove(queueId, rcpts);
-    }
-
-    private void remove(String queueId, List<String> rcpts) {
-      if (pending.removeRecipients(queueId, rcpts)) {
-        completed.add(queueId);
-      }
-    }
-  }
 
   // ---------------------------------------------------------------- factories
 
@@ -467,16 +288,14 @@ public final class DeliveryQueue
   private final DeliveryPorts ports;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  private final SpoolReleases spoolReleases;
-  private final OutcomeLog outcomeLog;
   private final MessageEventLog eventLog = new MessageEventLog();
   /** When this incarnation started recovering (for the queue_recovered event). */
   private final long recoveryStartedNanos = System.nanoTime();
 
   // transient, reset on every recovery (a persist failure restarts this same instance; the
-  // State is emptied on PreRestart)
+  // QueueState is emptied on PreRestart)
   private final QueueDeliveries deliveries;
-  private final DsnSubmissions dsnSubmissions;
+  private final QueueFollowUp followUp;
   private boolean passivating;
   /** Stop was asked: no new work; stop once in-flight outcomes are persisted. */
   private boolean stopping;
@@ -494,18 +313,13 @@ public final class DeliveryQueue
     this.ports = ports;
     this.context = context;
     this.timers = timers;
-    Executor blocking = context.getSystem().dispatchers()
-        .lookup(DispatcherSelector.fromConfig(settings.deliveryDispatcher()));
-    this.spoolReleases = new SpoolReleases(ports.spool(), domain, blocking,
-        context.getSystem().log());
-    this.outcomeLog = new OutcomeLog(eventLog, domain);
     this.deliveries = new QueueDeliveries(queue, settings, ports, context, timers);
-    this.dsnSubmissions = new DsnSubmissions(ports.dsn(), domain);
+    this.followUp = new QueueFollowUp(queue, settings, ports, eventLog, context, timers);
   }
 
   @Override
-  public State emptyState() {
-    return new State(settings.rememberedCompletions(), settings.duplicates());
+  public QueueState emptyState() {
+    return new QueueState(settings.rememberedCompletions(), settings.duplicates());
   }
 
   @Override
@@ -514,25 +328,25 @@ public final class DeliveryQueue
   }
 
   @Override
-  public SnapshotAdapter<State> snapshotAdapter() {
+  public SnapshotAdapter<QueueState> snapshotAdapter() {
     return new QueueSnapshotAdapter(settings.rememberedCompletions(), settings.duplicates());
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
+  public EventHandler<QueueState, Event> eventHandler() {
     return (state, event) -> state.apply(event);
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<QueueState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(PreRestart.instance(), State::reset)
+        .onSignal(PreRestart.instance(), QueueState::reset)
         .build();
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Command, Event, QueueState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Enqueue.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
             cmd.replyTo(), outcome -> outcome))
@@ -550,9 +364,12 @@ public final class DeliveryQueue
           return Effect().noReply();
         })
         .onCommand(DsnSubmitted.class, this::onDsnSubmitted)
-        .onCommand(DsnFailed.class, this::onDsnFailed)
+        .onCommand(DsnFailed.class, (state, cmd) -> {
+          followUp.failed(cmd);
+          return Effect().noReply();
+        })
         .onCommand(RetryDsns.class, (state, cmd) -> {
-          submitPendingDsns(state);
+          followUp.submitPendingDsns(state);
           return Effect().noReply();
         })
         .onCommand(IdleCheck.class, (state, cmd) -> {
@@ -567,33 +384,22 @@ public final class DeliveryQueue
         .build();
   }
 
-  private void onRecovered(State state) {
+  private void onRecovered(QueueState state) {
     deliveries.reset();
-    dsnSubmissions.clear();
     passivating = false;
     if (state.pendingMessageCount() > 0) {
       eventLog.queueRecovered(domain, queue.index(), state.pendingMessageCount(),
           state.pendingRecipientCount(), (System.nanoTime() - recoveryStartedNanos) / 1_000_000);
     }
-    submitPendingDsns(state);
-    releaseLeftovers(state);
+    followUp.recovered(state);
     deliveries.dispatch(state);
     maybePassivate(state);
-  }
-
-  /** Releases spool entries of finished messages whose release a crash cut off (see above). */
-  private void releaseLeftovers(State state) {
-    List<String> candidates = state.newestCompleted(settings.snapshotEvery() + LEFTOVER_MARGIN)
-        .stream().filter(state::finished).toList();
-    if (!candidates.isEmpty()) {
-      spoolReleases.releaseLeftovers(candidates, queue);
-    }
   }
 
   // ---------------------------------------------------------------- enqueue and status
 
   /** Both enqueue commands: {@code reply} turns the outcome into the command's reply type. */
-  private <R> ReplyEffect<Event, State> enqueue(State state, Command cmd,
+  private <R> ReplyEffect<Event, QueueState> enqueue(QueueState state, Command cmd,
       List<QueuedMessage> messages, ActorRef<R> replyTo, Function<EnqueueOutcome, R> reply) {
     if (passivating) {
       return forwardToNextIncarnation(cmd);
@@ -605,12 +411,12 @@ public final class DeliveryQueue
     }
     R accepted = reply.apply(EnqueueOutcome.Accepted.ACCEPTED);
     if (check.fresh().isEmpty()) {
-      releaseRetries(check.retries());
+      followUp.releaseRetries(check.retries());
       return Effect().reply(replyTo, accepted);
     }
     return Effect().persist(new MessagesEnqueued(check.fresh(), now()))
         .thenRun(deliveries::dispatch)
-        .thenRun(s -> releaseRetries(check.retries()))
+        .thenRun(s -> followUp.releaseRetries(check.retries()))
         .thenReply(replyTo, s -> accepted);
   }
 
@@ -625,19 +431,7 @@ public final class DeliveryQueue
     return StatusReply.ack();
   }
 
-  /**
-   * A client's retry of a message this queue already took (retry queue id to original): it is
-   * acknowledged without being queued, so the retry's spool reference for this domain goes.
-   */
-  private void releaseRetries(Map<String, String> retries) {
-    retries.forEach((retry, original) -> {
-      context.getSystem().log().info("{} @ {}: duplicate of {}, not queued again", retry, queue,
-          original);
-      spoolReleases.release(retry);
-    });
-  }
-
-  private ReplyEffect<Event, State> onGetStatus(State state, GetStatus cmd) {
+  private ReplyEffect<Event, QueueState> onGetStatus(QueueState state, GetStatus cmd) {
     if (passivating) {
       return forwardToNextIncarnation(cmd);
     }
@@ -649,14 +443,14 @@ public final class DeliveryQueue
   }
 
   /** After asking to passivate, a command goes back through sharding to the next incarnation. */
-  private ReplyEffect<Event, State> forwardToNextIncarnation(Command cmd) {
+  private ReplyEffect<Event, QueueState> forwardToNextIncarnation(Command cmd) {
     ClusterSharding.get(context.getSystem()).entityRefFor(TYPE_KEY, queue.entityId()).tell(cmd);
     return Effect().noReply();
   }
 
   // ---------------------------------------------------------------- workers
 
-  private ReplyEffect<Event, State> onWorkerFinished(State state, WorkerFinished cmd) {
+  private ReplyEffect<Event, QueueState> onWorkerFinished(QueueState state, WorkerFinished cmd) {
     if (!deliveries.finished(state, cmd)) {
       context.getLog().warn("outcome for {} from an unknown worker ignored", cmd.outcome().queueId());
       return Effect().noReply();
@@ -665,7 +459,7 @@ public final class DeliveryQueue
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onWorkerStopped(State state, WorkerStopped cmd) {
+  private ReplyEffect<Event, QueueState> onWorkerStopped(QueueState state, WorkerStopped cmd) {
     if (deliveries.stopped(state, cmd)) {
       scheduleFlush();
     }
@@ -674,7 +468,7 @@ public final class DeliveryQueue
     return Effect().noReply();
   }
 
-  private ReplyEffect<Event, State> onStop(State state, Stop cmd) {
+  private ReplyEffect<Event, QueueState> onStop(QueueState state, Stop cmd) {
     if (!stopping) {
       stopping = true;
       passivating = true; // dispatch nothing more; commands go to the next incarnation
@@ -696,7 +490,7 @@ public final class DeliveryQueue
     deliveries.scheduleFlush(stopping);
   }
 
-  private ReplyEffect<Event, State> onFlush(State state, Flush cmd) {
+  private ReplyEffect<Event, QueueState> onFlush(QueueState state, Flush cmd) {
     OutcomeWrite write = OutcomeWrite.plan(state, deliveries.nextWrite(), now(), settings);
     if (write.events().isEmpty()) {
       afterOutcomes(state, write);
@@ -707,15 +501,9 @@ public final class DeliveryQueue
         .thenNoReply();
   }
 
-  private void afterOutcomes(State state, OutcomeWrite write) {
+  private void afterOutcomes(QueueState state, OutcomeWrite write) {
     deliveries.workers().landed(write.done());
-    write.events().forEach(e -> outcomeLog.persisted(e, write.before()));
-    for (String dsnId : write.newDsnIds()) {
-      state.pendingDsn(dsnId).ifPresent(this::submitDsn);
-    }
-    for (String queueId : write.done()) {
-      releaseIfFinished(state, queueId);
-    }
+    followUp.persisted(state, write);
     if (!deliveries.unflushed().isEmpty()) {
       scheduleFlush();
     }
@@ -723,49 +511,20 @@ public final class DeliveryQueue
     maybePassivate(state);
   }
 
-  private void releaseIfFinished(State state, String queueId) {
-    if (state.finished(queueId)) {
-      spoolReleases.release(queueId);
-    }
-  }
-
   // ---------------------------------------------------------------- DSNs
 
-  private void submitPendingDsns(State state) {
-    for (PendingDsn d : List.copyOf(state.pendingDsns())) {
-      submitDsn(d);
-    }
-  }
-
-  private void submitDsn(PendingDsn dsn) {
-    String id = dsn.dsnId();
-    dsnSubmissions.submit(dsn).ifPresent(submitted -> context.pipeToSelf(submitted, (ok, err) ->
-        err == null ? new DsnSubmitted(id) : new DsnFailed(id, err.toString())));
-  }
-
-  private ReplyEffect<Event, State> onDsnSubmitted(State state, DsnSubmitted cmd) {
-    dsnSubmissions.ended(cmd.dsnId());
-    Optional<PendingDsn> dsn = state.pendingDsn(cmd.dsnId());
+  private ReplyEffect<Event, QueueState> onDsnSubmitted(QueueState state, DsnSubmitted cmd) {
+    Optional<PendingDsn> dsn = followUp.submitted(state, cmd);
     if (dsn.isEmpty()) {
       return Effect().noReply();
     }
     String queueId = dsn.get().queueId();
     return Effect().persist(new DsnQueued(cmd.dsnId(), now()))
         .thenRun(s -> {
-          releaseIfFinished(s, queueId);
+          followUp.releaseIfFinished(s, queueId);
           maybePassivate(s);
         })
         .thenNoReply();
-  }
-
-  private ReplyEffect<Event, State> onDsnFailed(State state, DsnFailed cmd) {
-    dsnSubmissions.ended(cmd.dsnId());
-    context.getLog().warn("DSN {} for {} not accepted, retrying in {}: {}", cmd.dsnId(), queue,
-        settings.dsnRetryInterval(), cmd.reason());
-    if (!timers.isTimerActive(DSN_TIMER)) {
-      timers.startSingleTimer(DSN_TIMER, new RetryDsns(), settings.dsnRetryInterval());
-    }
-    return Effect().noReply();
   }
 
   // ---------------------------------------------------------------- passivation
@@ -776,13 +535,13 @@ public final class DeliveryQueue
    * the stash during recovery) is handled first, and a domain with occasional mail is not
    * stopped and recovered for every message.
    */
-  private void maybePassivate(State state) {
+  private void maybePassivate(QueueState state) {
     if (shard.isPresent() && !passivating && idle(state) && !timers.isTimerActive(IDLE_TIMER)) {
       timers.startSingleTimer(IDLE_TIMER, new IdleCheck(), settings.passivateAfterIdle());
     }
   }
 
-  private void passivateIfIdle(State state) {
+  private void passivateIfIdle(QueueState state) {
     if (shard.isEmpty() || passivating || !idle(state)) {
       return;
     }
@@ -792,7 +551,7 @@ public final class DeliveryQueue
     shard.get().tell(new ClusterSharding.Passivate<>(context.getSelf()));
   }
 
-  private boolean idle(State state) {
+  private boolean idle(QueueState state) {
     return state.isEmpty() && deliveries.idle();
   }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.spool.SpoolNames;
 
 /**
@@ -24,7 +23,7 @@ import relay.persistence.spool.SpoolNames;
 record EnqueueCheck(Optional<EnqueueOutcome.Refused> refusal, List<QueuedMessage> fresh,
     Map<String, String> retries) {
 
-  static EnqueueCheck of(State state, List<QueuedMessage> batch, int maxPending, Object queue,
+  static EnqueueCheck of(QueueState state, List<QueuedMessage> batch, int maxPending, Object queue,
       Instant now) {
     if (batch.isEmpty()) {
       return refused(new EnqueueOutcome.Invalid("empty enqueue batch"));

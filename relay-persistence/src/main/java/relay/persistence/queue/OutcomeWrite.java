@@ -11,7 +11,6 @@ import relay.persistence.queue.DeliveryQueue.DelayWarningSent;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.MessageExpired;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /**
  * One group-commit write of a queue: the events a batch of attempt outcomes comes to ({@link
@@ -21,7 +20,7 @@ import relay.persistence.queue.DeliveryQueue.State;
 record OutcomeWrite(List<Event> events, List<String> done, Map<String, PendingMessage> before) {
 
   /** Plans the write of {@code outcomes}; an outcome for a message no longer pending adds none. */
-  static OutcomeWrite plan(State state, List<AttemptOutcome> outcomes, Instant now,
+  static OutcomeWrite plan(QueueState state, List<AttemptOutcome> outcomes, Instant now,
       QueueSettings settings) {
     List<Event> events = new ArrayList<>();
     List<String> done = new ArrayList<>();

@@ -12,7 +12,6 @@ import relay.protocol.reply.DeliveryReplies;
 import relay.persistence.queue.DeliveryQueue.CloseIdleConnections;
 import relay.persistence.queue.DeliveryQueue.Command;
 import relay.persistence.queue.DeliveryQueue.Flush;
-import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.queue.DeliveryQueue.Wake;
 import relay.persistence.queue.DeliveryQueue.WorkerFinished;
 import relay.persistence.queue.DeliveryQueue.WorkerStopped;
@@ -125,7 +124,7 @@ final class QueueDeliveries {
    * destination suspends delivery; the worker takes the next due message if its connection may
    * go on, else parks. False (and nothing changes) if the worker is not working on that message.
    */
-  boolean finished(State state, WorkerFinished report) {
+  boolean finished(QueueState state, WorkerFinished report) {
     if (!workers.isWorkingOn(report.worker(), report.outcome().queueId())) {
       return false;
     }
@@ -158,7 +157,7 @@ final class QueueDeliveries {
    * A worker stopped; true if it stopped during an attempt, whose message then gets a
    * transient failure ({@link #WORKER_LOST}) in the next write.
    */
-  boolean stopped(State state, WorkerStopped stop) {
+  boolean stopped(QueueState state, WorkerStopped stop) {
     Optional<String> job = workers.stopped(stop.worker());
     job.flatMap(state::message).ifPresent(m ->
         unflushed.add(AttemptOutcome.all(m.queueId(), "", m.recipients(), WORKER_LOST)));
@@ -169,7 +168,7 @@ final class QueueDeliveries {
    * Hands due messages to parked workers, then to new workers up to max-connections, within the
    * rate limit; closes parked workers left without work; sets the wake-up timer.
    */
-  void dispatch(State state) {
+  void dispatch(QueueState state) {
     if (stopped) {
       return;
     }
@@ -217,7 +216,7 @@ final class QueueDeliveries {
    * same way (with a black-holed host, each would wait the whole connect timeout). Each deferral
    * counts as an attempt, so the retry schedule and expiry run as if they had been tried.
    */
-  private void deferDueMessages(State state, AttemptOutcome failed) {
+  private void deferDueMessages(QueueState state, AttemptOutcome failed) {
     if (failed.replies().isEmpty()) {
       return;
     }

@@ -2,14 +2,13 @@ package relay.persistence.queue;
 
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import relay.persistence.queue.DeliveryQueue.Snapshot;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /**
- * Snapshots of a queue's mutable {@link State} as immutable {@link Snapshot} copies, made on the
+ * Snapshots of a queue's mutable {@link QueueState} as immutable {@link Snapshot} copies, made on the
  * queue's thread before the snapshot store sees them; back into a state with the queue's limits
  * of remembered completions and recent messages.
  */
-final class QueueSnapshotAdapter implements SnapshotAdapter<State> {
+final class QueueSnapshotAdapter implements SnapshotAdapter<QueueState> {
 
   private final int rememberedCompletions;
   private final DuplicateSettings duplicates;
@@ -20,13 +19,13 @@ final class QueueSnapshotAdapter implements SnapshotAdapter<State> {
   }
 
   @Override
-  public Object toJournal(State state) {
+  public Object toJournal(QueueState state) {
     return state.toSnapshot();
   }
 
   @Override
-  public State fromJournal(Object from) {
-    return from instanceof State s ? s : State.fromSnapshot((Snapshot) from, rememberedCompletions,
+  public QueueState fromJournal(Object from) {
+    return from instanceof QueueState s ? s : QueueState.fromSnapshot((Snapshot) from, rememberedCompletions,
         duplicates);
   }
 }

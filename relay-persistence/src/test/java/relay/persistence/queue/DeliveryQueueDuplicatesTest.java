@@ -27,7 +27,6 @@ import relay.persistence.queue.DeliveryQueue.Command;
 import relay.persistence.queue.DeliveryQueue.EnqueueBatch;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
-import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.spool.FileSpool;
 
 /**
@@ -57,7 +56,7 @@ class DeliveryQueueDuplicatesTest {
     testKit.shutdownTestKit();
   }
 
-  EventSourcedBehaviorTestKit<Command, Event, State> queue(String overrides) throws Exception {
+  EventSourcedBehaviorTestKit<Command, Event, QueueState> queue(String overrides) throws Exception {
     QueueSettings settings = TestQueues.settings("relay.queue.snapshot-every = 10\n" + overrides);
     spool = new FileSpool(spoolDir, false, Runnable::run);
     DeliveryPorts ports = new DeliveryPorts(transport, spool, new RecordingDsnPort(),
@@ -72,8 +71,8 @@ class DeliveryQueueDuplicatesTest {
         false, false, fingerprint);
   }
 
-  static CommandResultWithReply<Command, Event, State, StatusReply<Done>> enqueue(
-      EventSourcedBehaviorTestKit<Command, Event, State> kit, QueuedMessage... messages) {
+  static CommandResultWithReply<Command, Event, QueueState, StatusReply<Done>> enqueue(
+      EventSourcedBehaviorTestKit<Command, Event, QueueState> kit, QueuedMessage... messages) {
     return kit.runCommand(replyTo -> new EnqueueBatch(List.of(messages), replyTo));
   }
 
@@ -133,7 +132,7 @@ class DeliveryQueueDuplicatesTest {
   }
 
   private static void assertSecondCopyQueued(
-      EventSourcedBehaviorTestKit<Command, Event, State> kit) {
+      EventSourcedBehaviorTestKit<Command, Event, QueueState> kit) {
     var again = enqueue(kit, message("QB", "F"));
     // the first copy's failed attempt may be written in the same run: count only the enqueue
     assertEquals(List.of("QB"), again.events().stream()

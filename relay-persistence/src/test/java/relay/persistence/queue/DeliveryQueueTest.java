@@ -30,7 +30,6 @@ import relay.persistence.queue.DeliveryQueue.EnqueueBatch;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.GetStatus;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
-import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.spool.FileSpool;
 
 /**
@@ -49,7 +48,7 @@ class DeliveryQueueTest {
   @TempDir Path spoolDir;
   final FakeTransport transport = new FakeTransport();
   final RecordingDsnPort dsn = new RecordingDsnPort();
-  EventSourcedBehaviorTestKit<Command, Event, State> kit;
+  EventSourcedBehaviorTestKit<Command, Event, QueueState> kit;
 
   @AfterAll
   static void stopTestKit() {
@@ -72,7 +71,7 @@ class DeliveryQueueTest {
     transport.gate.countDown();
   }
 
-  EventSourcedBehaviorTestKit<Command, Event, State> queue(String overrides) throws Exception {
+  EventSourcedBehaviorTestKit<Command, Event, QueueState> queue(String overrides) throws Exception {
     QueueSettings settings = TestQueues.settings("relay.queue.shaping.default.max-connections = 2\n" + overrides);
     DeliveryPorts ports = new DeliveryPorts(transport,
         new FileSpool(spoolDir, false, Runnable::run), dsn, Clock.systemUTC());
@@ -81,13 +80,13 @@ class DeliveryQueueTest {
         DeliveryQueue.create(domain, settings, ports));
   }
 
-  static CommandResultWithReply<Command, Event, State, EnqueueOutcome> enqueue(
-      EventSourcedBehaviorTestKit<Command, Event, State> kit, QueuedMessage... messages) {
+  static CommandResultWithReply<Command, Event, QueueState, EnqueueOutcome> enqueue(
+      EventSourcedBehaviorTestKit<Command, Event, QueueState> kit, QueuedMessage... messages) {
     return kit.runCommand(replyTo -> new Enqueue(List.of(messages), replyTo));
   }
 
-  static CommandResultWithReply<Command, Event, State, StatusReply<Done>> legacyEnqueue(
-      EventSourcedBehaviorTestKit<Command, Event, State> kit, QueuedMessage... messages) {
+  static CommandResultWithReply<Command, Event, QueueState, StatusReply<Done>> legacyEnqueue(
+      EventSourcedBehaviorTestKit<Command, Event, QueueState> kit, QueuedMessage... messages) {
     return kit.runCommand(replyTo -> new EnqueueBatch(List.of(messages), replyTo));
   }
 
@@ -179,7 +178,7 @@ class DeliveryQueueTest {
     kit = queue("");
     enqueue(kit, TestQueues.message("Q1", "s@x.example", "a@d", "b@d"));
     enqueue(kit, TestQueues.message("Q2", "", "c@d"));
-    State restored = kit.restart().state();
+    QueueState restored = kit.restart().state();
     assertEquals(2, restored.pendingMessageCount());
     assertEquals(3, restored.pendingRecipientCount());
     assertEquals("", restored.message("Q2").orElseThrow().sender());
@@ -194,7 +193,7 @@ class DeliveryQueueTest {
     for (int i = 0; i < 12; i++) {
       enqueue(kit, TestQueues.message("Q" + i, "s@x.example", "a" + i + "@d"));
     }
-    State restored = kit.restart().state();
+    QueueState restored = kit.restart().state();
     assertEquals(12, restored.pendingMessageCount());
     assertTrue(kit.snapshotTestKit().isPresent());
     assertEquals(12, restored.pendingRecipientCount());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /** The enqueue decision alone: refusals, known ids, the pending limit, retries. */
 class EnqueueCheckTest {
@@ -25,7 +24,7 @@ class EnqueueCheckTest {
 
   @Test
   void emptyBatchesBadIdsAndAFullQueueAreRefused() {
-    State state = new State(100);
+    QueueState state = new QueueState(100);
     assertEquals(new EnqueueOutcome.Invalid("empty enqueue batch"),
         EnqueueCheck.of(state, List.of(), 10, "d", T).refusal().orElseThrow());
     assertTrue(EnqueueCheck.of(state, List.of(message("../x", null)), 10, "d", T).refusal()
@@ -38,7 +37,7 @@ class EnqueueCheckTest {
 
   @Test
   void knownAndRepeatedIdsAreSkippedAndNothingNewIsNoRefusal() {
-    State state = new State(100);
+    QueueState state = new QueueState(100);
     state.apply(new MessagesEnqueued(List.of(message("Q1", null)), T));
     EnqueueCheck again = EnqueueCheck.of(state, List.of(message("Q1", null)), 1, "d", T);
     assertTrue(again.refusal().isEmpty(), "a full queue still acknowledges what it holds");
@@ -50,7 +49,7 @@ class EnqueueCheckTest {
 
   @Test
   void aRetryUnderAnotherIdIsNamedAndNotQueued() {
-    State state = new State(100);
+    QueueState state = new QueueState(100);
     state.apply(new MessagesEnqueued(List.of(message("Q1", "fp-1")), T));
     EnqueueCheck check = EnqueueCheck.of(state,
         List.of(message("Q7", "fp-1"), message("Q8", "fp-2")), 10, "d", T.plusSeconds(60));

@@ -45,7 +45,6 @@ import relay.persistence.queue.DeliveryQueue.EnqueueBatch;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.GetStatus;
 import relay.persistence.queue.DeliveryQueue.Snapshot;
-import relay.persistence.queue.DeliveryQueue.State;
 import relay.persistence.spool.FileSpool;
 
 /**
@@ -151,7 +150,7 @@ class JournalCompatibilityTest {
       load(url);
       Serialization ser = SerializationExtension.get(kit.system());
       for (String domain : List.of(JOURNAL_DOMAIN, SNAPSHOT_DOMAIN)) {
-        State state = replay(url, "DeliveryQueue|" + domain, ser);
+        QueueState state = replay(url, "DeliveryQueue|" + domain, ser);
         for (Map.Entry<String, Integer> p : PENDING.entrySet()) {
           PendingMessage m = state.message(p.getKey()).orElseThrow();
           assertEquals(p.getValue(), m.attempts(), domain + " " + m);
@@ -177,9 +176,9 @@ class JournalCompatibilityTest {
   }
 
   /** The state a recovery builds: the newest snapshot, if any, then the events after it. */
-  static State replay(String url, String persistenceId, Serialization ser) throws Exception {
+  static QueueState replay(String url, String persistenceId, Serialization ser) throws Exception {
     try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-      State state = new State(10_000);
+      QueueState state = new QueueState(10_000);
       long from = 0;
       try (PreparedStatement ps = c.prepareStatement("SELECT \"sequence_number\","
           + " \"snapshot_payload\", \"snapshot_ser_id\", \"snapshot_ser_manifest\" FROM"
@@ -190,7 +189,7 @@ class JournalCompatibilityTest {
             from = rs.getLong(1);
             Snapshot s = (Snapshot) ser.deserialize(rs.getBytes(2), rs.getInt(3), rs.getString(4))
                 .get();
-            state = State.fromSnapshot(s, 10_000);
+            state = QueueState.fromSnapshot(s, 10_000);
           }
         }
       }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /** Planning one group-commit write alone: events, settled messages, DSNs decided. */
 class OutcomeWriteTest {
@@ -22,7 +21,7 @@ class OutcomeWriteTest {
 
   @Test
   void outcomesBecomeEventsAndTheirDsnsAreNamedOnce() {
-    State state = new State(100);
+    QueueState state = new QueueState(100);
     state.apply(new MessagesEnqueued(List.of(
         new QueuedMessage("A", "s@x.example", List.of("a@d", "b@d", "c@d"), 10, T, false, false),
         new QueuedMessage("B", "", List.of("d@d"), 10, T, false, false)), T));

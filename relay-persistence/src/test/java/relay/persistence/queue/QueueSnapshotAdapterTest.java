@@ -13,7 +13,6 @@ import relay.persistence.queue.DeliveryQueue.DelayWarningSent;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
 import relay.persistence.queue.DeliveryQueue.Snapshot;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /** Snapshots alone: a state through its snapshot and back holds the same. */
 class QueueSnapshotAdapterTest {
@@ -22,7 +21,7 @@ class QueueSnapshotAdapterTest {
 
   @Test
   void aStateRoundTripsThroughItsSnapshot() {
-    State state = new State(100);
+    QueueState state = new QueueState(100);
     state.apply(new MessagesEnqueued(List.of(
         new QueuedMessage("A", "s@x.example", List.of("a@d"), 10, T, false, false, "fp"),
         new QueuedMessage("B", "s@x.example", List.of("b@d", "c@d"), 10, T, true, false)), T));
@@ -33,7 +32,7 @@ class QueueSnapshotAdapterTest {
     QueueSnapshotAdapter adapter =
         new QueueSnapshotAdapter(100, DeliveryQueue.DEFAULT_DUPLICATES);
     Snapshot snapshot = (Snapshot) adapter.toJournal(state);
-    State back = adapter.fromJournal(snapshot);
+    QueueState back = adapter.fromJournal(snapshot);
     assertEquals(snapshot, back.toSnapshot());
     assertTrue(back.knows("A"));
     assertTrue(back.message("B").orElseThrow().delayWarned());
@@ -45,7 +44,7 @@ class QueueSnapshotAdapterTest {
   @Test
   void aSnapshotWithoutRecentMessagesReadsBack() {
     Snapshot old = new Snapshot(List.of(), List.of(), List.of("A"));
-    State back = new QueueSnapshotAdapter(100, DeliveryQueue.DEFAULT_DUPLICATES).fromJournal(old);
+    QueueState back = new QueueSnapshotAdapter(100, DeliveryQueue.DEFAULT_DUPLICATES).fromJournal(old);
     assertTrue(back.knows("A"));
     assertTrue(back.isEmpty());
   }

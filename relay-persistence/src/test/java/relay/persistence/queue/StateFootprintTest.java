@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
-import relay.persistence.queue.DeliveryQueue.State;
 
 /**
  * 100,000 pending messages (two recipients each) must fit easily in a 512 MB heap, and choosing
@@ -29,7 +28,7 @@ class StateFootprintTest {
   void aHundredThousandPendingMessagesStayWellUnderAHundredMegabytes() {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     long before = usedHeap();
-    State state = new State(10_000);
+    QueueState state = new QueueState(10_000);
     for (int batch = 0; batch < 500; batch++) {
       List<QueuedMessage> msgs = new ArrayList<>(200);
       for (int i = 0; i < 200; i++) {
