@@ -1,36 +1,74 @@
 package relay.http.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.auth.TokenStore;
 import relay.persistence.registry.RegistryService;
 
 /**
- * The operator API under {@code /api/v1}: bearer-token authentication first (401 before
- * anything else, so an unauthenticated caller learns nothing about the routes), then the
- * clients, blocks and audit routes; bodies over relay.http.api.max-body-size get 413; every
- * error below {@code /api} is a problem+json ({@link ApiErrors}).
+ * The operator API: {@code /api/v1} built from the {@link Endpoint}s its {@link ApiResource}s
+ * declare, bearer-token authentication first (401 before anything else, so an unauthenticated
+ * caller learns nothing about the routes), then each endpoint's access check (403) and handler;
+ * and {@code GET /api/openapi.json}, the OpenAPI document of the same endpoints, served without
+ * a token (it holds no data, and tools fetch it before they have one). Bodies over
+ * relay.http.api.max-body-size get 413; every error below {@code /api} is a problem+json
+ * ({@link ApiErrors}).
+ *
+ * <p>A resource whose backend the registry does not provide is added with
+ * {@link #with(ApiResource...)}: {@code new ApiRoutes(registry, tokens, settings).with(new
+ * QueueRoutes(queues))}.
  */
 public final class ApiRoutes extends AllDirectives {
 
   private final BearerAuth auth;
   private final ApiSettings settings;
-  private final ClientRoutes clients;
-  private final BlockRoutes blocks;
-  private final AuditRoutes audit;
+  private final List<ApiResource> resources;
+  private final List<Endpoint> endpoints;
+  private final ObjectNode document;
 
   public ApiRoutes(RegistryService registry, TokenStore tokens, ApiSettings settings) {
-    this.auth = new BearerAuth(tokens);
+    this(new BearerAuth(tokens), settings, List.of(
+        new ClientRoutes(registry),
+        new BlockRoutes(registry),
+        new AuditRoutes(registry, settings.auditDefaultLimit())));
+  }
+
+  private ApiRoutes(BearerAuth auth, ApiSettings settings, List<ApiResource> resources) {
+    this.auth = auth;
     this.settings = settings;
-    this.clients = new ClientRoutes(registry);
-    this.blocks = new BlockRoutes(registry);
-    this.audit = new AuditRoutes(registry, settings.auditDefaultLimit());
+    this.resources = List.copyOf(resources);
+    this.endpoints = this.resources.stream().flatMap(r -> r.endpoints().stream()).toList();
+    this.document = OpenApiDocument.of(endpoints); // also refuses an endpoint declared twice
+  }
+
+  /** These routes and those of {@code more}. */
+  public ApiRoutes with(ApiResource... more) {
+    List<ApiResource> all = new ArrayList<>(resources);
+    all.addAll(Arrays.asList(more));
+    return new ApiRoutes(auth, settings, all);
+  }
+
+  /** Every operation served under /api/v1, in declaration order. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The OpenAPI document served at /api/openapi.json (a copy). */
+  public ObjectNode openApi() {
+    return document.deepCopy();
   }
 
   /** Matches only paths under /api, so it can sit beside other routes in a concat. */
   public Route route() {
     return pathPrefix("api", () -> ApiErrors.seal(withSizeLimit(settings.maxBodySize(),
-        () -> pathPrefix("v1", () -> auth.authenticated(p -> concat(
-            clients.route(p), blocks.route(p), audit.route(p)))))));
+        () -> concat(
+            path("openapi.json", () -> get(() -> complete(StatusCodes.OK, document,
+                ApiJson.marshaller()))),
+            pathPrefix("v1", () -> auth.authenticated(p -> EndpointRoutes.route(p, endpoints)))))));
   }
 }

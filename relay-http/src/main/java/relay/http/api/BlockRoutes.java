@@ -1,10 +1,10 @@
 package relay.http.api;
 
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.auth.Principal;
 import relay.persistence.registry.Block;
@@ -15,7 +15,7 @@ import relay.persistence.registry.RegistryService;
  * {@code {"kind","value","reason","until"?}}, 201 with Location); {@code /api/v1/blocks/{id}}:
  * GET one (admin, viewer), DELETE (admin; 204).
  */
-final class BlockRoutes extends AllDirectives {
+final class BlockRoutes extends AllDirectives implements ApiResource {
 
   static final String PATH = "/api/v1/blocks/";
 
@@ -25,21 +25,23 @@ final class BlockRoutes extends AllDirectives {
     this.registry = registry;
   }
 
-  Route route(Principal p) {
-    String readers = "only admin and viewer tokens read the block lists";
-    return pathPrefix("blocks", () -> concat(
-        pathEnd(() -> concat(
-            get(() -> BearerAuth.allowed(p.canReadAll(), readers, () -> onSuccess(
-                registry.blocks(), r -> Results.of(r,
-                    list -> complete(StatusCodes.OK, list, ApiJson.marshaller()))))),
-            post(() -> BearerAuth.allowed(p.canWrite(), "only an admin token adds blocks",
-                () -> entity(ApiJson.body(BlockBody.class), body -> add(body, p)))))),
-        path(PathMatchers.segment(), id -> pathEnd(() -> concat(
-            get(() -> BearerAuth.allowed(p.canReadAll(), readers, () -> onSuccess(
-                registry.blocks(), r -> Results.of(r, list -> one(list, id))))),
-            delete(() -> BearerAuth.allowed(p.canWrite(), "only an admin token removes blocks",
-                () -> onSuccess(registry.removeBlock(id, p.name()),
-                    r -> Results.of(r, b -> complete(StatusCodes.NO_CONTENT))))))))));
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/api/v1/blocks", Access.read(), "List the blocks in force",
+            c -> onSuccess(registry.blocks(), r -> Results.of(r,
+                list -> complete(StatusCodes.OK, list, ApiJson.marshaller())))),
+        Endpoint.post("/api/v1/blocks", Access.admin(), "Add a block",
+                c -> entity(ApiJson.body(BlockBody.class), body -> add(body, c.principal())))
+            .status(201).errors(422)
+            .body("{kind: ip|client|sender|sender-domain|recipient-domain, value, reason,"
+                + " until?}"),
+        Endpoint.get("/api/v1/blocks/{id}", Access.read(), "Read one block in force",
+            c -> onSuccess(registry.blocks(), r -> Results.of(r,
+                list -> one(list, c.param("id"))))),
+        Endpoint.delete("/api/v1/blocks/{id}", Access.admin(), "Remove a block",
+            c -> onSuccess(registry.removeBlock(c.param("id"), c.principal().name()),
+                r -> Results.of(r, b -> complete(StatusCodes.NO_CONTENT)))));
   }
 
   private Route add(BlockBody body, Principal p) {
@@ -49,7 +51,7 @@ final class BlockRoutes extends AllDirectives {
             () -> complete(StatusCodes.CREATED, b, ApiJson.marshaller()))));
   }
 
-  private Route one(java.util.List<Block> blocks, String id) {
+  private Route one(List<Block> blocks, String id) {
     return blocks.stream().filter(b -> b.id().equals(id)).findFirst()
         .<Route>map(b -> complete(StatusCodes.OK, b, ApiJson.<Block>marshaller()))
         .orElseGet(() -> Problem.complete(StatusCodes.NOT_FOUND, "no block '"

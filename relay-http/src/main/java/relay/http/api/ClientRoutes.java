@@ -1,13 +1,13 @@
 package relay.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.auth.Principal;
 import relay.persistence.registry.ClientId;
@@ -21,7 +21,7 @@ import relay.persistence.registry.RegistryService;
  * merge patch (admin), DELETE (admin; 204). Bodies are checked whole before the registry is
  * asked, so a refused request changes nothing.
  */
-final class ClientRoutes extends AllDirectives {
+final class ClientRoutes extends AllDirectives implements ApiResource {
 
   static final String PATH = "/api/v1/clients/";
 
@@ -31,24 +31,30 @@ final class ClientRoutes extends AllDirectives {
     this.registry = registry;
   }
 
-  Route route(Principal p) {
-    return pathPrefix("clients", () -> concat(
-        pathEnd(() -> concat(
-            get(() -> BearerAuth.allowed(p.canReadAll(), "a client token reads only its own"
-                + " client: GET " + PATH + "{id}", () -> onSuccess(registry.clients(),
-                r -> Results.of(r, list -> complete(StatusCodes.OK, list, ApiJson.marshaller()))))),
-            post(() -> BearerAuth.allowed(p.canWrite(), "only an admin token registers clients",
-                () -> entity(ApiJson.body(ClientBody.class), body -> create(body, p)))))),
-        path(PathMatchers.segment(), idText -> pathEnd(() -> concat(
-            get(() -> withId(idText, id -> BearerAuth.allowed(p.canRead(id),
-                "a client token reads only its own client", () -> onSuccess(registry.client(id),
-                    r -> Results.of(r, c -> complete(StatusCodes.OK, c, ApiJson.marshaller())))))),
-            patch(() -> BearerAuth.allowed(p.canWrite(), "only an admin token changes clients",
-                () -> withId(idText, id -> entity(ApiJson.body(JsonNode.class,
-                    MediaTypes.APPLICATION_JSON, ApiJson.MERGE_PATCH), patch -> update(id, patch, p))))),
-            delete(() -> BearerAuth.allowed(p.canWrite(), "only an admin token deletes clients",
-                () -> withId(idText, id -> onSuccess(registry.deleteClient(id, p.name()),
-                    r -> Results.of(r, c -> complete(StatusCodes.NO_CONTENT)))))))))));
+  @Override
+  public List<Endpoint> endpoints() {
+    return List.of(
+        Endpoint.get("/api/v1/clients", Access.read(), "List the clients", c -> onSuccess(
+            registry.clients(), r -> Results.of(r,
+                list -> complete(StatusCodes.OK, list, ApiJson.marshaller())))),
+        Endpoint.post("/api/v1/clients", Access.admin(), "Register a client",
+                c -> entity(ApiJson.body(ClientBody.class), body -> create(body, c.principal())))
+            .status(201).errors(409, 422)
+            .body("the client: id, name, contacts, addresses [{ip, role}], senderDomains?,"
+                + " limits?, state?, testWindow?"),
+        Endpoint.get("/api/v1/clients/{id}", Access.ownClient("id"), "Read one client",
+            c -> withId(c.param("id"), id -> onSuccess(registry.client(id), r -> Results.of(r,
+                client -> complete(StatusCodes.OK, client, ApiJson.marshaller()))))),
+        Endpoint.patch("/api/v1/clients/{id}", Access.admin(),
+                "Change a client (JSON merge patch, RFC 7396)",
+                c -> withId(c.param("id"), id -> entity(ApiJson.body(JsonNode.class,
+                    MediaTypes.APPLICATION_JSON, ApiJson.MERGE_PATCH),
+                    patch -> update(id, patch, c.principal()))))
+            .errors(422).body("the fields to change; null removes an optional field",
+                "application/json", "application/merge-patch+json"),
+        Endpoint.delete("/api/v1/clients/{id}", Access.admin(), "Delete a client",
+            c -> withId(c.param("id"), id -> onSuccess(registry.deleteClient(id,
+                c.principal().name()), r -> Results.of(r, x -> complete(StatusCodes.NO_CONTENT))))));
   }
 
   private Route create(ClientBody body, Principal p) {

@@ -8,5 +8,16 @@
  * Allow), 409 conflict, 413 body too large, 415 media type, 422 a value refused, 503 registry
  * not answering. A refused request changes nothing: role, body and values are checked before
  * the registry is asked. PATCH is a JSON merge patch (RFC 7396).
+ *
+ * <p>How a route gets into the API: a class implementing {@link relay.http.api.ApiResource}
+ * returns its {@link relay.http.api.Endpoint}s, each declared once with method, full path
+ * template ({@code /api/v1/queues/{domain}/suspend}), {@link relay.http.api.Access} (admin,
+ * read, ownClient("id"), clientScoped), summary, handler ({@code Call -> Route}: the principal
+ * and the path parameters) and, for the document, success status, query parameters, body and
+ * the extra error statuses. {@link relay.http.api.ApiRoutes} builds the routes and the OpenAPI
+ * document ({@code GET /api/openapi.json}, no token needed) from that one list; add a resource
+ * in ApiRoutes' constructor list (registry-backed) or with {@code ApiRoutes.with(...)} (other
+ * backends: RelayNode, and ApiFixture.api in the tests so OpenApiTest and EndpointAccessTest
+ * cover it).
  */
 package relay.http.api;

@@ -29,10 +29,21 @@ final class ApiFixture {
   final InMemoryRegistryService registry = new InMemoryRegistryService(Clock.systemUTC());
   final Route route = route(registry);
 
+  /** Largest request body of the fixture's API. */
+  static final int MAX_BODY = 64 * 1024;
+
   /** The API over {@code registry} with the three tokens, bodies up to 64 KiB. */
   static Route route(RegistryService registry) {
-    return ApiErrors.seal(new ApiRoutes(registry, tokens(),
-        new ApiSettings(Optional.empty(), 64 * 1024, 100)).route());
+    return ApiErrors.seal(api(registry).route());
+  }
+
+  /**
+   * The whole API as route tests see it. A resource whose backend is not the registry is added
+   * HERE with {@code .with(new XRoutes(test double))}: then OpenApiTest and EndpointAccessTest
+   * cover its endpoints too.
+   */
+  static ApiRoutes api(RegistryService registry) {
+    return new ApiRoutes(registry, tokens(), new ApiSettings(Optional.empty(), MAX_BODY, 100));
   }
 
   /** ADMIN (ops-admin), VIEWER (ops-viewer), BILLING (client token of client "billing"). */
