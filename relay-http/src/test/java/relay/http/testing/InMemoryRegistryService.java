@@ -105,6 +105,13 @@ public final class InMemoryRegistryService implements RegistryService {
   }
 
   @Override
+  public synchronized CompletionStage<RegistryResult<AuditEntry>> recordAction(String action,
+      String subject, String detail, String actor) {
+    record(actor, action, subject, detail);
+    return done(RegistryResult.ok(audit.get(audit.size() - 1)));
+  }
+
+  @Override
   public synchronized CompletionStage<RegistryResult<List<AuditEntry>>> audit(int limit) {
     List<AuditEntry> newest = new ArrayList<>();
     for (int i = audit.size() - 1; i >= 0 && newest.size() < limit; i--) {

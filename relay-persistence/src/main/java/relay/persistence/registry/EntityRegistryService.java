@@ -75,6 +75,14 @@ public final class EntityRegistryService implements RegistryService {
   }
 
   @Override
+  public CompletionStage<RegistryResult<AuditEntry>> recordAction(String action, String subject,
+      String detail, String actor) {
+    return ask(replyTo -> new RegistryEntity.RecordAction(action, subject, detail, actor, replyTo))
+        .thenApply(reply -> result(reply, RegistryEntity.Recorded.class,
+            RegistryEntity.Recorded::entry));
+  }
+
+  @Override
   public CompletionStage<RegistryResult<List<AuditEntry>>> audit(int limit) {
     if (limit < 1) {
       return CompletableFuture.completedFuture(

@@ -63,7 +63,7 @@ public final class RegistryEntity
 
   public sealed interface Command extends CborSerializable
       permits CreateClient, ReplaceClient, DeleteClient, AddBlock, RemoveBlock,
-          ImportConfigClients, GetAudit, ExpireBlocks {}
+          ImportConfigClients, GetAudit, ExpireBlocks, RecordAction {}
 
   public record CreateClient(ClientRecord client, String actor, ActorRef<Reply> replyTo)
       implements Command {}
@@ -96,10 +96,18 @@ public final class RegistryEntity
   /** Timer: persist the expiry of every block past its {@code until}. */
   public record ExpireBlocks() implements Command {}
 
+  /**
+   * Records in the audit log an operator action on something the registry does not hold (a
+   * queue suspended, retried, bounced...): {@code action} is a short kebab-case verb, {@code
+   * subject} what it was done to. Replies {@link Recorded} once persisted.
+   */
+  public record RecordAction(String action, String subject, String detail, String actor,
+      ActorRef<Reply> replyTo) implements Command {}
+
   // ---------------------------------------------------------------- replies
 
   public sealed interface Reply extends CborSerializable
-      permits ClientDone, BlockDone, Refused, AuditPage, Imported {}
+      permits ClientDone, BlockDone, Refused, AuditPage, Imported, Recorded {}
 
   /** The client as created, replaced or deleted. */
   public record ClientDone(ClientRecord client) implements Reply {}
@@ -111,6 +119,9 @@ public final class RegistryEntity
 
   /** Nothing changed; {@code detail} says why. */
   public record Refused(RefusalKind kind, String detail) implements Reply {}
+
+  /** The audit entry of a {@link RecordAction}, as persisted. */
+  public record Recorded(AuditEntry entry) implements Reply {}
 
   /** Newest first. */
   public record AuditPage(List<AuditEntry> entries) implements Reply {}
@@ -124,7 +135,7 @@ public final class RegistryEntity
   /** Every change, with who made it and when: the audit log. */
   public sealed interface Event extends CborSerializable
       permits ClientCreated, ClientReplaced, ClientDeleted, ClientImported, BlockAdded,
-          BlockRemoved, BlockExpired {}
+          BlockRemoved, BlockExpired, ActionRecorded {}
 
   public record ClientCreated(ClientRecord client, String actor, Instant at) implements Event {}
 
@@ -140,6 +151,9 @@ public final class RegistryEntity
   public record BlockRemoved(String id, String actor, Instant at) implements Event {}
 
   public record BlockExpired(String id, Instant at) implements Event {}
+
+  /** An operator action outside the registry, kept only in the audit log. */
+  public record ActionRecorded(AuditEntry entry) implements Event {}
 
   // ---------------------------------------------------------------- state
 
@@ -211,6 +225,9 @@ public final class RegistryEntity
       if (event instanceof BlockRemoved e) {
         return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
             "block-removed", e.id(), describe(e.id())));
+      }
+      if (event instanceof ActionRecorded e) {
+        return audited(auditEntries, e.entry());
       }
       BlockExpired e = (BlockExpired) event;
       return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), REGISTRY_ACTOR,
@@ -311,6 +328,12 @@ public final class RegistryEntity
         .onCommand(GetAudit.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new AuditPage(
             state.audit().subList(0, Math.max(0, Math.min(cmd.limit(), state.audit().size()))))))
         .onCommand(ExpireBlocks.class, this::onExpire)
+        .onCommand(RecordAction.class, (state, cmd) -> {
+          AuditEntry entry = new AuditEntry(clock.instant(), actor(cmd.actor()),
+              text(cmd.action()), text(cmd.subject()), text(cmd.detail()));
+          return Effect().persist(new ActionRecorded(entry))
+              .thenReply(cmd.replyTo(), s -> new Recorded(entry));
+        })
         .build();
   }
 
@@ -453,10 +476,15 @@ public final class RegistryEntity
     timers.startSingleTimer(EXPIRY_TIMER, new ExpireBlocks(), wait);
   }
 
+  /** A recorded action's text: no control characters, at most 500 characters. */
+  private static String text(String value) {
+    String s = value == null ? "" : value.strip().replaceAll("\\p{Cntrl}", "?");
+    return s.length() > Names.MAX_TEXT ? s.substring(0, Names.MAX_TEXT) : s;
+  }
+
   /** Who asked, as the audit log keeps it: no control characters, at most 500 characters. */
   private static String actor(String actor) {
-    String s = actor == null ? "" : actor.strip().replaceAll("\\p{Cntrl}", "?");
-    s = s.length() > Names.MAX_TEXT ? s.substring(0, Names.MAX_TEXT) : s;
+    String s = text(actor);
     return s.isEmpty() ? "unknown" : s;
   }
 }

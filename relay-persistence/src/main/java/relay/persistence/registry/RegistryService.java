@@ -39,6 +39,13 @@ public interface RegistryService {
   /** Removes a block; Ok with the removed block, NotFound when there is none. */
   CompletionStage<RegistryResult<Block>> removeBlock(String id, String actor);
 
+  /**
+   * Records an operator action on something outside the registry (a queue held, retried,
+   * bounced) in the audit log; Ok with the entry as persisted (time decided by the registry).
+   */
+  CompletionStage<RegistryResult<AuditEntry>> recordAction(String action, String subject,
+      String detail, String actor);
+
   /** The newest {@code limit} audit entries, newest first. */
   CompletionStage<RegistryResult<List<AuditEntry>>> audit(int limit);
 

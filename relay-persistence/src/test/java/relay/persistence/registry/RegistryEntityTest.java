@@ -270,6 +270,21 @@ class RegistryEntityTest {
   }
 
   @Test
+  void anActionOutsideTheRegistryIsAuditedOnlyAndSurvivesReplay() {
+    clock.now = T0.plusSeconds(7);
+    var result = run(r -> new RegistryEntity.RecordAction("queue-suspended", "example.com",
+        "3 sub-queues\r\n", "ops\u0007", r));
+    AuditEntry expected = new AuditEntry(T0.plusSeconds(7), "ops?", "queue-suspended",
+        "example.com", "3 sub-queues");
+    assertEquals(new RegistryEntity.Recorded(expected), result.reply());
+    assertEquals(List.of(new RegistryEntity.ActionRecorded(expected)), result.events());
+    assertTrue(result.state().clients().isEmpty());
+    publisher.expectNoMessage(Duration.ofMillis(100)); // nothing for the views to publish
+    State after = kit.restart().state();
+    assertEquals(List.of(expected), after.audit());
+  }
+
+  @Test
   void replayRestoresTheStateAndPublishesIt() {
     create(client("shop", "192.0.2.1"));
     addBlock(BlockKind.SENDER, "Bob@Spam.Example", Optional.of(T0.plusSeconds(3600)));
