@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+import relay.persistence.testing.PostgresTestDatabase;
 
 /**
  * The spool contracts on the local PostgreSQL server (base URL from system property {@code
@@ -31,38 +32,25 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 class JdbcSpoolPostgresTest extends JdbcSpoolContractTest {
 
-  private static final String BASE =
-      System.getProperty("relay.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
-  private static String database;
+  private static PostgresTestDatabase database;
 
   static Connection admin() throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", "postgres");
-    return DriverManager.getConnection(BASE + "postgres", p);
+    return PostgresTestDatabase.admin();
   }
 
   @BeforeAll
   static void createDatabase() {
-    database = "relay_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = admin(); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + database);
-    } catch (SQLException e) {
-      Assumptions.abort("PostgreSQL not reachable at " + BASE + ": " + e.getMessage());
-    }
+    database = PostgresTestDatabase.create();
   }
 
   @AfterAll
   static void dropDatabase() throws SQLException {
-    try (Connection c = admin(); Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
+    database.drop();
   }
 
   @Override
   protected DataSource database() throws Exception {
-    PGSimpleDataSource pg = new PGSimpleDataSource();
-    pg.setURL(BASE + database);
-    pg.setUser("postgres");
+    PGSimpleDataSource pg = database.dataSource();
     try (Connection c = pg.getConnection(); Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS relay_spool_ref");
       st.execute("DROP TABLE IF EXISTS relay_spool_chunk");
