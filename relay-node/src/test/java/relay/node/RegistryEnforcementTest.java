@@ -158,7 +158,13 @@ class RegistryEnforcementTest {
       throws Exception {
     assertTrue(greeting("127.0.0.6").startsWith("220 "), "unregistered and unblocked");
     registry.set(snapshot(block(BlockKind.IP, "127.0.0.6", "port scan from this host")));
-    assertEquals("554 5.7.1 relay.test Blocked: port scan from this host", greeting("127.0.0.6"));
+    try (SmtpDialog smtp = SmtpDialog.connectFrom("127.0.0.6", relay.smtp())) {
+      assertEquals("554 5.7.1 relay.test Blocked: port scan from this host", smtp.reply());
+      // RFC 5321 3.1: the node waits for QUIT, 503 to anything else
+      assertEquals("503 5.5.1 Bad sequence of commands: connection refused, send QUIT",
+          smtp.command("EHLO scanner.test"));
+      assertEquals("221 2.0.0 Bye", smtp.command("QUIT"));
+    }
     JsonNode line = onlyRefusal();
     assertEquals("connect", line.get("stage").asText());
     assertEquals("", line.get("client").asText());
@@ -180,8 +186,8 @@ class RegistryEnforcementTest {
 
   @Test
   void aSuspendedClientAndATestAddressOutsideItsWindowAreRefusedAtConnect() throws Exception {
-    assertEquals("554 5.7.1 relay.test Client suspended, closing", greeting("127.0.0.5"));
-    assertEquals("554 5.7.1 relay.test Test address outside its test window, closing",
+    assertEquals("554 5.7.1 relay.test Client suspended", greeting("127.0.0.5"));
+    assertEquals("554 5.7.1 relay.test Test address outside its test window",
         greeting("127.0.0.4"));
     assertTrue(greeting("127.0.0.7").startsWith("220 "), "its standby address relays");
     ClientRecord open = client("tester", ClientState.ACTIVE,

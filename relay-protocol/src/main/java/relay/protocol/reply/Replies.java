@@ -308,19 +308,23 @@ public final class Replies {
         .closing();
   }
 
+  // ---- permanent refusal at connect (554 5.7.1) ------------------------------------------------
+  // RFC 5321 3.1: a server that answers 554 instead of the greeting should not close; it waits
+  // for QUIT and answers 503 to anything else meanwhile (REFUSED_SEND_QUIT). The session does,
+  // bounded by command-timeout in all and by max-errors; when the node's caps give it no place
+  // to wait (see relay.smtp.server.unidentified), it closes right after the 554 instead.
+
   /**
    * 554 instead of the greeting: the operator blocked the client's address or the client
-   * (RFC 5321 3.1 allows 554 at connection time; RFC 3463 5.7.1), with the operator's reason.
+   * (RFC 3463 5.7.1), with the operator's reason.
    */
-  // XXX RFC 5321 3.1 asks a server that answers 554 at connect to wait for QUIT and answer 503 to
-  // anything else; the relay closes at once, as after a 421, so a refused client holds nothing.
   public static SmtpReply blockedAtConnect(String hostname, String reason) {
-    return SmtpReply.of(554, "5.7.1", hostname + " Blocked: " + operatorReason(reason)).closing();
+    return SmtpReply.of(554, "5.7.1", hostname + " Blocked: " + operatorReason(reason));
   }
 
   /** 554 instead of the greeting: the operator suspended this client (RFC 3463 5.7.1). */
   public static SmtpReply clientSuspended(String hostname) {
-    return SmtpReply.of(554, "5.7.1", hostname + " Client suspended, closing").closing();
+    return SmtpReply.of(554, "5.7.1", hostname + " Client suspended");
   }
 
   /**
@@ -328,9 +332,12 @@ public final class Replies {
    * client's test window is not open now (RFC 3463 5.7.1).
    */
   public static SmtpReply outsideTestWindow(String hostname) {
-    return SmtpReply.of(554, "5.7.1", hostname + " Test address outside its test window, closing")
-        .closing();
+    return SmtpReply.of(554, "5.7.1", hostname + " Test address outside its test window");
   }
+
+  /** 503 to any command but QUIT after a 554 instead of the greeting (RFC 5321 3.1). */
+  public static final SmtpReply REFUSED_SEND_QUIT =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: connection refused, send QUIT");
 
   /** The longest operator reason a reply shows; the rest is cut. */
   public static final int MAX_REASON_LENGTH = 200;

@@ -1,19 +1,24 @@
 package relay.protocol.server;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@link ClientPolicy}'s verdict on a new connection, given before the greeting: admitted
  * (with the slot to release when the connection ends) or refused for a {@link Refusal} that the
- * session answers with its reply (421 for a limit, 554 for the operator's decision) and closes. A policy that cannot decide fails its stage instead,
- * which the session answers with a temporary 421 4.3.0.
+ * session answers with its reply: 421 for a limit, then close; 554 for the operator's decision,
+ * then either close or, given a place to wait, wait for QUIT (RFC 5321 3.1). A policy that cannot
+ * decide fails its stage instead, which the session answers with a temporary 421 4.3.0.
  */
 public sealed interface Admission {
 
   /** Who is connecting, as the policy identified it. */
   ClientIdentity client();
 
-  /** Why a connection is refused before its greeting; each maps to one 421 of the catalogue. */
+  /**
+   * Why a connection is refused before its greeting; each maps to one reply of the catalogue,
+   * 421 (temporary: the client retries) or 554 ({@link #permanent}).
+   */
   enum Refusal {
     /** The registered client already has max-sessions sessions in the cluster: 421 4.4.5. */
     TOO_MANY_SESSIONS,
@@ -26,7 +31,12 @@ public sealed interface Admission {
     /** The operator suspended the client: 554 5.7.1. */
     CLIENT_SUSPENDED,
     /** A client's test address, outside the client's test window: 554 5.7.1. */
-    OUTSIDE_TEST_WINDOW
+    OUTSIDE_TEST_WINDOW;
+
+    /** Whether the reply is a permanent 554, after which the session may wait for QUIT. */
+    public boolean permanent() {
+      return this == BLOCKED || this == CLIENT_SUSPENDED || this == OUTSIDE_TEST_WINDOW;
+    }
   }
 
   /** Greet the client; release {@code slot} when the connection ends. */
@@ -38,19 +48,37 @@ public sealed interface Admission {
   }
 
   /**
-   * Answer the refusal's reply and close (nothing to release); {@code reason} is the operator's
-   * reason of a {@link Refusal#BLOCKED} (shown in the reply, made safe), empty otherwise.
+   * Answer the refusal's reply; {@code reason} is the operator's reason of a {@link
+   * Refusal#BLOCKED} (shown in the reply, made safe), empty otherwise. With {@code waitForQuit}
+   * (only for a {@link Refusal#permanent} refusal) the session then waits for QUIT, answering 503
+   * to anything else (RFC 5321 3.1), holding that slot until the connection ends; without it the
+   * connection closes after the reply.
    */
-  record Refused(ClientIdentity client, Refusal refusal, String reason) implements Admission {
+  record Refused(ClientIdentity client, Refusal refusal, String reason,
+      Optional<SessionSlot> waitForQuit) implements Admission {
     public Refused {
       Objects.requireNonNull(client, "client");
       Objects.requireNonNull(refusal, "refusal");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(waitForQuit, "waitForQuit");
+      if (waitForQuit.isPresent() && !refusal.permanent()) {
+        throw new IllegalArgumentException("only a 554 waits for QUIT, not " + refusal);
+      }
     }
 
-    /** A refusal without an operator's reason. */
+    /** A refusal with the operator's reason, closing after its reply. */
+    public Refused(ClientIdentity client, Refusal refusal, String reason) {
+      this(client, refusal, reason, Optional.empty());
+    }
+
+    /** A refusal without an operator's reason, closing after its reply. */
     public Refused(ClientIdentity client, Refusal refusal) {
       this(client, refusal, "");
+    }
+
+    /** The same refusal, waiting for QUIT in a place that {@code slot} gives back. */
+    public Refused waitingForQuit(SessionSlot slot) {
+      return new Refused(client, refusal, reason, Optional.of(slot));
     }
   }
 

@@ -5,7 +5,9 @@ import relay.protocol.reply.SmtpReply;
 
 /**
  * The reply of each way a policy may refuse a connection before the greeting (RFC 5321 3.1): 421
- * for a limit that will pass (the client retries), 554 5.7.1 for the operator's decision.
+ * for a limit that will pass (the client retries, the connection closes), 554 5.7.1 for the
+ * operator's decision (after which the session may wait for QUIT, see {@link
+ * Admission.Refused}).
  */
 final class ConnectRefusals {
 

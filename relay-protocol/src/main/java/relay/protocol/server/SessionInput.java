@@ -11,11 +11,18 @@ public sealed interface SessionInput {
   record Connected(ClientIdentity client) implements SessionInput {}
 
   /**
-   * The policy refused the connection of {@code client}: the refusal's reply and close;
-   * {@code reason} is the operator's reason of a block ("" otherwise).
+   * The policy refused the connection of {@code client}: the refusal's reply, then close, or wait
+   * for QUIT if {@code waitForQuit} and the refusal is a 554; {@code reason} is the operator's
+   * reason of a block ("" otherwise).
    */
-  record Refused(ClientIdentity client, Admission.Refusal refusal, String reason)
-      implements SessionInput {}
+  record Refused(ClientIdentity client, Admission.Refusal refusal, String reason,
+      boolean waitForQuit) implements SessionInput {
+
+    /** A refusal that closes after its reply. */
+    public Refused(ClientIdentity client, Admission.Refusal refusal, String reason) {
+      this(client, refusal, reason, false);
+    }
+  }
 
   /** The client policy failed (timeout, store down): 421 and close. */
   record IdentificationFailed() implements SessionInput {}

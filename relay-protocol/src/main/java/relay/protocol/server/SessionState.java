@@ -29,6 +29,11 @@ public record SessionState(Phase phase, Optional<ClientIdentity> client, Optiona
     CONNECTING,
     /** Waiting for a command line. */
     COMMAND,
+    /**
+     * Refused with 554 instead of the greeting: waiting for QUIT, 503 to any other command
+     * (RFC 5321 3.1).
+     */
+    REFUSED,
     /** Waiting for the stage to open the spool entry (synchronous). */
     OPENING,
     /** Consuming DATA content up to CRLF.CRLF. */

@@ -39,10 +39,12 @@ import relay.protocol.reply.SmtpReply;
  *       unread for write-timeout aborts the connection (a client that does not read cannot hold
  *       a session, its memory or its slot).
  *   <li>Deadlines (RFC 5321 4.5.3.2 for the minimums): a whole command line within
- *       command-timeout of the previous reply, however its bytes trickle in; message content
+ *       command-timeout of the previous reply, however its bytes trickle in (after a 554 at
+ *       connect, QUIT within one command-timeout of the 554, however many commands); message content
  *       within data-timeout plus its octets at min-data-rate; either gives 421 4.4.2 and close.
  *       The session lasts at most max-session-time. No deadline runs during a commit.
- *   <li>Session slots: the {@link SessionSlot} of an admitted connection is released exactly once
+ *   <li>Session slots: the {@link SessionSlot} of an admitted connection (or of a refused one
+ *       that waits for QUIT) is released exactly once
  *       when the stage stops, for whatever reason (QUIT, error, timeout, shutdown, peer reset),
  *       even when the admission arrives after the connection is already gone.
  *   <li>250 to the end of data only once {@link MessageWriter#commit} completed; a failed write or
@@ -117,6 +119,8 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     /** The session consumed an input since the line deadline was last set. */
     private boolean progressed;
     private boolean lineTimerSet;
+    /** The wait for QUIT after a 554 at connect has its one command-timeout. */
+    private boolean refusedDeadlineSet;
     /** When the current message content began (System.nanoTime). */
     private long contentStartedNanos;
 
@@ -171,6 +175,8 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         policy.identify(remote, local).whenComplete((admission, error) -> {
           if (admission instanceof Admission.Admitted admitted) {
             keepSlot(admitted.slot());
+          } else if (admission instanceof Admission.Refused refused) {
+            refused.waitForQuit().ifPresent(this::keepSlot);
           }
           identified.invoke(Optional.ofNullable(error == null ? admission : null));
         });
@@ -227,7 +233,8 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       }
       waiting = false;
       input(admission.<SessionInput>map(a -> a instanceof Admission.Refused refused
-              ? new SessionInput.Refused(refused.client(), refused.refusal(), refused.reason())
+              ? new SessionInput.Refused(refused.client(), refused.refusal(), refused.reason(),
+                  refused.waitForQuit().isPresent())
               : new SessionInput.Connected(a.client()))
           .orElseGet(SessionInput.IdentificationFailed::new));
       process();
@@ -453,6 +460,14 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         return;
       }
       cancelTimer(CONTENT_TIMER);
+      if (state.phase() == SessionState.Phase.REFUSED) {
+        // a refused client gets one command-timeout in all to send QUIT, however many commands
+        if (!refusedDeadlineSet) {
+          refusedDeadlineSet = true;
+          scheduleLineDeadline();
+        }
+        return;
+      }
       if (progressed || !lineTimerSet) {
         scheduleLineDeadline();
       }

@@ -43,6 +43,9 @@ public final class SmtpSession {
       case COMMAND:
         commandPhase(step, input);
         break;
+      case REFUSED:
+        refused(step, input);
+        break;
       case OPENING:
         opening(step, input);
         break;
@@ -70,7 +73,12 @@ public final class SmtpSession {
       step.state(step.state().withClient(refused.client()));
       SmtpReply reply = ConnectRefusals.reply(settings.hostname(), refused.refusal(),
           refused.reason());
-      step.closeWith(reply);
+      if (refused.waitForQuit() && refused.refusal().permanent()) {
+        step.state(step.state().withPhase(Phase.REFUSED));
+        step.reply(reply);
+      } else {
+        step.closeWith(reply);
+      }
       step.report(SessionRefusal.Stage.CONNECT, Optional.empty(), reply);
     } else if (input instanceof SessionInput.IdentificationFailed) {
       step.closeWith(Replies.serviceUnavailable(settings.hostname()));
@@ -86,6 +94,23 @@ public final class SmtpSession {
       step.reply(Replies.LINE_TOO_LONG);
     } else if (input instanceof SessionInput.TimeUp) {
       step.closeWith(Replies.sessionTimeUp(settings.hostname()));
+    } else {
+      connectionEvents(step, input);
+    }
+  }
+
+  /**
+   * After a 554 instead of the greeting (RFC 5321 3.1): QUIT gets 221, any other command 503,
+   * each counted as an error, so max-errors of them end the session with 421 4.7.0; the stage
+   * gives the whole wait one command-timeout.
+   */
+  private void refused(SessionStep step, SessionInput input) {
+    if (input instanceof SessionInput.CommandLine line
+        && line.command() instanceof SmtpCommand.Quit) {
+      step.closeWith(Replies.BYE);
+    } else if (input instanceof SessionInput.CommandLine
+        || input instanceof SessionInput.LineTooLong) {
+      step.reply(Replies.REFUSED_SEND_QUIT);
     } else {
       connectionEvents(step, input);
     }

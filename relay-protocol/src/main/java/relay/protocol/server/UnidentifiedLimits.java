@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * authenticated) on this node: at most max-connections-per-address from one IP address and
  * max-connections in all. They may only mail postmaster, and floods come from them; the caps keep
  * the rest of the node's connections for registered clients, whose own limit is their
- * cluster-wide max-sessions.
+ * cluster-wide max-sessions. A connection refused with 554 (blocked, suspended) counts the same
+ * while it waits for QUIT (RFC 5321 3.1); beyond a cap it is closed right after its 554, so a
+ * blocked address cannot hold more of the node than an unidentified one.
  *
  * <p>A decorator of the node's {@link ClientPolicy}: an admitted unidentified connection takes a
  * place in both counts, given back exactly once through its {@link SessionSlot} when the
@@ -48,6 +50,9 @@ public final class UnidentifiedLimits implements ClientPolicy {
   }
 
   private Admission limit(Admission admission) {
+    if (admission instanceof Admission.Refused refused) {
+      return placeToWait(refused);
+    }
     if (!(admission instanceof Admission.Admitted admitted) || admitted.client().mayRelay()) {
       return admission;
     }
@@ -57,13 +62,30 @@ public final class UnidentifiedLimits implements ClientPolicy {
       admitted.slot().release();
       return new Admission.Refused(admitted.client(), refusal);
     }
+    return new Admission.Admitted(admitted.client(), giveBackOnce(ip, admitted.slot()));
+  }
+
+  /** A 554 waits for QUIT if it gets a place in both counts, else it closes after its reply. */
+  private Admission placeToWait(Admission.Refused refused) {
+    if (!refused.refusal().permanent() || refused.waitForQuit().isPresent()) {
+      return refused;
+    }
+    String ip = refused.client().remoteIp();
+    if (take(ip) != null) {
+      return refused;
+    }
+    return refused.waitingForQuit(giveBackOnce(ip, SessionSlot.NONE));
+  }
+
+  /** A slot that gives {@code ip}'s place back, and releases {@code inner}, exactly once. */
+  private SessionSlot giveBackOnce(String ip, SessionSlot inner) {
     AtomicBoolean released = new AtomicBoolean();
-    return new Admission.Admitted(admitted.client(), () -> {
+    return () -> {
       if (released.compareAndSet(false, true)) {
         give(ip);
-        admitted.slot().release();
+        inner.release();
       }
-    });
+    };
   }
 
   /** Takes a place for {@code ip}, or says which cap refuses it. */

@@ -205,9 +205,9 @@ class HostileDialogTest {
       case TOO_MANY_UNIDENTIFIED ->
           "421 4.7.0 relay.example Too many connections from unregistered clients, closing";
       case BLOCKED -> "554 5.7.1 relay.example Blocked: spam run??EHLO x";
-      case CLIENT_SUSPENDED -> "554 5.7.1 relay.example Client suspended, closing";
+      case CLIENT_SUSPENDED -> "554 5.7.1 relay.example Client suspended";
       case OUTSIDE_TEST_WINDOW ->
-          "554 5.7.1 relay.example Test address outside its test window, closing";
+          "554 5.7.1 relay.example Test address outside its test window";
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
