@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -20,6 +18,7 @@ import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import relay.persistence.MovableClock;
 import relay.persistence.registry.RegistryEntity.BlockAdded;
 import relay.persistence.registry.RegistryEntity.BlockDone;
 import relay.persistence.registry.RegistryEntity.BlockExpired;
@@ -47,27 +46,7 @@ class RegistryEntityTest {
       .withFallback(ConfigFactory.load()));
   static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-  /** A clock the test moves. */
-  static final class TestClock extends Clock {
-    volatile Instant now = T0;
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final TestClock clock = new TestClock();
+  final MovableClock clock = new MovableClock(T0);
   TestProbe<RegistryPublisher.Command> publisher;
   EventSourcedBehaviorTestKit<Command, Event, State> kit;
 

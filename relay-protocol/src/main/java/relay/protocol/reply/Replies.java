@@ -1,5 +1,7 @@
 package relay.protocol.reply;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -208,6 +210,24 @@ public final class Replies {
   /** 452 for every recipient beyond the per-message limit (RFC 5321 4.5.3.1.8). */
   public static final SmtpReply TOO_MANY_RECIPIENTS =
       SmtpReply.of(452, "4.5.3", "Too many recipients");
+
+  /**
+   * 452 at RCPT: the client accepted its hourly or daily recipient quota across the cluster; the
+   * text says when the quota resets (an ISO-8601 UTC instant, whole seconds), so the client
+   * retries then and not before (RFC 3463 4.5.3: too many recipients, for now).
+   */
+  public static SmtpReply recipientQuotaReached(boolean daily, Instant resetsAt) {
+    return SmtpReply.of(452, "4.5.3", (daily ? "Daily" : "Hourly")
+        + " recipient quota reached, resets at "
+        + resetsAt.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /**
+   * 451 at RCPT: the client's recipient quota could not be confirmed in time (its cluster-wide
+   * count did not answer); nothing was accepted, the client retries shortly.
+   */
+  public static final SmtpReply RECIPIENT_QUOTA_UNCONFIRMED =
+      SmtpReply.of(451, "4.3.0", "Recipient quota not confirmed, try again later");
 
   /** 552 when the declared (SIZE=) or actual size exceeds the limit (RFC 1870 §6). */
   public static final SmtpReply MESSAGE_TOO_BIG =

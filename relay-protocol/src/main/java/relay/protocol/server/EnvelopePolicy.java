@@ -38,6 +38,17 @@ public interface EnvelopePolicy {
   }
 
   /**
+   * RCPT, last: counts {@code recipient}, which passed every other check, toward the client's
+   * recipient quotas. Empty: accepted and counted; else why not (nothing counted). Called once per
+   * recipient about to get 250, after the per-message limit, so a refused recipient never uses
+   * quota. Like the other calls it must not wait: an implementation spends a quota it holds
+   * locally.
+   */
+  default Optional<EnvelopeRefusal> countRecipient(Mailbox recipient) {
+    return Optional.empty();
+  }
+
+  /**
    * The limits of this client's transactions, given the server's limits for it: a registered
    * client's own max-message-size and max-recipients where it has them.
    */

@@ -1,5 +1,6 @@
 package relay.protocol.server;
 
+import java.time.Instant;
 import java.util.Objects;
 import relay.protocol.reply.Replies;
 import relay.protocol.reply.SmtpReply;
@@ -33,6 +34,29 @@ public sealed interface EnvelopeRefusal {
     @Override
     public SmtpReply reply() {
       return Replies.SENDER_DOMAIN_NOT_ALLOWED;
+    }
+  }
+
+  /**
+   * The client reached its hourly or daily recipient quota (counted across the cluster): 452
+   * 4.5.3 saying when it resets.
+   */
+  record QuotaReached(boolean daily, Instant resetsAt) implements EnvelopeRefusal {
+    public QuotaReached {
+      Objects.requireNonNull(resetsAt, "resetsAt");
+    }
+
+    @Override
+    public SmtpReply reply() {
+      return Replies.recipientQuotaReached(daily, resetsAt);
+    }
+  }
+
+  /** The client's quota could not be confirmed in time: 451 4.3.0, try again shortly. */
+  record QuotaUnconfirmed() implements EnvelopeRefusal {
+    @Override
+    public SmtpReply reply() {
+      return Replies.RECIPIENT_QUOTA_UNCONFIRMED;
     }
   }
 }

@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import java.util.Optional;
+import relay.protocol.address.Mailbox;
 import relay.protocol.command.MailParameters;
 import relay.protocol.reply.Replies;
 import relay.protocol.reply.SmtpReply;
@@ -22,6 +23,16 @@ final class LimitChecks {
   static Optional<SmtpReply> recipients(Transaction tx, SessionLimits limits) {
     return tx.recipients().size() >= limits.maxRecipients()
         ? Optional.of(Replies.TOO_MANY_RECIPIENTS) : Optional.empty();
+  }
+
+  /**
+   * RCPT, after {@link #recipients}: the client's hourly/daily recipient quota
+   * ({@link EnvelopePolicy#countRecipient}), which counts {@code recipient} when it passes. An
+   * unidentified connection (postmaster only) has no quota.
+   */
+  static Optional<SmtpReply> quota(Optional<ClientIdentity> client, Mailbox recipient) {
+    return client.flatMap(c -> c.envelope().countRecipient(recipient))
+        .map(EnvelopeRefusal::reply);
   }
 
   /** MAIL: 552 5.3.4 when the SIZE= the client declares is over the limit (RFC 1870 6.1). */

@@ -12,7 +12,8 @@ import relay.protocol.reply.SmtpReply;
  * RCPT TO (RFC 5321 4.1.1.3) in the session's fixed order: sequence (503), path syntax (501,
  * 553 5.6.7 without SMTPUTF8), parameters (555/504), where the recipient goes or why not
  * ({@link RecipientCheck}: postmaster, relay policy, the operator's rules), the recipient limit
- * (452 4.5.3), then the recipient joins the transaction.
+ * (452 4.5.3), the client's recipient quota (452 4.5.3 with its reset, counted only here, so a
+ * refused recipient uses none), then the recipient joins the transaction.
  */
 final class RcptCommand {
 
@@ -46,7 +47,8 @@ final class RcptCommand {
       }
       return false;
     }
-    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, step.limits());
+    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, step.limits()).or(() ->
+        LimitChecks.quota(step.state().client(), ((RecipientCheck.Accept) verdict).recipient()));
     if (overLimit.isPresent()) {
       step.reply(overLimit.get());
       step.report(SessionRefusal.Stage.RCPT,

@@ -1,0 +1,45 @@
+package relay.persistence.quota;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a bulk notice must be, checked before it is recorded; each problem a message that starts
+ * with the field (as the API names it): at least 1 and at most 1000000000 expected recipients, a
+ * window that ends after it starts and after now, no longer than max-window and starting within
+ * a year, a note of at most 500 characters.
+ */
+final class NoticeRules {
+
+  static final long MAX_EXPECTED = 1_000_000_000L;
+  static final int MAX_NOTE = 500;
+  static final Duration MAX_LEAD = Duration.ofDays(366);
+
+  private NoticeRules() {}
+
+  static Optional<String> problem(QuotaEntity.PostNotice post, Instant now,
+      QuotaSettings settings) {
+    if (post.expectedRecipients() < 1 || post.expectedRecipients() > MAX_EXPECTED) {
+      return Optional.of("expectedRecipients: " + post.expectedRecipients()
+          + " is not between 1 and " + MAX_EXPECTED);
+    }
+    if (!post.until().isAfter(post.from())) {
+      return Optional.of("until: " + post.until() + " is not after from " + post.from());
+    }
+    if (!post.until().isAfter(now)) {
+      return Optional.of("until: " + post.until() + " is not in the future");
+    }
+    if (Duration.between(post.from(), post.until()).compareTo(settings.maxNoticeWindow()) > 0) {
+      return Optional.of("until: the window from " + post.from() + " is longer than "
+          + settings.maxNoticeWindow() + " (relay.quotas.bulk-notices.max-window)");
+    }
+    if (post.from().isAfter(now.plus(MAX_LEAD))) {
+      return Optional.of("from: " + post.from() + " is more than a year ahead");
+    }
+    if (post.note().map(String::length).orElse(0) > MAX_NOTE) {
+      return Optional.of("note: longer than " + MAX_NOTE + " characters");
+    }
+    return Optional.empty();
+  }
+}
