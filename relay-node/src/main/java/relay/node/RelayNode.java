@@ -179,7 +179,9 @@ public final class RelayNode implements Readiness {
   /**
    * SMTP opens only once the registry took this node's relay.clients and its view shows them:
    * before that a registered client would be unknown and refused as an open-relay attempt
-   * (554 5.7.1, a permanent failure for it). Fails the start after the timeout.
+   * (554 5.7.1, a permanent failure for it). Fails the start after the timeout. The view may
+   * still be incomplete then (relay.registry.view-wait passed first, e.g. after a full cluster
+   * restart): until it is, an address it does not hold gets 421 4.3.0 ({@code ConnectCheck}).
    */
   private static void awaitRegistry(Registry registry, Duration timeout) throws Exception {
     try {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ import relay.persistence.registry.ClientOrigin;
 import relay.persistence.registry.ClientRecord;
 import relay.persistence.registry.ClientState;
 import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.RegistryView;
 import relay.persistence.registry.TestWindow;
 
 /**
@@ -52,6 +54,19 @@ class RegistryEnforcementTest {
   private static final Instant NOW = Instant.now();
 
   private final AtomicReference<RegistrySnapshot> registry = new AtomicReference<>();
+  private final AtomicBoolean complete = new AtomicBoolean(true);
+  /** What the node reads: the snapshot this test sets, complete unless a test says not. */
+  private final RegistryView view = new RegistryView() {
+    @Override
+    public RegistrySnapshot current() {
+      return registry.get();
+    }
+
+    @Override
+    public boolean complete() {
+      return complete.get();
+    }
+  };
   private final AtomicInteger blockIds = new AtomicInteger();
   private final ListAppender<ILoggingEvent> events = new ListAppender<>();
   private Logger eventLogger;
@@ -87,7 +102,7 @@ class RegistryEnforcementTest {
     events.start();
     eventLogger.addAppender(events);
     registry.set(snapshot());
-    relay = RelayFixture.create(RelayFixture.Storage.H2).withRegistry(registry::get).start();
+    relay = RelayFixture.create(RelayFixture.Storage.H2).withRegistry(view).start();
   }
 
   @AfterAll
@@ -100,6 +115,7 @@ class RegistryEnforcementTest {
   @BeforeEach
   void clean() {
     registry.set(snapshot());
+    complete.set(true);
     events.list.clear();
   }
 
@@ -151,6 +167,31 @@ class RegistryEnforcementTest {
     List<JsonNode> lines = refusals();
     assertEquals(1, lines.size(), lines.toString());
     return lines.get(0);
+  }
+
+  /**
+   * After a full cluster restart the view fills bucket by bucket: until it is complete an address
+   * it does not know may be a client registered over the API, so it gets a temporary 421 4.3.0
+   * (and retries), not the treatment of a stranger (a permanent 554 at RCPT); clients it already
+   * holds (those of relay.clients come from the file at once) are served.
+   */
+  @Test
+  void untilTheViewIsCompleteAnUnknownAddressGets421AndAKnownClientIsServed() throws Exception {
+    complete.set(false);
+    try (SmtpDialog smtp = SmtpDialog.connectFrom("127.0.0.6", relay.smtp())) {
+      assertEquals("421 4.3.0 relay.test Service temporarily unavailable, closing", smtp.reply());
+      assertEquals("<closed>", smtp.reply());
+    }
+    JsonNode line = onlyRefusal();
+    assertEquals("connect", line.get("stage").asText());
+    assertEquals("127.0.0.6", line.get("source_ip").asText());
+    assertEquals("421 4.3.0 relay.test Service temporarily unavailable, closing",
+        line.get("reply").asText());
+    assertEquals(List.of("250 2.1.0 Ok", "250 2.1.5 Ok"),
+        dialog("127.0.0.1", "MAIL FROM:<a@app.client.test>", "RCPT TO:<b@dest.test>"),
+        "a client the view holds relays");
+    complete.set(true);
+    assertTrue(greeting("127.0.0.6").startsWith("220 "), "once complete: unregistered, greeted");
   }
 
   @Test

@@ -25,7 +25,8 @@ import relay.protocol.server.SessionRefusal;
  * ConnectCheck}), and takes one of the client's cluster-wide session slots (its own max-sessions,
  * else relay.client-defaults.max-sessions). The identity carries a {@link RegistryEnvelopePolicy}
  * for MAIL and RCPT. An unregistered address gets an identity without a client name, which may
- * not relay, and counts toward no limit. When the client's session count gives no verdict in time
+ * not relay, and counts toward no limit, once this node's view is complete (before, 421 4.3.0:
+ * see {@link ConnectCheck}). When the client's session count gives no verdict in time
  * the stage fails and the session answers 421 4.3.0: a registered client is never admitted
  * blindly. Every refusal the sessions answer is handed to {@code refusals} (the event log).
  */
@@ -51,6 +52,7 @@ public final class ClientRegistry implements ClientPolicy {
   @Override
   public CompletionStage<Admission> identify(InetSocketAddress remote, InetSocketAddress local) {
     String ip = IpAddresses.canonical(remote.getAddress());
+    boolean complete = view.complete(); // before current(): complete goes with a whole snapshot
     RegistrySnapshot registry = view.current();
     Instant now = clock.instant();
     Optional<ClientRecord> client = registry.clientByAddress(remote.getAddress());
@@ -58,7 +60,8 @@ public final class ClientRegistry implements ClientPolicy {
         .map(c -> ClientIdentity.registered(ip, c.id().value()))
         .orElseGet(() -> ClientIdentity.anonymous(ip))
         .withEnvelope(new RegistryEnvelopePolicy(view, client.map(ClientRecord::id), clock));
-    Optional<Admission.Refused> refused = ConnectCheck.check(registry, ip, client, identity, now);
+    Optional<Admission.Refused> refused = ConnectCheck.check(registry, complete, ip, client,
+        identity, now);
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(refused.get());
     }

@@ -16,6 +16,10 @@ import relay.protocol.server.ClientIdentity;
  * a block of the source address, a block of its client (554 5.7.1 with the operator's reason), a
  * suspended client, a {@code test} address outside its client's test window (554 5.7.1). A
  * {@code production} or {@code standby} address, or a test address inside the window, passes.
+ * An address no client registered passes too, as unidentified, but only once the node's view
+ * of the registry is complete: before (seconds after a full cluster restart) it may be a client
+ * the view does not hold yet, so it gets a temporary 421 4.3.0 instead of being treated as a
+ * stranger whose RCPT would get a permanent 554 (a known block is refused all the same).
  */
 final class ConnectCheck {
 
@@ -23,15 +27,21 @@ final class ConnectCheck {
 
   /**
    * The refusal of {@code identity} connecting from {@code ip} (canonical) at {@code now}, or
-   * empty to go on; {@code client} is the client that registered the address.
+   * empty to go on; {@code client} is the client that registered the address; {@code complete}
+   * whether {@code registry} is the whole registry ({@link
+   * relay.persistence.registry.RegistryView#complete}).
    */
-  static Optional<Admission.Refused> check(RegistrySnapshot registry, String ip,
+  static Optional<Admission.Refused> check(RegistrySnapshot registry, boolean complete, String ip,
       Optional<ClientRecord> client, ClientIdentity identity, Instant now) {
     Optional<Admission.Refused> blocked = registry.activeBlock(BlockKind.IP, ip, now)
         .or(() -> client.flatMap(c -> registry.activeBlock(BlockKind.CLIENT, c.id().value(), now)))
         .map(b -> new Admission.Refused(identity, Admission.Refusal.BLOCKED, b.reason()));
-    if (blocked.isPresent() || client.isEmpty()) {
+    if (blocked.isPresent()) {
       return blocked;
+    }
+    if (client.isEmpty()) {
+      return complete ? Optional.empty()
+          : Optional.of(new Admission.Refused(identity, Admission.Refusal.REGISTRY_INCOMPLETE));
     }
     ClientRecord record = client.get();
     if (record.state() == ClientState.SUSPENDED) {

@@ -85,7 +85,35 @@ class ConnectCheckTest {
     RegistrySnapshot registry = new RegistrySnapshot(List.of(client), new ArrayList<>(blocks));
     ClientIdentity who = ClientIdentity.anonymous(ip);
     Optional<Admission.Refused> verdict =
-        ConnectCheck.check(registry, ip, registry.clientByAddress(ip), who, NOW);
+        ConnectCheck.check(registry, true, ip, registry.clientByAddress(ip), who, NOW);
+    assertEquals(expected, verdict.map(r -> r.refusal() + " " + r.reason()).orElse("admitted"));
+  }
+
+  /**
+   * While the node's view is incomplete (after a full cluster restart): an address it does not
+   * know may be a client it will know in a moment, so a temporary 421; what it knows counts.
+   */
+  static Stream<Arguments> incompleteCases() {
+    ClientRecord active = app(ClientState.ACTIVE, Optional.empty());
+    Optional<Instant> permanent = Optional.empty();
+    return Stream.of(
+        Arguments.of("unknown address", active, List.of(), "198.51.100.1",
+            "REGISTRY_INCOMPLETE "),
+        Arguments.of("known client", active, List.of(), "192.0.2.1", "admitted"),
+        Arguments.of("known block of an unknown address", active,
+            List.of(block(BlockKind.IP, "198.51.100.1", permanent)), "198.51.100.1",
+            "BLOCKED reason 198.51.100.1"),
+        Arguments.of("known client, suspended", app(ClientState.SUSPENDED, Optional.empty()),
+            List.of(), "192.0.2.1", "CLIENT_SUSPENDED "));
+  }
+
+  @ParameterizedTest(name = "incomplete view: {0}")
+  @MethodSource("incompleteCases")
+  void verdictWhileTheViewIsIncomplete(String name, ClientRecord client, List<Block> blocks,
+      String ip, String expected) {
+    RegistrySnapshot registry = new RegistrySnapshot(List.of(client), new ArrayList<>(blocks));
+    Optional<Admission.Refused> verdict = ConnectCheck.check(registry, false, ip,
+        registry.clientByAddress(ip), ClientIdentity.anonymous(ip), NOW);
     assertEquals(expected, verdict.map(r -> r.refusal() + " " + r.reason()).orElse("admitted"));
   }
 }

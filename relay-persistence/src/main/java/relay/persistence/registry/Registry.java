@@ -24,7 +24,8 @@ import relay.persistence.registry.RegistryEntity.Imported;
  * @param entity the singleton's proxy
  * @param imported completes once the entity took this node's configured clients (retried every
  *     relay.registry.import.retry until it does; never fails) and this node's view shows them
- *     (or relay.registry.view-wait passed)
+ *     and is {@link ReplicatedRegistryView#complete() complete} (or relay.registry.view-wait
+ *     passed)
  */
 public record Registry(ReplicatedRegistryView view, RegistryService service,
     ActorRef<RegistryEntity.Command> entity, CompletionStage<Imported> imported) {
@@ -53,7 +54,7 @@ public record Registry(ReplicatedRegistryView view, RegistryService service,
     CompletionStage<Imported> visible = imported.thenCompose(i -> view.when(s -> {
       List<String> ids = new ArrayList<>(i.imported());
       ids.addAll(i.unchanged());
-      return ids.stream().allMatch(id -> s.client(ClientId.of(id)).isPresent());
+      return view.complete() && ids.stream().allMatch(id -> s.client(ClientId.of(id)).isPresent());
     }, settings.viewWait()).thenApply(s -> i));
     return new Registry(view, new EntityRegistryService(system, entity, view, settings, clock),
         entity, visible);

@@ -8,4 +8,15 @@ package relay.persistence.registry;
 public interface RegistryView {
 
   RegistrySnapshot current();
+
+  /**
+   * Whether the view holds the whole registry, not only part of it: after a full cluster restart
+   * a replicated view fills bucket by bucket, and until every one has arrived an address missing
+   * from it may be a registered client not known yet. Once true it stays true; read it before
+   * {@link #current()} so that a complete view goes with a complete snapshot. A fixed view is
+   * complete.
+   */
+  default boolean complete() {
+    return true;
+  }
 }

@@ -26,12 +26,16 @@ import relay.persistence.CborSerializable;
  *
  * <p>It starts {@link RegistrySnapshot#EMPTY}: the replicas are in memory only, so after a full
  * cluster restart the view fills once the registry entity has recovered and published (seconds
- * after the cluster forms). XXX: until then a registered client is unknown and refused at
- * connect, as an unregistered one would be.
+ * after the cluster forms). It is {@link #complete()} once every bucket has arrived at least
+ * once: the publisher writes all of them after each recovery (empty ones too) and a bucket is
+ * never deleted, so a node that joins later gets each of them by gossip. Until then the checks at
+ * connect answer an address they do not know with a temporary 421, not as unregistered.
  */
 public final class ReplicatedRegistryView implements RegistryView {
 
   private volatile RegistrySnapshot current = RegistrySnapshot.EMPTY;
+  /** Every bucket has arrived at least once; set after the snapshot that has them all. */
+  private volatile boolean complete;
   private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
   private final ActorSystem<?> system;
 
@@ -49,6 +53,11 @@ public final class ReplicatedRegistryView implements RegistryView {
   @Override
   public RegistrySnapshot current() {
     return current;
+  }
+
+  @Override
+  public boolean complete() {
+    return complete;
   }
 
   /**
@@ -75,8 +84,12 @@ public final class ReplicatedRegistryView implements RegistryView {
   private record Waiter(Predicate<RegistrySnapshot> condition,
       CompletableFuture<RegistrySnapshot> done) {}
 
-  private void swap(RegistrySnapshot snapshot) {
+  /** Swaps in {@code snapshot}; {@code whole}: it holds every bucket (complete from now on). */
+  private void swap(RegistrySnapshot snapshot, boolean whole) {
     current = snapshot;
+    if (whole) {
+      complete = true; // after current: whoever reads complete first gets a whole snapshot
+    }
     for (Waiter w : waiters) {
       if (w.condition().test(snapshot)) {
         w.done().complete(snapshot);
@@ -122,7 +135,8 @@ public final class ReplicatedRegistryView implements RegistryView {
               blocks.add(block);
             }
           }));
-          swap(new RegistrySnapshot(clients, blocks));
+          // a bucket is never deleted: once all of them came, the view is whole for good
+          swap(new RegistrySnapshot(clients, blocks), now.size() == RegistryPublisher.BUCKETS);
           return following(now);
         })
         .build();

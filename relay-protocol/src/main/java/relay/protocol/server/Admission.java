@@ -31,7 +31,12 @@ public sealed interface Admission {
     /** The operator suspended the client: 554 5.7.1. */
     CLIENT_SUSPENDED,
     /** A client's test address, outside the client's test window: 554 5.7.1. */
-    OUTSIDE_TEST_WINDOW;
+    OUTSIDE_TEST_WINDOW,
+    /**
+     * The node does not know the whole registry yet (after a cluster restart) and the address is
+     * not in what it knows: 421 4.3.0, the client retries, never a permanent refusal.
+     */
+    REGISTRY_INCOMPLETE;
 
     /** Whether the reply is a permanent 554, after which the session may wait for QUIT. */
     public boolean permanent() {

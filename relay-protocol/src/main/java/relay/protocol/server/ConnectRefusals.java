@@ -27,6 +27,8 @@ final class ConnectRefusals {
         return Replies.clientSuspended(hostname);
       case OUTSIDE_TEST_WINDOW:
         return Replies.outsideTestWindow(hostname);
+      case REGISTRY_INCOMPLETE:
+        return Replies.serviceUnavailable(hostname);
       default:
         throw new IllegalArgumentException(refusal.toString());
     }

@@ -101,7 +101,8 @@ class ConnectRefusalSessionTest {
 
   @ParameterizedTest
   @EnumSource(value = Admission.Refusal.class,
-      names = {"TOO_MANY_SESSIONS", "TOO_MANY_FROM_ADDRESS", "TOO_MANY_UNIDENTIFIED"})
+      names = {"TOO_MANY_SESSIONS", "TOO_MANY_FROM_ADDRESS", "TOO_MANY_UNIDENTIFIED",
+          "REGISTRY_INCOMPLETE"})
   void a421NeverWaits(Admission.Refusal refusal) {
     SessionDriver d = new SessionDriver(TestSettings.defaults());
     d.send(new SessionInput.Refused(BLOCKED_CLIENT, refusal, "", true));

@@ -208,6 +208,8 @@ class HostileDialogTest {
       case CLIENT_SUSPENDED -> "554 5.7.1 relay.example Client suspended";
       case OUTSIDE_TEST_WINDOW ->
           "554 5.7.1 relay.example Test address outside its test window";
+      case REGISTRY_INCOMPLETE ->
+          "421 4.3.0 relay.example Service temporarily unavailable, closing";
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
