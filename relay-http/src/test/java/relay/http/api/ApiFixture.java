@@ -15,8 +15,10 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
+import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.registry.ClientId;
+import relay.persistence.queue.QueueService;
 import relay.persistence.registry.RegistryService;
 
 /** The API over an in-memory registry with one token per role, and request helpers. */
@@ -43,7 +45,12 @@ final class ApiFixture {
    * cover its endpoints too.
    */
   static ApiRoutes api(RegistryService registry) {
-    return new ApiRoutes(registry, tokens(), new ApiSettings(Optional.empty(), MAX_BODY, 100));
+    return api(registry, new InMemoryQueueService(registry));
+  }
+
+  static ApiRoutes api(RegistryService registry, QueueService queues) {
+    return new ApiRoutes(registry, tokens(), new ApiSettings(Optional.empty(), MAX_BODY, 100))
+        .with(new QueueRoutes(queues));
   }
 
   /** ADMIN (ops-admin), VIEWER (ops-viewer), BILLING (client token of client "billing"). */

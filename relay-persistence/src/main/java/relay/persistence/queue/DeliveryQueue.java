@@ -110,7 +110,8 @@ public final class DeliveryQueue
   /** Everything the queue accepts. Public commands first; the rest are its own plumbing. */
   public sealed interface Command extends CborSerializable
       permits Enqueue, EnqueueBatch, GetStatus, HoldsEntry, CloseIdleConnections, WorkerFinished,
-          WorkerStopped, Flush, Wake, DsnSubmitted, DsnFailed, RetryDsns, IdleCheck, Stop {}
+          WorkerStopped, Flush, Wake, DsnSubmitted, DsnFailed, RetryDsns, IdleCheck, Stop,
+          Inspect, Hold, Release, RetryNow, BounceAll {}
 
   /**
    * Adds messages to the queue, persisted as one event; replies {@link EnqueueOutcome.Accepted}
@@ -149,6 +150,29 @@ public final class DeliveryQueue
 
   /** The answer to {@link HoldsEntry}. */
   public record EntryHeld(String queueId, boolean held) implements CborSerializable {}
+
+  // operator control (see QueueControl): replies ControlDone with how many messages it touched
+
+  /** What the queue holds, with its first {@code messageLimit} messages (oldest first). */
+  public record Inspect(int messageLimit, ActorRef<QueueReport> replyTo) implements Command {}
+
+  /** Operator hold: nothing is attempted until {@link Release}; enqueues are still taken. */
+  public record Hold(String actor, ActorRef<ControlDone> replyTo) implements Command {}
+
+  /** Ends an operator hold; what is due is attempted at once. */
+  public record Release(String actor, ActorRef<ControlDone> replyTo) implements Command {}
+
+  /** Every pending message not in flight is due now; an unreachable-destination pause ends. */
+  public record RetryNow(ActorRef<ControlDone> replyTo) implements Command {}
+
+  /**
+   * Bounces (with a DSN to each non-null sender) up to {@code max} pending messages not in
+   * flight; {@link ControlDone#remaining} says how many are left to bounce.
+   */
+  public record BounceAll(int max, ActorRef<ControlDone> replyTo) implements Command {}
+
+  /** The answer to an operator command: messages affected, and left (for a bounce). */
+  public record ControlDone(int affected, int remaining) implements CborSerializable {}
 
   /**
    * A worker finished one attempt; {@code canContinue}: its connection may take another message;
@@ -192,7 +216,8 @@ public final class DeliveryQueue
   /** Everything the queue persists: small, ids and replies only, never bodies. */
   public sealed interface Event extends CborSerializable
       permits MessagesEnqueued, RecipientsDelivered, RecipientsDeferred, RecipientsBounced,
-          MessageExpired, DelayWarningSent, DsnQueued {}
+          MessageExpired, DelayWarningSent, DsnQueued, DeliveryHeld, DeliveryReleased,
+          RetryRequested {}
 
   /** A batch of messages entered the queue at {@code at}; each is due at once. */
   public record MessagesEnqueued(List<QueuedMessage> messages, Instant at) implements Event {}
@@ -220,21 +245,35 @@ public final class DeliveryQueue
   /** The DSN port accepted the DSN; it is no longer pending. */
   public record DsnQueued(String dsnId, Instant at) implements Event {}
 
+  /** An operator held the queue: nothing is attempted until released. */
+  public record DeliveryHeld(String actor, Instant at) implements Event {}
+
+  /** An operator released the hold. */
+  public record DeliveryReleased(String actor, Instant at) implements Event {}
+
+  /** An operator asked to retry now: every pending message is due at {@code at}. */
+  public record RetryRequested(Instant at) implements Event {}
+
   // ---------------------------------------------------------------- state
 
   /**
    * The persistent form of {@link QueueState} (snapshots and serialization checks).
-   * {@code recentMessages} is null in snapshots written before fingerprints existed.
+   * {@code recentMessages} is null in snapshots written before fingerprints existed; {@code
+   * hold} and {@code lastFailure} (the newest 4xx/5xx reply) are null in those written before
+   * operator holds, and when there is none.
    */
   public record Snapshot(List<PendingMessage> messages, List<PendingDsn> dsns,
-      List<String> recentlyCompleted, List<RecentMessages.Entry> recentMessages)
-      implements CborSerializable {
+      List<String> recentlyCompleted, List<RecentMessages.Entry> recentMessages,
+      OperatorHold hold, RecordedReply lastFailure) implements CborSerializable {
 
     public Snapshot(List<PendingMessage> messages, List<PendingDsn> dsns,
         List<String> recentlyCompleted) {
-      this(messages, dsns, recentlyCompleted, null);
+      this(messages, dsns, recentlyCompleted, null, null, null);
     }
   }
+
+  /** Who held the queue and when. */
+  public record OperatorHold(String actor, Instant since) implements CborSerializable {}
 
 
   // ---------------------------------------------------------------- factories
@@ -296,6 +335,7 @@ public final class DeliveryQueue
   // QueueState is emptied on PreRestart)
   private final QueueDeliveries deliveries;
   private final QueueFollowUp followUp;
+  private final QueueControl control;
   private boolean passivating;
   /** Stop was asked: no new work; stop once in-flight outcomes are persisted. */
   private boolean stopping;
@@ -315,6 +355,7 @@ public final class DeliveryQueue
     this.timers = timers;
     this.deliveries = new QueueDeliveries(queue, settings, ports, context, timers);
     this.followUp = new QueueFollowUp(queue, settings, ports, eventLog, context, timers);
+    this.control = new QueueControl(queue, deliveries, followUp, ports.clock());
   }
 
   @Override
@@ -381,6 +422,16 @@ public final class DeliveryQueue
           deliveries.closeParked();
           return Effect().noReply();
         })
+        .onCommand(Inspect.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : control.inspect(Effect(), state, cmd))
+        .onCommand(Hold.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : control.hold(Effect(), state, cmd, this::changed))
+        .onCommand(Release.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : control.release(Effect(), state, cmd, this::changed))
+        .onCommand(RetryNow.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : control.retryNow(Effect(), state, cmd, this::changed))
+        .onCommand(BounceAll.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : control.bounce(Effect(), state, cmd, this::changed))
         .build();
   }
 
@@ -551,8 +602,15 @@ public final class DeliveryQueue
     shard.get().tell(new ClusterSharding.Passivate<>(context.getSelf()));
   }
 
+  /** Held queues never passivate: the hold stays in force and listed. */
   private boolean idle(QueueState state) {
-    return state.isEmpty() && deliveries.idle();
+    return state.isEmpty() && !state.held() && deliveries.idle();
+  }
+
+  /** After an operator's change: hand out what is due (nothing while held), maybe passivate. */
+  private void changed(QueueState state) {
+    deliveries.dispatch(state);
+    maybePassivate(state);
   }
 
   private Instant now() {

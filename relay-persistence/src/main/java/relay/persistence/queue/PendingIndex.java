@@ -79,6 +79,27 @@ final class PendingIndex {
         m.delayWarned())));
   }
 
+  /** How many messages are due later than {@code at}. */
+  int dueAfter(Instant at) {
+    return due.tailSet(new Due(at, "\uffff"), false).size();
+  }
+
+  /**
+   * Every message due later than {@code at} is due at {@code at} (attempts and the rest kept);
+   * returns how many moved. O(n log n): for an operator's retry, not per attempt.
+   */
+  int dueBy(Instant at) {
+    List<PendingMessage> later = new ArrayList<>();
+    for (Due d : due.tailSet(new Due(at, "\uffff"), false)) {
+      later.add(messages.get(d.queueId()));
+    }
+    for (PendingMessage m : later) {
+      replace(new PendingMessage(m.queueId(), m.sender(), m.recipients(), m.size(),
+          m.receivedAt(), m.eightBit(), m.smtputf8(), m.attempts(), at, m.delayWarned()));
+    }
+    return later.size();
+  }
+
   /** The message's one delay warning was decided; returns the message, if pending. */
   Optional<PendingMessage> delayWarned(String queueId) {
     Optional<PendingMessage> m = get(queueId);

@@ -138,8 +138,8 @@ final class QueueDeliveries {
     }
     if (report.canContinue()) {
       Instant now = now();
-      Optional<PendingMessage> next =
-          stopped ? Optional.empty() : state.firstDue(now, workers.inFlight());
+      Optional<PendingMessage> next = stopped || state.held() ? Optional.empty()
+          : state.firstDue(now, workers.inFlight());
       if (next.isPresent() && rate.tryAcquire(now)) {
         assign(report.worker(), next.get().job());
       } else if (next.isPresent()) {
@@ -172,6 +172,11 @@ final class QueueDeliveries {
     if (stopped) {
       return;
     }
+    if (state.held()) { // an operator's hold: nothing until released (no timer needed)
+      timers.cancel(WAKE_TIMER);
+      lingerOrClose();
+      return;
+    }
     Instant now = now();
     Optional<Duration> suspended = suspension.waitFrom(now);
     if (suspended.isPresent()) {
@@ -201,6 +206,11 @@ final class QueueDeliveries {
     if (nextDue.isPresent() && nextDue.get().isAfter(now)) {
       timers.startSingleTimer(WAKE_TIMER, new Wake(), Duration.between(now, nextDue.get()));
     }
+  }
+
+  /** The operator asked to retry now: a pause of an unreachable destination ends. */
+  void retryNow() {
+    suspension.reachable();
   }
 
   /** Closes every parked worker's connection (connection-linger is over). */

@@ -9,13 +9,17 @@ import java.util.Optional;
 import java.util.Set;
 import relay.persistence.CborSerializable;
 import relay.persistence.queue.DeliveryQueue.DelayWarningSent;
+import relay.persistence.queue.DeliveryQueue.DeliveryHeld;
+import relay.persistence.queue.DeliveryQueue.DeliveryReleased;
 import relay.persistence.queue.DeliveryQueue.DsnQueued;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.MessageExpired;
 import relay.persistence.queue.DeliveryQueue.MessagesEnqueued;
+import relay.persistence.queue.DeliveryQueue.OperatorHold;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
+import relay.persistence.queue.DeliveryQueue.RetryRequested;
 import relay.persistence.queue.DeliveryQueue.Snapshot;
 
 /**
@@ -36,6 +40,10 @@ public final class QueueState implements CborSerializable {
   private PendingDsns dsns;
   private RecentCompletions completed;
   private RecentMessages recentMessages;
+  /** The operator's hold, if any (see {@code DeliveryQueue.Hold}). */
+  private Optional<OperatorHold> hold;
+  /** The newest transient or permanent failure reply of an attempt, if any. */
+  private Optional<RecordedReply> lastFailure;
 
   QueueState(int rememberLimit) {
     this(rememberLimit, DeliveryQueue.DEFAULT_DUPLICATES);
@@ -58,6 +66,8 @@ public final class QueueState implements CborSerializable {
     dsns = new PendingDsns();
     completed = new RecentCompletions(rememberLimit);
     recentMessages = new RecentMessages(duplicates);
+    hold = Optional.empty();
+    lastFailure = Optional.empty();
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -75,13 +85,15 @@ public final class QueueState implements CborSerializable {
     s.messages().forEach(state.pending::put);
     s.dsns().forEach(state.dsns::restore);
     state.completed.restore(s.recentlyCompleted());
+    state.hold = Optional.ofNullable(s.hold());
+    state.lastFailure = Optional.ofNullable(s.lastFailure());
     return state;
   }
 
   @JsonValue
   public Snapshot toSnapshot() {
     return new Snapshot(List.copyOf(pending.all()), List.copyOf(dsns.all()), completed.all(),
-        recentMessages.entries());
+        recentMessages.entries(), hold.orElse(null), lastFailure.orElse(null));
   }
 
   public Optional<PendingMessage> message(String queueId) {
@@ -94,6 +106,30 @@ public final class QueueState implements CborSerializable {
 
   Optional<PendingDsn> pendingDsn(String dsnId) {
     return dsns.get(dsnId);
+  }
+
+  /** Every pending message, oldest arrival first (read only). */
+  public Collection<PendingMessage> messages() {
+    return pending.all();
+  }
+
+  /** The operator's hold: while present nothing is attempted. */
+  public Optional<OperatorHold> hold() {
+    return hold;
+  }
+
+  public boolean held() {
+    return hold.isPresent();
+  }
+
+  /** The newest 4xx or 5xx reply of an attempt (a deferral, bounce or expiry), if any. */
+  public Optional<RecordedReply> lastFailure() {
+    return lastFailure;
+  }
+
+  /** How many pending messages are due later than {@code at}. */
+  int dueAfter(Instant at) {
+    return pending.dueAfter(at);
   }
 
   public int pendingMessageCount() {
@@ -157,16 +193,25 @@ public final class QueueState implements CborSerializable {
     } else if (event instanceof RecipientsDelivered e) {
       remove(e.queueId(), e.recipients());
     } else if (event instanceof RecipientsBounced e) {
+      lastFailure = Optional.of(e.reply());
       failed(e.queueId(), e.recipients(), e.remoteHost(), e.reply(), e.at(), e.dsnId());
     } else if (event instanceof MessageExpired e) {
+      lastFailure = Optional.of(e.lastReply());
       failed(e.queueId(), e.recipients(), e.remoteHost(), e.lastReply(), e.at(), e.dsnId());
     } else if (event instanceof RecipientsDeferred e) {
+      lastFailure = Optional.of(e.reply());
       pending.deferred(e.queueId(), e.attempt(), e.nextAttemptAt());
     } else if (event instanceof DelayWarningSent e) {
       pending.delayWarned(e.queueId()).ifPresent(m -> dsns.add(e.dsnId(), DsnKind.DELAYED, m,
           e.recipients(), Optional.of(e.retryUntil())));
     } else if (event instanceof DsnQueued e) {
       dsns.accepted(e.dsnId());
+    } else if (event instanceof DeliveryHeld e) {
+      hold = Optional.of(new OperatorHold(e.actor(), e.at()));
+    } else if (event instanceof DeliveryReleased) {
+      hold = Optional.empty();
+    } else if (event instanceof RetryRequested e) {
+      pending.dueBy(e.at());
     }
     return this;
   }

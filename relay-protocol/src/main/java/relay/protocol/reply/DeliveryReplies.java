@@ -275,6 +275,15 @@ public final class DeliveryReplies {
     return SmtpReply.of(451, "4.4.0", "No result for this recipient from the delivery attempt");
   }
 
+  /**
+   * 554 5.0.0: the operator bounced every message of the destination's queue (POST
+   * /api/v1/queues/{domain}/bounce); the sender gets a DSN with this reply.
+   */
+  public static SmtpReply returnedByOperator(String domain) {
+    return SmtpReply.of(554, "5.0.0", "Message to " + printable(domain)
+        + " returned by the relay's operator");
+  }
+
   // ---- text helpers
 
   /** "mx.example.com[192.0.2.1]:25". */
