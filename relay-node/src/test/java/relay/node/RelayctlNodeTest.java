@@ -1,0 +1,170 @@
+package relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import relay.cli.ExitCodes;
+import relay.cli.Relayctl;
+
+/**
+ * relayctl against a running node (H2, its HTTP API on a loopback port, its bootstrap admin
+ * token read from <data-dir>/admin-token through RELAY_TOKEN_FILE): clients and blocks in table
+ * and --json form, a block made with relayctl refusing that IP's next SMTP connection and its
+ * removal letting it in, the audit log, and the exit code of each kind of failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RelayctlNodeTest {
+
+  record Run(int code, String out, String err) {}
+
+  private final ObjectMapper json = new ObjectMapper();
+  private RelayFixture relay;
+  private final Map<String, String> env = new HashMap<>();
+
+  @BeforeAll
+  void startNode() throws Exception {
+    relay = RelayFixture.create(RelayFixture.Storage.H2).start();
+    env.put("RELAY_URL", "http://127.0.0.1:" + relay.node().httpAddress().getPort());
+    env.put("RELAY_TOKEN_FILE", relay.dataDir.resolve("admin-token").toString());
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    relay.close();
+  }
+
+  private Run relayctl(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Relayctl.run(args, env, new ByteArrayInputStream(new byte[0]),
+        new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Run ok(String... args) {
+    Run r = relayctl(args);
+    assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+    return r;
+  }
+
+  private String greeting(String from) throws Exception {
+    try (SmtpDialog smtp = SmtpDialog.connectFrom(from, relay.smtp())) {
+      return smtp.reply();
+    }
+  }
+
+  @Test
+  void clientsAreListedShownAddedAndChangedInBothFormats() throws Exception {
+    Run table = ok("clients");
+    assertTrue(table.out().startsWith("ID "), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.matches(
+        "test-app +test-app +active +config +127\\.0\\.0\\.1 .*")), table.out());
+
+    JsonNode list = json.readTree(ok("clients", "--json").out());
+    assertTrue(list.isArray(), list.toString());
+    assertEquals("config", list.get(0).get("origin").asText());
+
+    Run added = ok("clients", "add", "billing", "--name", "Billing app", "--contact",
+        "ops@billing.example", "--production", "127.0.0.21", "--test", "127.0.0.22",
+        "--sender-domain", "billing.example", "--max-sessions", "5");
+    assertTrue(added.out().startsWith("registered client billing\n"), added.out());
+    assertTrue(added.out().contains("addresses:       127.0.0.21 production\n"
+        + "                 127.0.0.22 test\n"), added.out());
+
+    JsonNode shown = json.readTree(ok("clients", "show", "billing", "--json").out());
+    assertEquals(5, shown.get("limits").get("maxSessions").asInt());
+    assertEquals("api", shown.get("origin").asText());
+
+    Run patched = ok("clients", "patch", "billing", "--max-recipients", "10",
+        "--contact", "noc@billing.example");
+    assertTrue(patched.out().contains("limits:          max-sessions 5\n"
+        + "                 max-recipients 10\n"), patched.out());
+    assertTrue(patched.out().contains("contacts:        noc@billing.example\n"), patched.out());
+
+    ok("clients", "suspend", "billing");
+    assertEquals("554 5.7.1 relay.test Client suspended", greeting("127.0.0.21"));
+    assertEquals("client billing is active\n", ok("clients", "resume", "billing").out());
+    assertTrue(greeting("127.0.0.21").startsWith("220 "));
+
+    assertEquals("deleted client billing\n", ok("clients", "delete", "billing").out());
+    assertEquals("", ok("clients", "add", "gone", "--name", "Gone", "--contact",
+        "a@gone.example", "--json").err());
+    assertEquals("", ok("clients", "delete", "gone", "--json").out());
+  }
+
+  @Test
+  void aBlockFromRelayctlRefusesTheNextConnectionAndItsRemovalLetsItIn() throws Exception {
+    assertTrue(greeting("127.0.0.31").startsWith("220 "), "not blocked yet");
+    Run added = ok("blocks", "add", "ip", "127.0.0.31", "--reason", "spam run", "--for", "2h");
+    assertTrue(added.out().matches("blocked ip 127\\.0\\.0\\.31 \\((b\\d+)\\) until 20.*Z\n"),
+        added.out());
+    String id = added.out().replaceAll("(?s).*\\((b\\d+)\\).*", "$1");
+    assertEquals("554 5.7.1 relay.test Blocked: spam run", greeting("127.0.0.31"));
+
+    Run table = ok("blocks");
+    assertTrue(table.out().lines().anyMatch(l -> l.matches(
+        id + " +ip +127\\.0\\.0\\.31 +20\\S+Z +admin +spam run")), table.out());
+    JsonNode blocks = json.readTree(ok("blocks", "list", "--json").out());
+    JsonNode block = blocks.get(blocks.size() - 1);
+    assertEquals("127.0.0.31", block.get("value").asText());
+    assertEquals(id, block.get("id").asText());
+    assertTrue(ok("blocks", "show", id).out().contains("reason:      spam run\n"));
+
+    JsonNode permanent = json.readTree(ok("blocks", "add", "sender-domain", "spam.example",
+        "--reason", "phishing", "--json").out());
+    assertTrue(permanent.path("until").isMissingNode(), permanent.toString());
+
+    assertEquals("removed block " + id + "\n", ok("blocks", "delete", id).out());
+    assertTrue(greeting("127.0.0.31").startsWith("220 "), "unblocked");
+    assertEquals(ExitCodes.NOT_FOUND, relayctl("blocks", "show", id).code());
+    ok("blocks", "remove", permanent.get("id").asText());
+
+    Run audit = ok("audit", "--limit", "50");
+    assertTrue(audit.out().startsWith("AT "), audit.out());
+    assertTrue(audit.out().lines().anyMatch(l -> l.contains(" admin ")
+        && l.contains("127.0.0.31")), audit.out());
+    JsonNode entries = json.readTree(ok("audit", "--json", "--limit", "2").out());
+    assertEquals(2, entries.size(), entries.toString());
+  }
+
+  @Test
+  void eachFailureHasItsExitCode() throws Exception {
+    Run missing = relayctl("clients", "show", "nobody");
+    assertEquals(ExitCodes.NOT_FOUND, missing.code(), missing.err());
+    assertTrue(missing.err().startsWith("relayctl: GET /api/v1/clients/nobody: 404 "),
+        missing.err());
+
+    Run invalid = relayctl("clients", "add", "nocontact", "--name", "No contact");
+    assertEquals(ExitCodes.REJECTED, invalid.code(), invalid.err());
+    assertTrue(invalid.err().contains("422 contacts:"), invalid.err());
+    Run range = relayctl("blocks", "add", "ip", "10.0.0.0/8", "--reason", "r", "--json");
+    assertEquals(ExitCodes.REJECTED, range.code(), range.err());
+    assertEquals(422, json.readTree(range.out()).get("status").asInt(), range.out());
+    Run taken = relayctl("clients", "add", "test-app", "--name", "x", "--contact", "a@b.example");
+    assertEquals(ExitCodes.REJECTED, taken.code(), taken.err());
+    assertTrue(taken.err().contains(": 409 "), taken.err());
+
+    Run denied = relayctl("clients", "--token", "not-the-token-of-anybody-at-all");
+    assertEquals(ExitCodes.DENIED, denied.code(), denied.err());
+    assertTrue(denied.err().contains("401"), denied.err());
+
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    assertEquals(ExitCodes.UNREACHABLE,
+        relayctl("clients", "--url", "http://127.0.0.1:" + closed).code());
+  }
+}
