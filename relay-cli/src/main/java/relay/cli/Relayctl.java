@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "relayctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     versionProvider = Relayctl.Version.class, usageHelpAutoWidth = true,
-    subcommands = {ClientsCommand.class, BlocksCommand.class, AuditCommand.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {ClientsCommand.class, BlocksCommand.class, QueuesCommand.class,
+        MessagesCommand.class, AnnounceCommand.class, NoticesCommand.class, TokensCommand.class,
+        AuditCommand.class, CommandLine.HelpCommand.class},
     description = {"Operates a relay node over its HTTP API (/api/v1).", ""},
     footerHeading = "%nEnvironment:%n",
     footer = {

@@ -1,6 +1,7 @@
 /**
  * relayctl, the operator CLI: one picocli command per resource of the HTTP API ({@code clients},
- * {@code blocks}, {@code audit}), each calling {@code /api/v1} over Java's HttpClient with a
+ * {@code blocks}, {@code queues}, {@code messages}, {@code announce}, {@code notices}, {@code
+ * tokens}, {@code audit}), each calling {@code /api/v1} over Java's HttpClient with a
  * bearer token and printing a plain table (or, with --json, the API's JSON as the node sent it).
  *
  * <p>Error behaviour: every failure is one line on standard error starting "relayctl: " and an

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * without --json, and the exit code of each kind of failure.
  */
 class RelayctlTest {
-
-  record Run(int code, String out, String err) {}
 
   private StandInNode node;
   private final Map<String, String> env = new HashMap<>();
@@ -44,12 +38,8 @@ class RelayctlTest {
     node.close();
   }
 
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Relayctl.run(args, env, new ByteArrayInputStream(
-        stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString(), err.toString());
+  private CliRun run(String... args) {
+    return CliRun.run(env, stdin, args);
   }
 
   private static final String CLIENTS = "[{\"id\":\"billing\",\"name\":\"Billing app\","
@@ -61,7 +51,7 @@ class RelayctlTest {
   @Test
   void listsClientsAsATableOrAsTheApisJson() {
     node.answer(200, CLIENTS);
-    Run table = run("clients");
+    CliRun table = run("clients");
     assertEquals(0, table.code(), table.err());
     assertEquals(""
         + "ID       NAME         STATE   ORIGIN  ADDRESSES                      CONTACTS\n"
@@ -71,10 +61,10 @@ class RelayctlTest {
     assertEquals("/api/v1/clients", node.last().uri());
     assertEquals("Bearer env-token", node.last().authorization());
 
-    Run json = run("clients", "list", "--json");
+    CliRun json = run("clients", "list", "--json");
     assertEquals(0, json.code(), json.err());
     assertEquals(CLIENTS + "\n", json.out());
-    Run jsonFirst = run("--json", "clients");
+    CliRun jsonFirst = run("--json", "clients");
     assertEquals(CLIENTS + "\n", jsonFirst.out());
   }
 
@@ -89,7 +79,7 @@ class RelayctlTest {
     assertEquals("Bearer flag-token", node.last().authorization());
     env.remove("RELAY_TOKEN");
     env.put("RELAY_TOKEN_FILE", file.toString());
-    Run r = run("blocks");
+    CliRun r = run("blocks");
     assertEquals("Bearer file-token", node.last().authorization());
     assertEquals("no blocks in force\n", r.out());
 
@@ -101,7 +91,7 @@ class RelayctlTest {
   @Test
   void addSendsTheClientAsTheApiNamesItsFields() {
     node.answer(201, CLIENTS.substring(1, CLIENTS.length() - 1));
-    Run r = run("clients", "add", "billing", "--name", "Billing app", "--contact",
+    CliRun r = run("clients", "add", "billing", "--name", "Billing app", "--contact",
         "ops@billing.example", "--production", "192.0.2.10", "--test", "192.0.2.11",
         "--sender-domain", "billing.example,billing.test", "--max-sessions", "20",
         "--max-message-size", "1048576");
@@ -122,7 +112,7 @@ class RelayctlTest {
   void patchSendsAMergePatchAndAFileGoesUnderTheOptions() throws Exception {
     node.answer(200, CLIENTS.substring(1, CLIENTS.length() - 1));
     stdin = "{\"limits\":{\"recipientsPerDay\":5000},\"name\":\"old\"}";
-    Run r = run("clients", "patch", "billing", "--file", "-", "--name", "New name",
+    CliRun r = run("clients", "patch", "billing", "--file", "-", "--name", "New name",
         "--max-sessions", "50");
     assertEquals(0, r.code(), r.err());
     assertEquals("PATCH", node.last().method());
@@ -133,7 +123,7 @@ class RelayctlTest {
 
     assertEquals(0, run("clients", "suspend", "billing").code());
     assertEquals("{\"state\":\"suspended\"}", node.last().body());
-    Run nothing = run("clients", "patch", "billing");
+    CliRun nothing = run("clients", "patch", "billing");
     assertEquals(ExitCodes.USAGE, nothing.code());
     assertTrue(nothing.err().contains("nothing to change"), nothing.err());
   }
@@ -143,7 +133,7 @@ class RelayctlTest {
     node.answer(201, "{\"id\":\"b3\",\"kind\":\"ip\",\"value\":\"198.51.100.7\","
         + "\"reason\":\"spam run\",\"until\":\"2026-12-31T00:00:00Z\",\"createdBy\":\"admin\","
         + "\"createdAt\":\"2026-12-05T08:00:00.5Z\"}");
-    Run r = run("blocks", "add", "ip", "198.51.100.7", "--reason", "spam run", "--until",
+    CliRun r = run("blocks", "add", "ip", "198.51.100.7", "--reason", "spam run", "--until",
         "2026-12-31T00:00:00Z");
     assertEquals(0, r.code(), r.err());
     assertEquals("{\"kind\":\"ip\",\"value\":\"198.51.100.7\",\"reason\":\"spam run\","
@@ -156,10 +146,10 @@ class RelayctlTest {
     assertEquals(0, run("blocks", "add", "client", "billing", "--reason", "r").code());
     assertFalse(node.last().body().contains("until"), node.last().body());
 
-    Run both = run("blocks", "add", "ip", "192.0.2.1", "--reason", "r", "--for", "2h",
+    CliRun both = run("blocks", "add", "ip", "192.0.2.1", "--reason", "r", "--for", "2h",
         "--until", "3h");
     assertEquals(ExitCodes.USAGE, both.code());
-    Run noReason = run("blocks", "add", "ip", "192.0.2.1");
+    CliRun noReason = run("blocks", "add", "ip", "192.0.2.1");
     assertEquals(ExitCodes.USAGE, noReason.code());
     assertTrue(noReason.err().contains("--reason"), noReason.err());
   }
@@ -169,23 +159,23 @@ class RelayctlTest {
     String problem = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
         + "\"detail\":\"no client 'nobody'\",\"instance\":\"/api/v1/clients/nobody\"}";
     node.answer(404, problem);
-    Run notFound = run("clients", "show", "nobody");
+    CliRun notFound = run("clients", "show", "nobody");
     assertEquals(ExitCodes.NOT_FOUND, notFound.code());
     assertEquals("relayctl: GET /api/v1/clients/nobody: 404 no client 'nobody'\n",
         notFound.err());
     assertEquals("", notFound.out());
-    Run notFoundJson = run("clients", "show", "nobody", "--json");
+    CliRun notFoundJson = run("clients", "show", "nobody", "--json");
     assertEquals(problem + "\n", notFoundJson.out());
 
     node.answer(401, "{\"status\":401,\"detail\":\"unknown token\"}");
-    Run denied = run("clients");
+    CliRun denied = run("clients");
     assertEquals(ExitCodes.DENIED, denied.code());
     assertTrue(denied.err().contains("RELAY_TOKEN"), denied.err());
     node.answer(403, "{\"status\":403,\"detail\":\"only an admin token deletes clients\"}");
     assertEquals(ExitCodes.DENIED, run("clients", "delete", "billing").code());
     node.answer(422, "{\"status\":422,\"detail\":\"contacts: at least one email address is"
         + " required\"}");
-    Run rejected = run("clients", "add", "x", "--name", "X");
+    CliRun rejected = run("clients", "add", "x", "--name", "X");
     assertEquals(ExitCodes.REJECTED, rejected.code());
     assertTrue(rejected.err().endsWith("422 contacts: at least one email address is required\n"),
         rejected.err());
@@ -194,7 +184,7 @@ class RelayctlTest {
     node.answer(503, "{\"status\":503,\"detail\":\"the registry did not answer in time\"}");
     assertEquals(ExitCodes.SERVER, run("blocks").code());
     node.answer(500, "<html>oops</html>");
-    Run html = run("blocks");
+    CliRun html = run("blocks");
     assertEquals(ExitCodes.SERVER, html.code());
     assertEquals("relayctl: GET /api/v1/blocks: 500\n", html.err());
     node.answer(200, "not json");
@@ -206,7 +196,7 @@ class RelayctlTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    Run down = run("--url", "http://127.0.0.1:" + closed, "clients");
+    CliRun down = run("--url", "http://127.0.0.1:" + closed, "clients");
     assertEquals(ExitCodes.UNREACHABLE, down.code());
     assertTrue(down.err().startsWith("relayctl: cannot reach the node at http://127.0.0.1:"),
         down.err());
@@ -225,16 +215,16 @@ class RelayctlTest {
     assertEquals(ExitCodes.USAGE, run("clients", "add", "--file", "/nonexistent/c.json").code());
     assertEquals(ExitCodes.USAGE, run("audit", "--limit", "many").code());
     env.remove("RELAY_TOKEN");
-    Run noToken = run("clients");
+    CliRun noToken = run("clients");
     assertEquals(ExitCodes.DENIED, noToken.code());
     assertTrue(noToken.err().contains("no token"), noToken.err());
     assertEquals(before, node.requests.size(), "no request was sent");
 
-    Run help = run("--help");
+    CliRun help = run("--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("Exit codes:"), help.out());
     assertTrue(help.out().contains("RELAY_TOKEN_FILE"), help.out());
-    Run subHelp = run("blocks", "add", "--help");
+    CliRun subHelp = run("blocks", "add", "--help");
     assertEquals(0, subHelp.code(), subHelp.err());
     assertTrue(subHelp.out().contains("recipient-domain"), subHelp.out());
   }
@@ -242,7 +232,7 @@ class RelayctlTest {
   @Test
   void theTokenIsNeverPrinted() {
     node.answer(401, "{\"status\":401,\"detail\":\"unknown token\"}");
-    Run r = run("--token", "s3cret-token-value", "clients");
+    CliRun r = run("--token", "s3cret-token-value", "clients");
     assertFalse(r.out().contains("s3cret"), r.out());
     assertFalse(r.err().contains("s3cret"), r.err());
   }
