@@ -53,11 +53,18 @@ final class MessagesCommand extends ApiCommand {
       for (JsonNode m : list(body, "messages")) {
         t.row(Cells.text(m, "id"), Cells.instant(m.path("receivedAt")), Cells.text(m, "client"),
             Cells.text(m, "status"), Cells.size(m.path("size")),
-            QueuesCommand.sender(m.path("sender")), Cells.text(m, "recipients"));
+            QueuesCommand.sender(m.path("sender")), recipients(m));
       }
       return tableOr(t, "no messages found");
     });
     return ExitCodes.OK;
+  }
+
+  /** The recipients listed, and how many more the message has ({@code recipientCount}). */
+  private static String recipients(JsonNode m) {
+    String listed = Cells.text(m, "recipients");
+    int more = m.path("recipientCount").asInt(0) - m.path("recipients").size();
+    return more > 0 ? listed + " (+" + more + ")" : listed;
   }
 
   @Command(name = "show", description = "Shows one message: envelope, size, client and every"
@@ -80,12 +87,13 @@ final class MessagesCommand extends ApiCommand {
         .add("recipients", recipients)
         .add("size", Cells.text(m, "size"))
         .render();
-    Table t = new Table().column("AT").column("EVENT").column("RECIPIENT", 40)
+    Table t = new Table().column("AT").column("EVENT").number("ATTEMPT").column("RECIPIENT", 40)
         .column("REMOTE HOST", 40).column("REPLY", 80);
     for (JsonNode e : m.path("events")) {
-      t.row(Cells.instant(e.path("at")), Cells.text(e, "kind"), Cells.text(e, "recipient"),
-          Cells.text(e, "remoteHost"), Cells.text(e, "reply"));
+      t.row(Cells.instant(e.path("at")), Cells.text(e, "kind"), Cells.text(e, "attempt"),
+          Cells.text(e, "recipient"), Cells.text(e, "remoteHost"), Cells.text(e, "reply"));
     }
-    return head + "\n" + tableOr(t, "no events");
+    return head + "\n" + tableOr(t, "no events")
+        + (m.path("eventsTruncated").asBoolean(false) ? "(more events than shown)\n" : "");
   }
 }

@@ -98,7 +98,8 @@ class ResourceCommandsTest {
   void messagesAreSearchedAndOneIsShownWithEveryAttempt() {
     node.answer(200, "{\"messages\":[{\"id\":\"7F3A2B\",\"client\":\"billing\","
         + "\"sender\":\"app@billing.example\",\"recipients\":[\"bob@example.com\"],"
-        + "\"size\":900,\"receivedAt\":\"2026-12-05T07:00:00Z\",\"status\":\"delivered\"}]}");
+        + "\"recipientCount\":3,\"size\":900,\"receivedAt\":\"2026-12-05T07:00:00Z\","
+        + "\"status\":\"delivered\"}]}");
     String table = ok("messages", "--recipient", "bob@example.com", "--since",
         "2026-12-01T00:00:00Z", "--client", "billing", "--limit", "10").out();
     assertEquals("/api/v1/messages?client=billing&recipient=bob%40example.com"
@@ -106,7 +107,7 @@ class ResourceCommandsTest {
     assertEquals(""
         + "ID      RECEIVED              CLIENT   STATUS     SIZE  SENDER               RECIPIENTS\n"
         + "7F3A2B  2026-12-05T07:00:00Z  billing  delivered   900  app@billing.example"
-        + "  bob@example.com\n", table);
+        + "  bob@example.com (+2)\n", table);
     ok("messages", "--since", "2h");
     assertTrue(node.last().uri().matches("/api/v1/messages\\?since=20\\d\\d-.*Z"),
         node.last().uri());
@@ -116,10 +117,12 @@ class ResourceCommandsTest {
         + "\"receivedAt\":\"2026-12-05T07:00:00Z\",\"events\":["
         + "{\"at\":\"2026-12-05T07:00:00Z\",\"kind\":\"accepted\",\"recipient\":null,"
         + "\"remoteHost\":null,\"reply\":null},"
-        + "{\"at\":\"2026-12-05T07:00:01Z\",\"kind\":\"deferred\",\"recipient\":\"bob@example.com\","
+        + "{\"at\":\"2026-12-05T07:00:01Z\",\"kind\":\"deferred\",\"attempt\":1,"
+        + "\"recipient\":\"bob@example.com\","
         + "\"remoteHost\":\"mx.example.com\",\"reply\":\"451 4.7.1 try later\"},"
-        + "{\"at\":\"2026-12-05T07:05:01Z\",\"kind\":\"delivered\",\"recipient\":\"bob@example.com\","
-        + "\"remoteHost\":\"mx.example.com\",\"reply\":\"250 2.0.0 ok\"}]}");
+        + "{\"at\":\"2026-12-05T07:05:01Z\",\"kind\":\"delivered\",\"attempt\":2,"
+        + "\"recipient\":\"bob@example.com\","
+        + "\"remoteHost\":\"mx.example.com\",\"reply\":\"250 2.0.0 ok\"}],\"eventsTruncated\":true}");
     String shown = ok("messages", "show", "7F3A2B").out();
     assertEquals("/api/v1/messages/7F3A2B", node.last().uri());
     assertEquals(""
@@ -131,10 +134,12 @@ class ResourceCommandsTest {
         + "recipients:  bob@example.com\n"
         + "size:        900\n"
         + "\n"
-        + "AT                    EVENT      RECIPIENT        REMOTE HOST     REPLY\n"
-        + "2026-12-05T07:00:00Z  accepted   -                -               -\n"
-        + "2026-12-05T07:00:01Z  deferred   bob@example.com  mx.example.com  451 4.7.1 try later\n"
-        + "2026-12-05T07:05:01Z  delivered  bob@example.com  mx.example.com  250 2.0.0 ok\n",
+        + "AT                    EVENT      ATTEMPT  RECIPIENT        REMOTE HOST     REPLY\n"
+        + "2026-12-05T07:00:00Z  accepted         -  -                -               -\n"
+        + "2026-12-05T07:00:01Z  deferred         1  bob@example.com  mx.example.com  451 4.7.1"
+        + " try later\n"
+        + "2026-12-05T07:05:01Z  delivered        2  bob@example.com  mx.example.com  250 2.0.0 ok\n"
+        + "(more events than shown)\n",
         shown);
   }
 
