@@ -8,43 +8,52 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import relay.node.config.StorageSettings;
+import relay.persistence.history.HistorySettings;
+import relay.persistence.history.HistoryStore;
+import relay.persistence.history.HistoryWriter;
+import relay.persistence.history.JdbcHistoryReader;
+import relay.persistence.history.MessageHistory;
+import relay.persistence.history.MessageHistoryReader;
 import relay.persistence.spool.FileSpool;
 import relay.persistence.spool.JdbcSpool;
 import relay.persistence.spool.Spool;
 
 /**
  * The node's handle on its storage beyond the journal (which pekko-persistence-jdbc pools itself):
- * the spool of message bodies, and a small connection pool for the spool and health checks.
+ * the spool of message bodies, and a small connection pool for the spool and health checks; the
+ * message history's store on a pool of its own ({@value #HISTORY_POOL} connections: its writer
+ * and API reads), so that history never waits for, nor holds, a connection the spool needs.
  */
 final class NodeStorage implements AutoCloseable {
 
+  /** Connections of the history's pool: one for its writer, the rest for API reads. */
+  static final int HISTORY_POOL = 3;
+
   private final HikariDataSource dataSource;
+  private final HikariDataSource historyPool;
   private final Spool spool;
   private final StorageProbe probe;
+  private final HistoryStore history;
+  private HistoryWriter historyWriter; // guarded by this
 
-  private NodeStorage(HikariDataSource dataSource, Spool spool, StorageProbe probe) {
+  private NodeStorage(HikariDataSource dataSource, HikariDataSource historyPool, Spool spool,
+      StorageProbe probe, HistoryStore history) {
     this.dataSource = dataSource;
+    this.historyPool = historyPool;
     this.spool = spool;
     this.probe = probe;
+    this.history = history;
   }
 
   static NodeStorage open(StorageSettings settings, Executor io) throws IOException, SQLException {
-    HikariConfig pool = new HikariConfig();
-    pool.setPoolName("relay-spool");
-    pool.setJdbcUrl(settings.jdbcUrl());
-    pool.setUsername(settings.user());
-    pool.setPassword(settings.password());
-    pool.setDriverClassName(settings.driverClass());
-    pool.setMaximumPoolSize(settings.spool() == StorageSettings.SpoolKind.DATABASE ? settings.poolSize() : 2);
-    pool.setMinimumIdle(1);
-    pool.setConnectionTimeout(settings.timeouts().poolConnection().toMillis());
-    pool.setValidationTimeout(settings.timeouts().poolValidation().toMillis());
-    pool.setConnectionTestQuery(settings.poolTestQuery());
-    HikariDataSource dataSource = new HikariDataSource(pool);
+    HikariDataSource dataSource = pool(settings, "relay-spool",
+        settings.spool() == StorageSettings.SpoolKind.DATABASE ? settings.poolSize() : 2);
+    HikariDataSource historyPool = null;
     try {
       if (settings.kind() == StorageSettings.Kind.POSTGRES) {
         requireSynchronousCommit(dataSource);
@@ -61,12 +70,32 @@ final class NodeStorage implements AutoCloseable {
       }
       boolean writesFiles = settings.kind() == StorageSettings.Kind.H2
           || settings.spool() == StorageSettings.SpoolKind.FILE;
-      return new NodeStorage(dataSource, spool, new StorageProbe(dataSource,
-          writesFiles ? Optional.of(settings.spoolDir().getParent()) : Optional.empty()));
+      historyPool = pool(settings, "relay-history", HISTORY_POOL);
+      HistoryStore history = new HistoryStore(historyPool);
+      return new NodeStorage(dataSource, historyPool, spool, new StorageProbe(dataSource,
+          writesFiles ? Optional.of(settings.spoolDir().getParent()) : Optional.empty()), history);
     } catch (IOException | SQLException | RuntimeException e) {
+      if (historyPool != null) {
+        historyPool.close();
+      }
       dataSource.close();
       throw e;
     }
+  }
+
+  private static HikariDataSource pool(StorageSettings settings, String name, int size) {
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName(name);
+    pool.setJdbcUrl(settings.jdbcUrl());
+    pool.setUsername(settings.user());
+    pool.setPassword(settings.password());
+    pool.setDriverClassName(settings.driverClass());
+    pool.setMaximumPoolSize(size);
+    pool.setMinimumIdle(1);
+    pool.setConnectionTimeout(settings.timeouts().poolConnection().toMillis());
+    pool.setValidationTimeout(settings.timeouts().poolValidation().toMillis());
+    pool.setConnectionTestQuery(settings.poolTestQuery());
+    return new HikariDataSource(pool);
   }
 
   /**
@@ -94,6 +123,26 @@ final class NodeStorage implements AutoCloseable {
   }
 
   /**
+   * Where this node's acceptances and queue outcomes go for the message history: a {@link
+   * HistoryWriter} started here (closed, after writing what it holds, by {@link #close}) when
+   * relay.history.enabled, else nothing is kept.
+   */
+  synchronized MessageHistory startHistory(HistorySettings settings, Clock clock) {
+    if (!settings.enabled()) {
+      return MessageHistory.NONE;
+    }
+    if (historyWriter == null) {
+      historyWriter = HistoryWriter.start(history, settings, clock);
+    }
+    return historyWriter;
+  }
+
+  /** Reads of the message history (the API), on {@code io}; work whether this node writes or not. */
+  MessageHistoryReader historyReader(Executor io) {
+    return new JdbcHistoryReader(history, io);
+  }
+
+  /**
    * The storage's health as last checked (every {@link StorageProbe#INTERVAL}); never blocks, so
    * the health routes may ask it on the default pool.
    */
@@ -103,7 +152,13 @@ final class NodeStorage implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (historyWriter != null) {
+        historyWriter.close();
+      }
+    }
     probe.close();
+    historyPool.close();
     dataSource.close();
   }
 }

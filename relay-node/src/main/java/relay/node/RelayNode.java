@@ -35,6 +35,7 @@ import relay.http.HealthRoutes;
 import relay.http.api.ApiErrors;
 import relay.http.api.ApiRoutes;
 import relay.http.api.ApiSettings;
+import relay.http.api.MessageRoutes;
 import relay.http.auth.AdminToken;
 import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
@@ -52,6 +53,8 @@ import relay.node.smtp.QueueIds;
 import relay.node.smtp.SmtpListeners;
 import relay.node.smtp.SpoolMessageSink;
 import relay.persistence.client.ClientSessions;
+import relay.persistence.history.MessageHistory;
+import relay.persistence.history.MessageHistoryReader;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
@@ -123,20 +126,22 @@ public final class RelayNode implements Readiness {
     }
     try {
       QueueIds ids = new QueueIds();
+      MessageHistory history = storage.startHistory(settings.history(), Clock.systemUTC());
 
       QueueSettings queueSettings = settings.queue();
       QueueGateway gateway = new QueueGateway(system, queueSettings);
-      DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC());
+      DsnSubmitter dsn = new DsnSubmitter(settings.hostname(), storage.spool(), gateway, ids, io, Clock.systemUTC(),
+          history);
       OwnEndpoints own = OwnEndpoints.ofThisHost(settings.listeners().stream()
           .map(l -> new InetSocketAddress(l.host(), l.port())).toList());
       DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.create(settings, own),
-          storage.spool(), dsn, Clock.systemUTC()));
+          storage.spool(), dsn, Clock.systemUTC(), history));
 
       OrphanSweeper.start(system, storage.spool(), settings.storage().spool(), queueSettings,
           settings.orphanSweep(), io);
 
       ClusterQuorum quorum = new ClusterQuorum(system);
-      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(), io,
+      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(history), io,
           quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
       Registry registry = Registry.start(system, settings.registry(), Clock.systemUTC(),
@@ -151,7 +156,7 @@ public final class RelayNode implements Readiness {
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-          .bind(httpRoutes(node, config, settings)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .bind(httpRoutes(node, config, settings, storage.historyReader(io))).toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
       LOG.info("relay {} ready: SMTP on {}, HTTP on {}, storage {}", settings.hostname(),
           listeners.boundAddresses(), node.http.localAddress(), settings.storage().kind());
@@ -167,13 +172,14 @@ public final class RelayNode implements Readiness {
    * The API accepts the bootstrap admin token (relay.http.admin-token, RELAY_ADMIN_TOKEN, or
    * generated into <data-dir>/admin-token); further tokens are still to come (issue 11).
    */
-  private static Route httpRoutes(RelayNode node, Config config, NodeSettings settings)
-      throws java.io.IOException {
+  private static Route httpRoutes(RelayNode node, Config config, NodeSettings settings,
+      MessageHistoryReader history) throws java.io.IOException {
     ApiSettings api = ApiSettings.fromConfig(config);
     HashedTokenStore tokens = new HashedTokenStore().add(
         AdminToken.resolve(api.adminToken(), settings.dataDir()), Principal.admin("admin"));
     return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
-        new ApiRoutes(node.registry().service(), tokens, api).route()));
+        new ApiRoutes(node.registry().service(), tokens, api)
+            .with(new MessageRoutes(history)).route()));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Faults are chosen by the recipient's local part prefix:
  * <ul>
  *   <li>{@code tempfail-} 451 4.3.0 at RCPT; {@code reject-} 550 5.1.1 at RCPT;
+ *   <li>{@code tempfail<N>-} (N one digit, e.g. {@code tempfail2-bob}) 451 4.3.0 "Try again
+ *       later (k of N)" at RCPT the first N times the sink sees that address, then accepted;
  *   <li>{@code datafail-} 554 5.6.0 after the data; {@code datatemp-} 451 4.3.0 after the data;
  *   <li>{@code shutdown-} 421 4.3.2 at RCPT, then the sink closes the connection;
  *       {@code disconnect-} closes the connection at RCPT without a reply;
@@ -66,6 +69,8 @@ public final class SmtpSink implements AutoCloseable {
   private final AtomicInteger pipelinedGroups = new AtomicInteger();
   private final AtomicInteger pipelinedResets = new AtomicInteger();
   private final AtomicInteger refusedTransactions = new AtomicInteger();
+  /** tempfail<N>- addresses: how many times each was refused so far. */
+  private final Map<String, AtomicInteger> tempfailCounts = new ConcurrentHashMap<>();
   private volatile ServerSocket listener;
   private volatile Thread acceptor;
   private volatile boolean greeting421;
@@ -535,7 +540,13 @@ public final class SmtpSink implements AutoCloseable {
         return true;
       }
       String local = localPart(path);
-      if (local.startsWith("tempfail-")) {
+      int refuseTimes = local.matches("tempfail[0-9]-.*") ? local.charAt(8) - '0' : 0;
+      int refused = refuseTimes == 0 ? 0
+          : tempfailCounts.computeIfAbsent(path, k -> new AtomicInteger()).get();
+      if (refused < refuseTimes) {
+        tempfailCounts.get(path).incrementAndGet();
+        reply(451, "4.3.0", "Try again later (" + (refused + 1) + " of " + refuseTimes + ")");
+      } else if (local.startsWith("tempfail-")) {
         reply(451, "4.3.0", "Recipient temporarily unavailable");
       } else if (local.startsWith("reject-")) {
         reply(550, "5.1.1", "No such user");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.UUID;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -13,10 +15,13 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.h2.jdbcx.JdbcDataSource;
 import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
+import relay.persistence.history.HistoryStore;
+import relay.persistence.history.JdbcHistoryReader;
 import relay.persistence.registry.ClientId;
 import relay.persistence.queue.QueueService;
 import relay.persistence.registry.RegistryService;
@@ -29,10 +34,15 @@ final class ApiFixture {
   static final String BILLING = "billing-token-0123456789abcdef";
 
   final InMemoryRegistryService registry = new InMemoryRegistryService(Clock.systemUTC());
-  final Route route = route(registry);
+  /** The message history the fixture's API reads: a fresh H2 database of its own. */
+  final HistoryStore history = history();
+  final Route route = ApiErrors.seal(api(registry, history).route());
 
   /** Largest request body of the fixture's API. */
   static final int MAX_BODY = 64 * 1024;
+
+  /** An empty message history, shared by the APIs made without one. */
+  private static HistoryStore emptyHistory;
 
   /** The API over {@code registry} with the three tokens, bodies up to 64 KiB. */
   static Route route(RegistryService registry) {
@@ -49,8 +59,40 @@ final class ApiFixture {
   }
 
   static ApiRoutes api(RegistryService registry, QueueService queues) {
+    synchronized (ApiFixture.class) {
+      if (emptyHistory == null) {
+        emptyHistory = history();
+      }
+    }
+    return api(registry, queues, emptyHistory);
+  }
+
+  /** The whole API, its message history read from {@code history} (on the caller's thread). */
+  static ApiRoutes api(RegistryService registry, HistoryStore history) {
+    return api(registry, new InMemoryQueueService(registry), history);
+  }
+
+  static ApiRoutes api(RegistryService registry, QueueService queues, HistoryStore history) {
     return new ApiRoutes(registry, tokens(), new ApiSettings(Optional.empty(), MAX_BODY, 100))
-        .with(new QueueRoutes(queues));
+        .with(new QueueRoutes(queues))
+        .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)));
+  }
+
+  /** A real history store on a fresh in-memory H2 database (kept until the JVM ends). */
+  static HistoryStore history() {
+    try {
+      return new HistoryStore(h2());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A fresh in-memory H2 database (kept until the JVM ends). */
+  static JdbcDataSource h2() {
+    JdbcDataSource h2 = new JdbcDataSource();
+    h2.setURL("jdbc:h2:mem:api-history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    h2.setUser("sa");
+    return h2;
   }
 
   /** ADMIN (ops-admin), VIEWER (ops-viewer), BILLING (client token of client "billing"). */

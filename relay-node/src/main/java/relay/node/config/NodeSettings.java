@@ -13,6 +13,7 @@ import relay.node.delivery.OutboundSettings;
 import relay.persistence.client.ClientSessionSettings;
 import relay.persistence.queue.OrphanSweepSettings;
 import relay.persistence.queue.QueueSettings;
+import relay.persistence.history.HistorySettings;
 import relay.persistence.registry.RegistrySettings;
 import relay.protocol.server.SmtpServerSettings;
 import relay.protocol.settings.Bounds;
@@ -28,12 +29,14 @@ import relay.protocol.settings.Bounds;
  * @param defaultMaxSessions relay.client-defaults.max-sessions: for a registered client without
  *     its own max-sessions
  * @param registry relay.registry: the operator's client registry and block lists
+ * @param history relay.history: the message history (retention, the writer's buffer)
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
-    OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry) {
+    OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry,
+    HistorySettings history) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -73,7 +76,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         Bounds.within("relay.cluster.join-timeout", relay.getDuration("cluster.join-timeout"),
             Duration.ofSeconds(1), Duration.ofDays(1)),
         OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions,
-        RegistrySettings.fromConfig(relay.getConfig("registry")));
+        RegistrySettings.fromConfig(relay.getConfig("registry")),
+        HistorySettings.fromConfig(relay.getConfig("history")));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

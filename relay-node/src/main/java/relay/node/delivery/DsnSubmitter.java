@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,9 @@ import org.apache.pekko.Done;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import relay.node.smtp.QueueIds;
+import relay.persistence.history.EventKind;
+import relay.persistence.history.HistoryRecord;
+import relay.persistence.history.MessageHistory;
 import relay.persistence.queue.DsnKind;
 import relay.persistence.queue.DsnPort;
 import relay.persistence.queue.DsnRequest;
@@ -49,8 +53,16 @@ public final class DsnSubmitter implements DsnPort {
   private final QueueIds ids;
   private final Executor io;
   private final Clock clock;
+  private final MessageHistory history;
 
   public DsnSubmitter(String hostname, Spool spool, QueueGateway gateway, QueueIds ids, Executor io, Clock clock) {
+    this(hostname, spool, gateway, ids, io, clock, MessageHistory.NONE);
+  }
+
+  /** {@code history} takes each queued DSN: as a message of its own and as an event of the original. */
+  public DsnSubmitter(String hostname, Spool spool, QueueGateway gateway, QueueIds ids, Executor io, Clock clock,
+      MessageHistory history) {
+    this.history = history;
     this.hostname = hostname;
     this.spool = spool;
     this.gateway = gateway;
@@ -64,7 +76,7 @@ public final class DsnSubmitter implements DsnPort {
     return CompletableFuture.supplyAsync(() -> spoolReport(request), io)
         .thenCompose(spooled -> spooled.writer().commit(List.of(spooled.domain()))
             .thenCompose(durable -> gateway.enqueue(spooled.domain(), spooled.message()))
-            .thenApply(outcome -> accepted(spooled, outcome)));
+            .thenApply(outcome -> accepted(request, spooled, outcome)));
   }
 
   /**
@@ -72,8 +84,9 @@ public final class DsnSubmitter implements DsnPort {
    * pending and submits it again later. A refused DSN's body is released at once; after an
    * unknown outcome it may be queued, so it stays (the orphan sweep reclaims it if not).
    */
-  private Done accepted(Spooled spooled, EnqueueOutcome outcome) {
+  private Done accepted(DsnRequest request, Spooled spooled, EnqueueOutcome outcome) {
     if (outcome instanceof EnqueueOutcome.Accepted) {
+      recordHistory(request, spooled.message());
       return Done.getInstance();
     }
     String queueId = spooled.message().queueId();
@@ -88,6 +101,16 @@ public final class DsnSubmitter implements DsnPort {
     }
     throw new CompletionException(new IllegalStateException(
         "DSN " + queueId + " for " + spooled.domain() + " not queued: " + outcome));
+  }
+
+  /** The DSN as a message of the relay's own (no client), and a "dsn" event of the original. */
+  private void recordHistory(DsnRequest request, QueuedMessage dsn) {
+    history.record(new HistoryRecord.Accepted(dsn.queueId(), Optional.empty(), Optional.empty(),
+        dsn.sender(), dsn.recipients(), dsn.size(), dsn.receivedAt()));
+    history.record(new HistoryRecord.Outcome(request.queueId(), EventKind.DSN,
+        request.recipients().stream().map(FailedRecipient::recipient).toList(), Optional.empty(),
+        Optional.empty(), 0, Optional.of(request.kind().name().toLowerCase(Locale.ROOT) + " DSN "
+            + dsn.queueId() + " to " + request.sender()), dsn.receivedAt()));
   }
 
   private record Spooled(SpoolWriter writer, String domain, QueuedMessage message) {}

@@ -2,19 +2,28 @@ package relay.persistence.queue;
 
 import java.time.Clock;
 import java.util.Objects;
+import relay.persistence.history.MessageHistory;
 import relay.persistence.spool.Spool;
 
 /**
  * The I/O a {@code DeliveryQueue} needs and does not own, implemented by the node.
  *
  * @param clock decides every time carried by events (tests may offset it)
+ * @param history takes each persisted outcome for the message history (never blocks)
  */
-public record DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock) {
+public record DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock,
+    MessageHistory history) {
 
   public DeliveryPorts {
     Objects.requireNonNull(transport, "transport");
     Objects.requireNonNull(spool, "spool");
     Objects.requireNonNull(dsn, "dsn");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(history, "history");
+  }
+
+  /** Ports without message history. */
+  public DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock) {
+    this(transport, spool, dsn, clock, MessageHistory.NONE);
   }
 }

@@ -2,7 +2,12 @@ package relay.persistence.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import relay.persistence.history.EventKind;
+import relay.persistence.history.HistoryRecord;
+import relay.persistence.history.MessageHistory;
 import relay.persistence.log.MessageEventLog;
 import relay.persistence.queue.DeliveryQueue.Event;
 import relay.persistence.queue.DeliveryQueue.MessageExpired;
@@ -11,38 +16,62 @@ import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
 
 /**
- * The message event log lines of a queue's persisted attempt outcomes (delivered, deferred,
- * bounced, expired), written after the write, never during replay.
+ * The message event log lines and message history entries of a queue's persisted attempt
+ * outcomes (delivered, deferred, bounced, expired), written after the write, never during
+ * replay. The history only takes a small entry into its buffer here (see HistoryWriter).
  */
 final class OutcomeLog {
 
   private final MessageEventLog log;
+  private final MessageHistory history;
   private final String domain;
 
-  OutcomeLog(MessageEventLog log, String domain) {
+  OutcomeLog(MessageEventLog log, MessageHistory history, String domain) {
     this.log = log;
+    this.history = history;
     this.domain = domain;
   }
 
-  /** Logs a persisted event; {@code before}: the pending messages as they were before it. */
+  /**
+   * Logs a persisted event and hands it to the message history; {@code before}: the pending
+   * messages as they were before it.
+   */
   void persisted(Event e, Map<String, PendingMessage> before) {
     if (e instanceof RecipientsDelivered d) {
       PendingMessage m = before.get(d.queueId());
+      int attempt = m.attempts() + 1;
       log.delivered(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
-          d.reply().summary(), m.attempts() + 1, delayMs(m, d.at()), m.size());
+          d.reply().summary(), attempt, delayMs(m, d.at()), m.size());
+      history(d.queueId(), EventKind.DELIVERED, d.recipients(), d.remoteHost(), d.reply(),
+          attempt, d.at());
     } else if (e instanceof RecipientsDeferred d) {
       PendingMessage m = before.get(d.queueId());
       log.deferred(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
           d.reply().summary(), d.attempt(), delayMs(m, d.at()), m.size());
+      history(d.queueId(), EventKind.DEFERRED, d.recipients(), d.remoteHost(), d.reply(),
+          d.attempt(), d.at());
     } else if (e instanceof RecipientsBounced b) {
       PendingMessage m = before.get(b.queueId());
+      int attempt = m.attempts() + 1;
       log.bounced(b.queueId(), domain, m.sender(), b.recipients(), b.remoteHost(),
-          b.reply().summary(), m.attempts() + 1, delayMs(m, b.at()), m.size());
+          b.reply().summary(), attempt, delayMs(m, b.at()), m.size());
+      history(b.queueId(), EventKind.BOUNCED, b.recipients(), b.remoteHost(), b.reply(),
+          attempt, b.at());
     } else if (e instanceof MessageExpired x) {
       PendingMessage m = before.get(x.queueId());
+      int attempt = m.attempts() + 1;
       log.expired(x.queueId(), domain, m.sender(), x.recipients(), x.remoteHost(),
-          x.lastReply().summary(), m.attempts() + 1, delayMs(m, x.at()), m.size());
+          x.lastReply().summary(), attempt, delayMs(m, x.at()), m.size());
+      history(x.queueId(), EventKind.EXPIRED, x.recipients(), x.remoteHost(), x.lastReply(),
+          attempt, x.at());
     }
+  }
+
+  private void history(String queueId, EventKind kind, List<String> recipients,
+      String remoteHost, RecordedReply reply, int attempt, Instant at) {
+    history.record(new HistoryRecord.Outcome(queueId, kind, recipients,
+        Optional.ofNullable(remoteHost), Optional.of(reply.summary()), attempt,
+        Optional.empty(), at));
   }
 
   static long delayMs(PendingMessage m, Instant at) {
