@@ -18,8 +18,9 @@ import relay.persistence.registry.RegistryService;
 /**
  * {@code /api/v1/clients}: GET lists (admin, viewer), POST registers (admin; 201 with Location);
  * {@code /api/v1/clients/{id}}: GET (admin, viewer, the client's own token), PATCH as a JSON
- * merge patch (admin), DELETE (admin; 204). Bodies are checked whole before the registry is
- * asked, so a refused request changes nothing.
+ * merge patch (admin; a client of the configuration file, origin config, is refused with 409:
+ * the file is where it changes), DELETE (admin; 204). Bodies are checked whole before the
+ * registry is asked, so a refused request changes nothing.
  */
 final class ClientRoutes extends AllDirectives implements ApiResource {
 
@@ -50,7 +51,7 @@ final class ClientRoutes extends AllDirectives implements ApiResource {
                 c -> withId(c.param("id"), id -> entity(ApiJson.body(JsonNode.class,
                     MediaTypes.APPLICATION_JSON, ApiJson.MERGE_PATCH),
                     patch -> update(id, patch, c.principal()))))
-            .errors(422).body("the fields to change; null removes an optional field",
+            .errors(409, 422).body("the fields to change; null removes an optional field",
                 "application/json", "application/merge-patch+json"),
         Endpoint.delete("/api/v1/clients/{id}", Access.admin(), "Delete a client",
             c -> withId(c.param("id"), id -> onSuccess(registry.deleteClient(id,

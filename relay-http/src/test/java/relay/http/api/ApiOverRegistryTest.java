@@ -66,7 +66,8 @@ class ApiOverRegistryTest extends JUnit5RouteTest {
   void startRegistry() throws Exception {
     ActorSystem<Void> typed = Adapter.toTyped(system());
     SchemaUtils.createIfNotExists(typed).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    Registry registry = Registry.start(typed, List.of());
+    Registry registry = Registry.start(typed, List.of(Registry.configured("Copier 3",
+        List.of("192.0.2.7"), 5, "postmaster@relay.example")));
     Cluster cluster = Cluster.get(typed);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -74,6 +75,7 @@ class ApiOverRegistryTest extends JUnit5RouteTest {
       assertTrue(System.nanoTime() < deadline, "registry not up within 30 s");
       Thread.sleep(50);
     }
+    registry.imported().toCompletableFuture().get(30, TimeUnit.SECONDS);
     service = registry.service();
     route = testRoute(ApiFixture.route(service));
     route.run(json(HttpMethods.POST, "/api/v1/clients", ADMIN,
@@ -122,6 +124,23 @@ class ApiOverRegistryTest extends JUnit5RouteTest {
     route.run(req(HttpMethods.DELETE, "/api/v1/clients/payroll", ADMIN)).assertStatusCode(204);
     problem(route.run(req(HttpMethods.DELETE, "/api/v1/clients/payroll", ADMIN)), 404);
     problem(route.run(req(HttpMethods.GET, "/api/v1/clients/payroll", ADMIN)), 404);
+  }
+
+  /**
+   * A client of the configuration file is changed in the file, not over the API: PATCH is a 409
+   * that says so and changes nothing (the import at the next start cannot fight it); GET works.
+   */
+  @Test
+  void aConfigClientIsNotPatchedOverTheApi() throws Exception {
+    JsonNode copier = read(route.run(req(HttpMethods.GET, "/api/v1/clients/copier-3", VIEWER))
+        .assertStatusCode(200));
+    assertEquals("config", copier.get("origin").asText());
+    String before = state();
+    assertEquals("client copier-3 comes from relay.clients in the configuration file: change it"
+        + " there (each node imports its file at start); to stop it now, block it (kind client)",
+        problem(route.run(json(HttpMethods.PATCH, "/api/v1/clients/copier-3", ADMIN,
+            "{\"state\":\"suspended\"}")), 409));
+    assertEquals(before, state(), "nothing changed, not even the audit log");
   }
 
   @Test

@@ -354,11 +354,19 @@ public final class RegistryEntity
         new ClientDone(client));
   }
 
-  /** A replace through the API makes the client an API client: an import no longer touches it. */
+  /**
+   * A replace of an API client. A client of the configuration file (origin CONFIG) is refused
+   * (CONFLICT): the file is where it is changed, and each node's import at its start would undo
+   * or fight a change made here; a block of kind client stops it at once all the same.
+   */
   private ReplyEffect<Event, State> onReplace(State state, ReplaceClient cmd) {
     ClientRecord client = cmd.client().withOrigin(ClientOrigin.API);
-    if (state.client(client.id()).isEmpty()) {
+    Optional<ClientRecord> existing = state.client(client.id());
+    if (existing.isEmpty()) {
       return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no client " + client.id());
+    }
+    if (existing.get().origin() == ClientOrigin.CONFIG) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, configClientRefusal(client.id()));
     }
     Optional<String> conflict = state.addressConflict(client);
     if (conflict.isPresent()) {
@@ -368,6 +376,16 @@ public final class RegistryEntity
         cmd.replyTo(), new ClientDone(client));
   }
 
+  /** Why a client of the configuration file is not changed here. */
+  public static String configClientRefusal(ClientId id) {
+    return "client " + id + " comes from relay.clients in the configuration file: change it"
+        + " there (each node imports its file at start); to stop it now, block it (kind client)";
+  }
+
+  /**
+   * Deletes any client. A client of the configuration file comes back at the next start of a
+   * node whose relay.clients still lists it: remove it from the files first.
+   */
   private ReplyEffect<Event, State> onDelete(State state, DeleteClient cmd) {
     Optional<ClientRecord> existing = state.client(cmd.id());
     if (existing.isEmpty()) {

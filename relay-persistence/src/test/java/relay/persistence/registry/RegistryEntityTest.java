@@ -226,10 +226,41 @@ class RegistryEntityTest {
         "ops@example.com");
     assertEquals(List.of(new ClientImported(more, T0)), run(r ->
         new RegistryEntity.ImportConfigClients(List.of(more), r)).events());
-    run(r -> new RegistryEntity.ReplaceClient(more, "alice", r));
-    var afterApi = run(r -> new RegistryEntity.ImportConfigClients(List.of(copier), r));
-    assertEquals(List.of("copier-3: created through the API, not overwritten"),
-        ((Imported) afterApi.reply()).skipped());
+  }
+
+  /**
+   * The rule for a client of the configuration file: the API may not change it (CONFLICT, no
+   * event: the file is where it changes, the next start's import applies it); it may delete it,
+   * and a node that still lists it in its file imports it again at its next start.
+   */
+  @Test
+  void aConfigClientIsChangedOnlyByTheFileAndADeleteLastsUntilAFileListsItAgain() {
+    ClientRecord copier = Registry.configured("Copier 3", List.of("192.0.2.7"), 5,
+        "ops@example.com");
+    run(r -> new RegistryEntity.ImportConfigClients(List.of(copier), r));
+    ClientRecord edited = new ClientRecord(copier.id(), copier.name(), copier.contacts(),
+        copier.addresses(), List.of(), copier.limits(), ClientState.SUSPENDED,
+        Optional.empty(), ClientOrigin.API);
+    var patched = run(r -> new RegistryEntity.ReplaceClient(edited, "alice", r));
+    assertEquals(new RegistryEntity.Refused(RegistryEntity.RefusalKind.CONFLICT,
+        "client copier-3 comes from relay.clients in the configuration file: change it there"
+            + " (each node imports its file at start); to stop it now, block it (kind client)"),
+        patched.reply());
+    assertTrue(patched.hasNoEvents());
+    assertEquals(copier, patched.state().clients().get("copier-3"));
+
+    ClientRecord fileChanged = Registry.configured("Copier 3", List.of("192.0.2.7"), 9,
+        "ops@example.com");
+    var nextStart = run(r -> new RegistryEntity.ImportConfigClients(List.of(fileChanged), r));
+    assertEquals(new Imported(List.of("copier-3"), List.of(), List.of()), nextStart.reply());
+    assertEquals(fileChanged, nextStart.state().clients().get("copier-3"));
+
+    var deleted = run(r -> new RegistryEntity.DeleteClient(copier.id(), "alice", r));
+    assertEquals(1, deleted.events().size());
+    assertTrue(deleted.state().clients().isEmpty());
+    var listedAgain = run(r -> new RegistryEntity.ImportConfigClients(List.of(fileChanged), r));
+    assertEquals(List.of("copier-3"), ((Imported) listedAgain.reply()).imported());
+    assertEquals(ClientOrigin.CONFIG, listedAgain.state().clients().get("copier-3").origin());
   }
 
   @Test
