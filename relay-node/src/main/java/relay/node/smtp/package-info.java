@@ -1,7 +1,9 @@
 /**
  * Inbound SMTP on the node: listeners bound from configuration, the client registry that decides
  * who may relay (source address in the operator's registry view; AUTH comes later), refuses
- * blocked, suspended and out-of-window connections (554 5.7.1), takes each registered
+ * blocked, suspended and out-of-window connections (554 5.7.1, then 503 until QUIT), answers an
+ * address it does not know 421 4.3.0 while the node's registry view is not yet whole (after a
+ * full cluster restart), takes each registered
  * connection's cluster-wide session slot (421 4.4.5 at the client's max-sessions, 421 4.3.0 when
  * the count does not answer in time) and gives it the envelope rules checked at MAIL and RCPT
  * (blocks, allowed sender domains, its own recipient and size limits), queue ids, and the message sink that streams a

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link Admission.Admitted}: the greeting; the stage releases its {@link SessionSlot} when
  *       the connection ends, whatever the reason.
  *   <li>{@link Admission.Refused}: the refusal's reply (e.g. "421 4.4.5 ... Too many concurrent
- *       sessions", "554 5.7.1 ... Blocked: reason") and close.
+ *       sessions", "554 5.7.1 ... Blocked: reason") and close; after a 554 given a place to wait
+ *       ({@link Admission.Refused#waitForQuit}), the wait for QUIT of RFC 5321 3.1 first.
  *   <li>A failed stage (a lookup or slot request that timed out, a store down): "421 4.3.0" and
  *       close; the policy itself releases whatever it may have taken for that connection.
  * </ul>
