@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +50,7 @@ abstract class ApiCommand implements Callable<Integer> {
     if (items == null || !items.isArray()) {
       throw new CliFailure(ExitCodes.SERVER, "the node's answer has no list of " + field);
     }
-    List<JsonNode> out = new java.util.ArrayList<>();
+    List<JsonNode> out = new ArrayList<>();
     items.forEach(out::add);
     return out;
   }

@@ -2,6 +2,7 @@ package relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -106,7 +107,7 @@ final class BlocksCommand extends ApiCommand {
   /** The block kinds, for the help text and shell completion. */
   static final class Kinds implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
+    public Iterator<String> iterator() {
       return KINDS.iterator();
     }
   }

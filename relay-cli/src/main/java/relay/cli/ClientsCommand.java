@@ -3,6 +3,7 @@ package relay.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 final class ClientsCommand extends ApiCommand {
 
   /** The limits as the API names them and as the detail view shows them. */
-  private static final Map<String, String> LIMITS = new java.util.LinkedHashMap<>();
+  private static final Map<String, String> LIMITS = new LinkedHashMap<>();
 
   static {
     LIMITS.put("maxSessions", "max-sessions");

@@ -167,4 +167,40 @@ class RelayctlNodeTest {
     assertEquals(ExitCodes.UNREACHABLE,
         relayctl("clients", "--url", "http://127.0.0.1:" + closed).code());
   }
+
+  /** Polls relayctl until {@code done} holds for its output (at most 20 s). */
+  private Run until(java.util.function.Predicate<Run> done, String... args) throws Exception {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    Run r = relayctl(args);
+    while (!done.test(r) && System.nanoTime() < end) {
+      Thread.sleep(200);
+      r = relayctl(args);
+    }
+    return r;
+  }
+
+  @Test
+  void aMessageIsFoundByRecipientAndShownWithItsDelivery() throws Exception {
+    String reply = SmtpDialog.sendOne(relay.smtp(), "app@sender.test", "carol@dest.test",
+        "Subject: relayctl\r\n\r\nhello\r\n");
+    assertTrue(reply.startsWith("250 "), reply);
+    String id = reply.replaceAll("(?s).*queued as (\\S+).*", "$1").strip();
+
+    Run shown = until(r -> r.code() == 0 && r.out().contains("delivered"), "messages", "show", id);
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(shown.out().startsWith("id:          " + id + "\n"), shown.out());
+    assertTrue(shown.out().contains("recipients:  carol@dest.test\n"), shown.out());
+    assertTrue(shown.out().lines().anyMatch(l -> l.matches(
+        "\\S+Z +delivered +\\d+ +carol@dest\\.test +\\S+ +250 .*")), shown.out());
+    JsonNode message = json.readTree(ok("messages", "show", id, "--json").out());
+    assertEquals("test-app", message.get("client").asText());
+
+    Run found = ok("messages", "--recipient", "CAROL@dest.test", "--since", "1h");
+    assertTrue(found.out().lines().anyMatch(l -> l.startsWith(id + " ")
+        && l.contains(" test-app ") && l.contains(" delivered ")), found.out());
+    JsonNode list = json.readTree(ok("messages", "--recipient", "carol@dest.test", "--json")
+        .out());
+    assertEquals(id, list.get("messages").get(0).get("id").asText());
+    assertEquals(ExitCodes.NOT_FOUND, relayctl("messages", "show", "NOSUCHID").code());
+  }
 }
