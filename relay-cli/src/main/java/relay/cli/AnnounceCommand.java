@@ -46,7 +46,8 @@ final class AnnounceCommand extends ApiCommand {
       request.set("clients", array(clients));
     }
     root().print(api().post(Api.path("announcements"), request), a -> "announcement "
-        + Cells.text(a, "id") + " queued to " + Cells.text(a, "recipients") + " contacts\n");
+        + Cells.text(a, "id") + " queued to " + Cells.text(a, "recipients") + " contacts"
+        + (a.has("clients") ? " of " + Cells.text(a, "clients") + " clients" : "") + "\n");
     return ExitCodes.OK;
   }
 

@@ -17,10 +17,11 @@ final class TokensCommand extends ApiCommand {
   public Integer call() {
     root().print(api().get(Api.path("tokens")), body -> {
       Table t = new Table().column("ID").column("NAME", 40).column("ROLE").column("CLIENT")
-          .column("CREATED");
+          .column("CREATED").column("BY");
       for (JsonNode k : list(body, "tokens")) {
         t.row(Cells.text(k, "id"), Cells.text(k, "name"), Cells.text(k, "role"),
-            Cells.text(k, "client"), Cells.instant(k.path("createdAt")));
+            Cells.text(k, "client"), Cells.instant(k.path("createdAt")),
+            Cells.text(k, "createdBy"));
       }
       return tableOr(t, "no tokens");
     });
@@ -31,6 +32,18 @@ final class TokensCommand extends ApiCommand {
       + " alone does).")
   int list() {
     return call();
+  }
+
+  @Command(name = "show", description = "Shows one token (not its secret).")
+  int show(@Parameters(paramLabel = "ID", description = "The token's id.") String id) {
+    root().print(api().get(Api.path("tokens", id)), k -> new Details()
+        .add("id", Cells.text(k, "id"))
+        .add("name", Cells.text(k, "name"))
+        .add("role", Cells.text(k, "role"))
+        .add("client", Cells.text(k, "client"))
+        .add("created", Cells.instant(k.path("createdAt")) + " by " + Cells.text(k, "createdBy"))
+        .render());
+    return ExitCodes.OK;
   }
 
   @Command(name = "add", description = {"Creates a token and prints it once: admin (every"

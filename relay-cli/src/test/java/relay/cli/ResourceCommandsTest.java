@@ -145,8 +145,8 @@ class ResourceCommandsTest {
 
   @Test
   void announcementsNoticesAndTokensSendTheAgreedBodies() throws Exception {
-    node.answer(202, "{\"id\":\"a1\",\"recipients\":7}");
-    assertEquals("announcement a1 queued to 7 contacts\n", CliRun.run(env,
+    node.answer(202, "{\"id\":\"a1\",\"clients\":2,\"recipients\":7}");
+    assertEquals("announcement a1 queued to 7 contacts of 2 clients\n", CliRun.run(env,
         "Sunday 06:00 UTC\n", "announce", "--subject", "Maintenance", "--body-file", "-",
         "--client", "billing,shop").out());
     assertEquals("{\"subject\":\"Maintenance\",\"body\":\"Sunday 06:00 UTC\\n\","
@@ -177,9 +177,14 @@ class ResourceCommandsTest {
     assertEquals("{\"name\":\"dash\",\"role\":\"client\",\"client\":\"billing\"}",
         node.last().body());
     node.answer(200, "{\"tokens\":[{\"id\":\"k1\",\"name\":\"ops\",\"role\":\"viewer\","
-        + "\"client\":null,\"createdAt\":\"2026-12-05T08:00:00Z\"}]}");
-    assertEquals("ID  NAME  ROLE    CLIENT  CREATED\nk1  ops   viewer  -       2026-12-05T08:00:00Z\n",
-        ok("tokens").out());
+        + "\"createdBy\":\"admin\",\"createdAt\":\"2026-12-05T08:00:00Z\"}]}");
+    assertEquals("ID  NAME  ROLE    CLIENT  CREATED               BY\n"
+        + "k1  ops   viewer  -       2026-12-05T08:00:00Z  admin\n", ok("tokens").out());
+    node.answer(200, "{\"id\":\"k1\",\"name\":\"ops\",\"role\":\"viewer\","
+        + "\"createdBy\":\"admin\",\"createdAt\":\"2026-12-05T08:00:00Z\"}");
+    assertEquals("id:       k1\nname:     ops\nrole:     viewer\nclient:   -\n"
+        + "created:  2026-12-05T08:00:00Z by admin\n", ok("tokens", "show", "k1").out());
+    assertEquals("/api/v1/tokens/k1", node.last().uri());
     node.answer(204, "");
     assertEquals("revoked token k1\n", ok("tokens", "revoke", "k1").out());
     assertEquals("DELETE /api/v1/tokens/k1", node.last().method() + " " + node.last().uri());
