@@ -195,70 +195,7 @@ public final class RegistryEntity
     }
 
     State apply(Event event, int auditEntries) {
-      if (event instanceof ClientCreated e) {
-        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
-            "client-created", e.client().id().value(), e.client().name()));
-      }
-      if (event instanceof ClientReplaced e) {
-        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
-            "client-replaced", e.client().id().value(), e.client().name()));
-      }
-      if (event instanceof ClientImported e) {
-        return withClient(e.client()).audited(auditEntries, new AuditEntry(e.at(), CONFIG_ACTOR,
-            "client-imported", e.client().id().value(), e.client().name()));
-      }
-      if (event instanceof ClientDeleted e) {
-        Map<String, ClientRecord> rest = new TreeMap<>(clients);
-        rest.remove(e.id().value());
-        return new State(rest, blocks, audit, blocksAdded).audited(auditEntries,
-            new AuditEntry(e.at(), e.actor(), "client-deleted", e.id().value(), ""));
-      }
-      if (event instanceof BlockAdded e) {
-        Block b = e.block();
-        Map<String, Block> more = new TreeMap<>(blocks);
-        more.put(b.id(), b);
-        return new State(clients, more, audit, blocksAdded + 1).audited(auditEntries,
-            new AuditEntry(b.createdAt(), b.createdBy(), "block-added", b.id(),
-                b.kind().wireName() + " " + b.value() + b.until().map(u -> " until " + u)
-                    .orElse("") + ": " + b.reason()));
-      }
-      if (event instanceof BlockRemoved e) {
-        return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), e.actor(),
-            "block-removed", e.id(), describe(e.id())));
-      }
-      if (event instanceof ActionRecorded e) {
-        return audited(auditEntries, e.entry());
-      }
-      BlockExpired e = (BlockExpired) event;
-      return withoutBlock(e.id()).audited(auditEntries, new AuditEntry(e.at(), REGISTRY_ACTOR,
-          "block-expired", e.id(), describe(e.id())));
-    }
-
-    private String describe(String blockId) {
-      Block b = blocks.get(blockId);
-      return b == null ? "" : b.kind().wireName() + " " + b.value();
-    }
-
-    private State withClient(ClientRecord client) {
-      Map<String, ClientRecord> more = new TreeMap<>(clients);
-      more.put(client.id().value(), client);
-      return new State(more, blocks, audit, blocksAdded);
-    }
-
-    private State withoutBlock(String id) {
-      Map<String, Block> rest = new TreeMap<>(blocks);
-      rest.remove(id);
-      return new State(clients, rest, audit, blocksAdded);
-    }
-
-    private State audited(int max, AuditEntry entry) {
-      if (max == 0) {
-        return this;
-      }
-      List<AuditEntry> newest = new ArrayList<>(Math.min(audit.size() + 1, max));
-      newest.add(entry);
-      newest.addAll(audit.subList(0, Math.min(audit.size(), max - 1)));
-      return new State(clients, blocks, newest, blocksAdded);
+      return RegistryEvents.apply(this, event, auditEntries);
     }
   }
 
