@@ -38,6 +38,8 @@ import relay.http.api.ApiSettings;
 import relay.http.api.MessageRoutes;
 import relay.http.auth.AdminToken;
 import relay.http.auth.HashedTokenStore;
+import relay.http.auth.RegistryTokenStore;
+import relay.http.auth.TokenStore;
 import relay.http.auth.Principal;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
@@ -170,13 +172,15 @@ public final class RelayNode implements Readiness {
   /**
    * Health endpoints and the operator API (/api/v1) on one binding, every error a problem+json.
    * The API accepts the bootstrap admin token (relay.http.admin-token, RELAY_ADMIN_TOKEN, or
-   * generated into <data-dir>/admin-token); further tokens are still to come (issue 11).
+   * generated into <data-dir>/admin-token) and the tokens created over the API, which the
+   * registry keeps as hashes and this node's registry view holds (RegistryTokenStore).
    */
   private static Route httpRoutes(RelayNode node, Config config, NodeSettings settings,
       MessageHistoryReader history) throws java.io.IOException {
     ApiSettings api = ApiSettings.fromConfig(config);
-    HashedTokenStore tokens = new HashedTokenStore().add(
-        AdminToken.resolve(api.adminToken(), settings.dataDir()), Principal.admin("admin"));
+    TokenStore tokens = TokenStore.all(new HashedTokenStore().add(
+            AdminToken.resolve(api.adminToken(), settings.dataDir()), Principal.admin("admin")),
+        new RegistryTokenStore(node.registry().view()));
     return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
         new ApiRoutes(node.registry().service(), tokens, api)
             .with(new MessageRoutes(history)).route()));

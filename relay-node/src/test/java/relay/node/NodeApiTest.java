@@ -14,7 +14,9 @@ import relay.persistence.registry.BlockKind;
 /**
  * The operator API on a running node's HTTP port (H2): the bootstrap admin token generated into
  * <data-dir>/admin-token opens /api/v1; no token is a 401 problem+json; an unknown route a 404
- * problem+json; /health still answers; a block posted over HTTP is in the node's registry view.
+ * problem+json; /health still answers; a block posted over HTTP is in the node's registry view;
+ * a client token created over the API reads its own client only and is refused once revoked;
+ * /api/openapi.json is served without a token.
  */
 class NodeApiTest {
 
@@ -70,6 +72,21 @@ class NodeApiTest {
           .isPresent(), "read your write on this node");
       Answer audit = call(port, "GET", "/api/v1/audit", token, null);
       assertTrue(audit.body().contains("\"actor\":\"admin\""), audit.body());
+
+      // a token created over the API is accepted by the node with its role, until revoked
+      Answer created = call(port, "POST", "/api/v1/tokens", token,
+          "{\"name\":\"test-app-token\",\"role\":\"client\",\"client\":\"test-app\"}");
+      assertEquals(201, created.status(), created.body());
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body());
+      String own = json.get("token").asText();
+      assertEquals(200, call(port, "GET", "/api/v1/clients/test-app", own, null).status());
+      assertEquals(403, call(port, "GET", "/api/v1/clients", own, null).status());
+      assertEquals(204, call(port, "DELETE", "/api/v1/tokens/" + json.get("id").asText(), token,
+          null).status());
+      assertEquals(401, call(port, "GET", "/api/v1/clients/test-app", own, null).status());
+      Answer openApi = call(port, "GET", "/api/openapi.json", null, null);
+      assertEquals(200, openApi.status());
+      assertTrue(openApi.body().contains("\"/api/v1/tokens/{id}\""), openApi.body());
     }
   }
 }

@@ -35,7 +35,8 @@ public final class ApiRoutes extends AllDirectives {
     this(new BearerAuth(tokens), settings, List.of(
         new ClientRoutes(registry),
         new BlockRoutes(registry),
-        new AuditRoutes(registry, settings.auditDefaultLimit())));
+        new AuditRoutes(registry, settings.auditDefaultLimit()),
+        new TokenRoutes(registry)));
   }
 
   private ApiRoutes(BearerAuth auth, ApiSettings settings, List<ApiResource> resources) {

@@ -18,6 +18,8 @@ import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.h2.jdbcx.JdbcDataSource;
 import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
+import relay.http.auth.RegistryTokenStore;
+import relay.http.auth.TokenStore;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.history.HistoryStore;
@@ -25,6 +27,8 @@ import relay.persistence.history.JdbcHistoryReader;
 import relay.persistence.registry.ClientId;
 import relay.persistence.queue.QueueService;
 import relay.persistence.registry.RegistryService;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.RegistryView;
 
 /** The API over an in-memory registry with one token per role, and request helpers. */
 final class ApiFixture {
@@ -49,6 +53,17 @@ final class ApiFixture {
     return ApiErrors.seal(api(registry).route());
   }
 
+  /** The API over a real registry: its service and this node's view (tokens created over it). */
+  static Route route(RegistryService registry, RegistryView view) {
+    return ApiErrors.seal(api(registry, view, new InMemoryQueueService(registry), emptyHistory())
+        .route());
+  }
+
+  /** The test double's view; a real registry's view is passed explicitly. */
+  private static RegistryView viewOf(RegistryService registry) {
+    return registry instanceof InMemoryRegistryService r ? r.view() : () -> RegistrySnapshot.EMPTY;
+  }
+
   /**
    * The whole API as route tests see it. A resource whose backend is not the registry is added
    * HERE with {@code .with(new XRoutes(test double))}: then OpenApiTest and EndpointAccessTest
@@ -59,12 +74,14 @@ final class ApiFixture {
   }
 
   static ApiRoutes api(RegistryService registry, QueueService queues) {
-    synchronized (ApiFixture.class) {
-      if (emptyHistory == null) {
-        emptyHistory = history();
-      }
+    return api(registry, queues, emptyHistory());
+  }
+
+  private static synchronized HistoryStore emptyHistory() {
+    if (emptyHistory == null) {
+      emptyHistory = history();
     }
-    return api(registry, queues, emptyHistory);
+    return emptyHistory;
   }
 
   /** The whole API, its message history read from {@code history} (on the caller's thread). */
@@ -73,7 +90,17 @@ final class ApiFixture {
   }
 
   static ApiRoutes api(RegistryService registry, QueueService queues, HistoryStore history) {
-    return new ApiRoutes(registry, tokens(), new ApiSettings(Optional.empty(), MAX_BODY, 100))
+    return api(registry, viewOf(registry), queues, history);
+  }
+
+  /**
+   * The whole API; tokens are the three fixed ones and those {@code view} holds (the tokens
+   * created over the API).
+   */
+  static ApiRoutes api(RegistryService registry, RegistryView view, QueueService queues,
+      HistoryStore history) {
+    return new ApiRoutes(registry, TokenStore.all(tokens(), new RegistryTokenStore(view)),
+        new ApiSettings(Optional.empty(), MAX_BODY, 100))
         .with(new QueueRoutes(queues))
         .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)));
   }

@@ -77,7 +77,7 @@ class ApiOverRegistryTest extends JUnit5RouteTest {
     }
     registry.imported().toCompletableFuture().get(30, TimeUnit.SECONDS);
     service = registry.service();
-    route = testRoute(ApiFixture.route(service));
+    route = testRoute(ApiFixture.route(service, registry.view()));
     route.run(json(HttpMethods.POST, "/api/v1/clients", ADMIN,
         client("billing", "192.0.2.10", ""))).assertStatusCode(201);
   }

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import relay.persistence.registry.ApiToken;
 import relay.persistence.registry.AuditEntry;
 import relay.persistence.registry.Block;
 import relay.persistence.registry.BlockKind;
@@ -19,12 +20,17 @@ import relay.persistence.registry.ClientId;
 import relay.persistence.registry.ClientRecord;
 import relay.persistence.registry.RegistryResult;
 import relay.persistence.registry.RegistryService;
+import relay.persistence.registry.RegistrySnapshot;
+import relay.persistence.registry.RegistryView;
+import relay.persistence.registry.TokenRole;
 
 /**
  * TEST DOUBLE: a {@link RegistryService} in memory, for route tests of status codes and bodies
  * until the entity-backed service can run in them. It refuses what the registry entity refuses
- * (an id that exists, an address of another client: Conflict; an unknown id: NotFound; a block
- * value, reason or until the model refuses: Invalid) and records an audit entry per change. Not
+ * (an id that exists, an address of another client, a token name in use: Conflict; an unknown
+ * id: NotFound; a block value, reason or until, a token value or a token's unknown client the
+ * model refuses: Invalid), records an audit entry per change and offers the snapshot a view
+ * would show (tokens authenticate through it). Not
  * a replacement for the real service: no persistence, no replication.
  */
 public final class InMemoryRegistryService implements RegistryService {
@@ -33,7 +39,10 @@ public final class InMemoryRegistryService implements RegistryService {
   private final Map<ClientId, ClientRecord> clients = new TreeMap<>();
   private final Map<String, Block> blocks = new LinkedHashMap<>();
   private final List<AuditEntry> audit = new ArrayList<>();
+  private final Map<String, ApiToken> tokens = new TreeMap<>();
+  private long tokensAdded;
   private long changes;
+  private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
   public InMemoryRegistryService(Clock clock) {
     this.clock = clock;
@@ -46,7 +55,12 @@ public final class InMemoryRegistryService implements RegistryService {
 
   /** Everything held, for before/after comparisons. */
   public synchronized String state() {
-    return clients.values() + " " + blocks.values();
+    return clients.values() + " " + blocks.values() + " " + tokens.values();
+  }
+
+  /** What a node's view would show: clients, blocks and tokens, after each change. */
+  public RegistryView view() {
+    return () -> snapshot;
   }
 
   @Override
@@ -75,6 +89,12 @@ public final class InMemoryRegistryService implements RegistryService {
       return done(new RegistryResult.NotFound<>("no client " + id));
     }
     record(actor, "client-deleted", id.value(), removed.name());
+    for (ApiToken t : List.copyOf(tokens.values())) {
+      if (t.client().equals(Optional.of(id))) {
+        tokens.remove(t.id());
+        record(actor, "token-revoked", t.id(), t.name());
+      }
+    }
     return done(RegistryResult.ok(removed));
   }
 
@@ -139,6 +159,44 @@ public final class InMemoryRegistryService implements RegistryService {
         .toList()));
   }
 
+  @Override
+  public synchronized CompletionStage<RegistryResult<ApiToken>> createToken(String name,
+      TokenRole role, Optional<ClientId> client, String hash, String actor) {
+    if (name != null && tokens.values().stream().anyMatch(t -> t.name().equals(name.strip()))) {
+      return done(new RegistryResult.Conflict<>("a token named '" + name.strip() + "' exists"));
+    }
+    if (client.isPresent() && !clients.containsKey(client.get())) {
+      return done(new RegistryResult.Invalid<>("client: no client " + client.get().value()));
+    }
+    ApiToken token;
+    try {
+      token = new ApiToken("t" + (tokensAdded + 1), name, role, client, hash, actor,
+          clock.instant());
+    } catch (IllegalArgumentException e) {
+      return done(new RegistryResult.Invalid<>(e.getMessage()));
+    }
+    tokensAdded++;
+    tokens.put(token.id(), token);
+    record(actor, "token-created", token.id(), token.name());
+    return done(RegistryResult.ok(token));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<ApiToken>> revokeToken(String id,
+      String actor) {
+    ApiToken removed = tokens.remove(id);
+    if (removed == null) {
+      return done(new RegistryResult.NotFound<>("no token " + id));
+    }
+    record(actor, "token-revoked", id, removed.name());
+    return done(RegistryResult.ok(removed));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<List<ApiToken>>> tokens() {
+    return done(RegistryResult.ok(List.copyOf(tokens.values())));
+  }
+
   private CompletionStage<RegistryResult<ClientRecord>> store(ClientRecord client, String actor,
       String action) {
     Optional<String> taken = addressOfAnother(client);
@@ -166,6 +224,7 @@ public final class InMemoryRegistryService implements RegistryService {
 
   private void record(String actor, String action, String subject, String detail) {
     changes++;
+    snapshot = new RegistrySnapshot(clients.values(), blocks.values(), tokens.values());
     audit.add(new AuditEntry(clock.instant(), actor, action, subject, detail));
   }
 

@@ -15,6 +15,7 @@ import relay.persistence.registry.RegistryEntity.BlockDone;
 import relay.persistence.registry.RegistryEntity.ClientDone;
 import relay.persistence.registry.RegistryEntity.Refused;
 import relay.persistence.registry.RegistryEntity.Reply;
+import relay.persistence.registry.RegistryEntity.TokenDone;
 
 /**
  * {@link RegistryService} over the {@link RegistryEntity} (changes, audit) and this node's {@link
@@ -57,7 +58,8 @@ public final class EntityRegistryService implements RegistryService {
   @Override
   public CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id, String actor) {
     return change(replyTo -> new RegistryEntity.DeleteClient(id, actor, replyTo),
-        ClientDone.class, ClientDone::client, c -> s -> s.client(c.id()).isEmpty());
+        ClientDone.class, ClientDone::client, c -> s -> s.client(c.id()).isEmpty()
+            && s.tokens().stream().noneMatch(t -> t.client().equals(Optional.of(c.id()))));
   }
 
   @Override
@@ -110,6 +112,25 @@ public final class EntityRegistryService implements RegistryService {
     Instant now = clock.instant();
     return CompletableFuture.completedFuture(RegistryResult.ok(view.current().blocks().stream()
         .filter(b -> b.activeAt(now)).toList()));
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<ApiToken>> createToken(String name, TokenRole role,
+      Optional<ClientId> client, String hash, String actor) {
+    return change(replyTo -> new RegistryEntity.CreateToken(name, role,
+            client == null ? Optional.empty() : client, hash, actor, replyTo),
+        TokenDone.class, TokenDone::token, t -> s -> s.token(t.id()).isPresent());
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<ApiToken>> revokeToken(String id, String actor) {
+    return change(replyTo -> new RegistryEntity.RevokeToken(id, actor, replyTo),
+        TokenDone.class, TokenDone::token, t -> s -> s.token(t.id()).isEmpty());
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<List<ApiToken>>> tokens() {
+    return CompletableFuture.completedFuture(RegistryResult.ok(view.current().tokens()));
   }
 
   /** Asks for a change; on success waits until this node's view shows it (bounded). */

@@ -63,7 +63,7 @@ public final class RegistryEntity
 
   public sealed interface Command extends CborSerializable
       permits CreateClient, ReplaceClient, DeleteClient, AddBlock, RemoveBlock,
-          ImportConfigClients, GetAudit, ExpireBlocks, RecordAction {}
+          ImportConfigClients, GetAudit, ExpireBlocks, RecordAction, CreateToken, RevokeToken {}
 
   public record CreateClient(ClientRecord client, String actor, ActorRef<Reply> replyTo)
       implements Command {}
@@ -93,6 +93,18 @@ public final class RegistryEntity
 
   public record GetAudit(int limit, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * A new API token: only its SHA-256 ({@code hash}, hex) comes here. Conflict when a token in
+   * force has that name or the registry holds relay.registry.max-tokens; Invalid when a client
+   * token's client does not exist or a value is refused.
+   */
+  public record CreateToken(String name, TokenRole role, Optional<ClientId> client, String hash,
+      String actor, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Revokes a token; NotFound when none has {@code id}. */
+  public record RevokeToken(String id, String actor, ActorRef<Reply> replyTo)
+      implements Command {}
+
   /** Timer: persist the expiry of every block past its {@code until}. */
   public record ExpireBlocks() implements Command {}
 
@@ -107,13 +119,16 @@ public final class RegistryEntity
   // ---------------------------------------------------------------- replies
 
   public sealed interface Reply extends CborSerializable
-      permits ClientDone, BlockDone, Refused, AuditPage, Imported, Recorded {}
+      permits ClientDone, BlockDone, TokenDone, Refused, AuditPage, Imported, Recorded {}
 
   /** The client as created, replaced or deleted. */
   public record ClientDone(ClientRecord client) implements Reply {}
 
   /** The block as added or removed. */
   public record BlockDone(Block block) implements Reply {}
+
+  /** The token as created or revoked. */
+  public record TokenDone(ApiToken token) implements Reply {}
 
   public enum RefusalKind { NOT_FOUND, CONFLICT, INVALID }
 
@@ -135,7 +150,7 @@ public final class RegistryEntity
   /** Every change, with who made it and when: the audit log. */
   public sealed interface Event extends CborSerializable
       permits ClientCreated, ClientReplaced, ClientDeleted, ClientImported, BlockAdded,
-          BlockRemoved, BlockExpired, ActionRecorded {}
+          BlockRemoved, BlockExpired, ActionRecorded, TokenCreated, TokenRevoked {}
 
   public record ClientCreated(ClientRecord client, String actor, Instant at) implements Event {}
 
@@ -154,22 +169,37 @@ public final class RegistryEntity
 
   /** An operator action outside the registry, kept only in the audit log. */
   public record ActionRecorded(AuditEntry entry) implements Event {}
+  /** The token carries its actor ({@code createdBy}) and time ({@code createdAt}). */
+  public record TokenCreated(ApiToken token) implements Event {}
+
+  /** Revoked through the API, or because its client was deleted (then with the same actor). */
+  public record TokenRevoked(String id, String actor, Instant at) implements Event {}
 
   // ---------------------------------------------------------------- state
 
   /**
-   * Clients by id, blocks by id, the newest audit entries (newest first) and the number of
-   * blocks ever added (block ids are "b" + that number). Immutable; each event makes a new one.
+   * Clients by id, blocks by id, the newest audit entries (newest first), the number of blocks
+   * ever added (block ids are "b" + that number), API tokens by id and the number of tokens ever
+   * created (ids "t" + that number). Immutable; each event makes a new one. A snapshot from
+   * before tokens existed reads as no tokens.
    */
   public record State(Map<String, ClientRecord> clients, Map<String, Block> blocks,
-      List<AuditEntry> audit, long blocksAdded) implements CborSerializable {
+      List<AuditEntry> audit, long blocksAdded, Map<String, ApiToken> tokens, long tokensAdded)
+      implements CborSerializable {
 
-    public static final State EMPTY = new State(Map.of(), Map.of(), List.of(), 0);
+    public static final State EMPTY = new State(Map.of(), Map.of(), List.of(), 0, Map.of(), 0);
 
     public State {
       clients = Collections.unmodifiableMap(new TreeMap<>(clients));
       blocks = Collections.unmodifiableMap(new TreeMap<>(blocks));
       audit = List.copyOf(audit);
+      tokens = Collections.unmodifiableMap(new TreeMap<>(tokens == null ? Map.of() : tokens));
+    }
+
+    /** The tokens bound to {@code client}. */
+    List<ApiToken> tokensOf(ClientId client) {
+      return tokens.values().stream().filter(t -> t.client().equals(Optional.of(client)))
+          .toList();
     }
 
     public Optional<ClientRecord> client(ClientId id) {
@@ -271,6 +301,8 @@ public final class RegistryEntity
           return Effect().persist(new ActionRecorded(entry))
               .thenReply(cmd.replyTo(), s -> new Recorded(entry));
         })
+        .onCommand(CreateToken.class, this::onCreateToken)
+        .onCommand(RevokeToken.class, this::onRevokeToken)
         .build();
   }
 
@@ -328,8 +360,47 @@ public final class RegistryEntity
     if (existing.isEmpty()) {
       return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no client " + cmd.id());
     }
-    return persist(new ClientDeleted(cmd.id(), actor(cmd.actor()), clock.instant()),
-        cmd.replyTo(), new ClientDone(existing.get()));
+    String actor = actor(cmd.actor());
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    events.add(new ClientDeleted(cmd.id(), actor, now));
+    state.tokensOf(cmd.id()).forEach(t -> events.add(new TokenRevoked(t.id(), actor, now)));
+    ClientDone reply = new ClientDone(existing.get());
+    return Effect().persist(events).thenRun(this::changed).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  private ReplyEffect<Event, State> onCreateToken(State state, CreateToken cmd) {
+    if (cmd.name() != null && state.tokens().values().stream()
+        .anyMatch(t -> t.name().equals(cmd.name().strip()))) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "a token named '" + cmd.name().strip()
+          + "' exists; revoke it first or choose another name");
+    }
+    if (state.tokens().size() >= settings.maxTokens()) {
+      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "the registry holds its maximum of "
+          + settings.maxTokens() + " tokens (relay.registry.max-tokens)");
+    }
+    if (cmd.client() != null && cmd.client().isPresent()
+        && state.client(cmd.client().get()).isEmpty()) {
+      return refuse(cmd.replyTo(), RefusalKind.INVALID, "client: no client "
+          + cmd.client().get().value());
+    }
+    ApiToken token;
+    try {
+      token = new ApiToken("t" + (state.tokensAdded() + 1), cmd.name(), cmd.role(),
+          cmd.client(), cmd.hash(), actor(cmd.actor()), clock.instant());
+    } catch (IllegalArgumentException e) {
+      return refuse(cmd.replyTo(), RefusalKind.INVALID, e.getMessage());
+    }
+    return persist(new TokenCreated(token), cmd.replyTo(), new TokenDone(token));
+  }
+
+  private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
+    ApiToken token = state.tokens().get(cmd.id());
+    if (token == null) {
+      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no token " + cmd.id());
+    }
+    return persist(new TokenRevoked(cmd.id(), actor(cmd.actor()), clock.instant()),
+        cmd.replyTo(), new TokenDone(token));
   }
 
   private ReplyEffect<Event, State> onAddBlock(State state, AddBlock cmd) {
@@ -415,7 +486,7 @@ public final class RegistryEntity
   /** After recovery and every persisted change: publish, and set the expiry timer anew. */
   private void changed(State state) {
     publisher.tell(new RegistryPublisher.Publish(state.clients(), state.blocks(),
-        lastSequenceNumber(context)));
+        state.tokens(), lastSequenceNumber(context)));
     scheduleExpiry(state);
   }
 

@@ -14,6 +14,8 @@ import relay.persistence.registry.RegistryEntity.ClientImported;
 import relay.persistence.registry.RegistryEntity.ClientReplaced;
 import relay.persistence.registry.RegistryEntity.Event;
 import relay.persistence.registry.RegistryEntity.State;
+import relay.persistence.registry.RegistryEntity.TokenCreated;
+import relay.persistence.registry.RegistryEntity.TokenRevoked;
 
 /**
  * How each {@link RegistryEntity} event changes its {@link State}: the record it adds, replaces
@@ -41,14 +43,15 @@ final class RegistryEvents {
     if (event instanceof ClientDeleted e) {
       Map<String, ClientRecord> rest = new TreeMap<>(s.clients());
       rest.remove(e.id().value());
-      return audited(new State(rest, s.blocks(), s.audit(), s.blocksAdded()), auditEntries,
+      return audited(new State(rest, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded()), auditEntries,
           new AuditEntry(e.at(), e.actor(), "client-deleted", e.id().value(), ""));
     }
     if (event instanceof BlockAdded e) {
       Block b = e.block();
       Map<String, Block> more = new TreeMap<>(s.blocks());
       more.put(b.id(), b);
-      return audited(new State(s.clients(), more, s.audit(), s.blocksAdded() + 1), auditEntries,
+      return audited(new State(s.clients(), more, s.audit(), s.blocksAdded() + 1, s.tokens(),
+          s.tokensAdded()), auditEntries,
           new AuditEntry(b.createdAt(), b.createdBy(), "block-added", b.id(),
               b.kind().wireName() + " " + b.value() + b.until().map(u -> " until " + u)
                   .orElse("") + ": " + b.reason()));
@@ -59,6 +62,22 @@ final class RegistryEvents {
     }
     if (event instanceof ActionRecorded e) {
       return audited(s, auditEntries, e.entry());
+    }
+    if (event instanceof TokenCreated e) {
+      ApiToken t = e.token();
+      Map<String, ApiToken> more = new TreeMap<>(s.tokens());
+      more.put(t.id(), t);
+      return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), more,
+          s.tokensAdded() + 1), auditEntries, new AuditEntry(t.createdAt(), t.createdBy(),
+          "token-created", t.id(), t.describe()));
+    }
+    if (event instanceof TokenRevoked e) {
+      ApiToken t = s.tokens().get(e.id());
+      Map<String, ApiToken> rest = new TreeMap<>(s.tokens());
+      rest.remove(e.id());
+      return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), rest,
+          s.tokensAdded()), auditEntries, new AuditEntry(e.at(), e.actor(), "token-revoked",
+          e.id(), t == null ? "" : t.describe()));
     }
     BlockExpired e = (BlockExpired) event;
     return audited(withoutBlock(s, e.id()), auditEntries, new AuditEntry(e.at(),
@@ -73,13 +92,13 @@ final class RegistryEvents {
   private static State withClient(State s, ClientRecord client) {
     Map<String, ClientRecord> more = new TreeMap<>(s.clients());
     more.put(client.id().value(), client);
-    return new State(more, s.blocks(), s.audit(), s.blocksAdded());
+    return new State(more, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded());
   }
 
   private static State withoutBlock(State s, String id) {
     Map<String, Block> rest = new TreeMap<>(s.blocks());
     rest.remove(id);
-    return new State(s.clients(), rest, s.audit(), s.blocksAdded());
+    return new State(s.clients(), rest, s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded());
   }
 
   private static State audited(State s, int max, AuditEntry entry) {
@@ -89,6 +108,7 @@ final class RegistryEvents {
     List<AuditEntry> newest = new ArrayList<>(Math.min(s.audit().size() + 1, max));
     newest.add(entry);
     newest.addAll(s.audit().subList(0, Math.min(s.audit().size(), max - 1)));
-    return new State(s.clients(), s.blocks(), newest, s.blocksAdded());
+    return new State(s.clients(), s.blocks(), newest, s.blocksAdded(), s.tokens(),
+        s.tokensAdded());
   }
 }

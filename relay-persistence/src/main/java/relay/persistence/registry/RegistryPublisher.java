@@ -23,7 +23,8 @@ import relay.persistence.CborSerializable;
 /**
  * Writes the registry entity's state into Distributed Data, where every node's {@link
  * ReplicatedRegistryView} reads it: {@value #BUCKETS} {@link LWWMap}s ({@link #KEYS}) holding
- * clients under "c:" + id and blocks under "b:" + id, each entry in the bucket its key hashes to.
+ * clients under "c:" + id, blocks under "b:" + id and API tokens (their hashes) under "t:" + id,
+ * each entry in the bucket its key hashes to.
  * Buckets keep each replicated value well under Artery's frame size (256 KiB), which bounds what
  * one Distributed Data entry may hold; one value type lets one actor handle all of them.
  *
@@ -55,12 +56,14 @@ public final class RegistryPublisher {
     return Math.floorMod(entryKey.hashCode(), BUCKETS);
   }
 
-  /** The entity's whole state, as entries: "c:" + client id, "b:" + block id. */
+  /** The entity's whole state, as entries: "c:" + client id, "b:" + block id, "t:" + token id. */
   static Map<String, CborSerializable> entries(Map<String, ClientRecord> clients,
-      Map<String, Block> blocks) {
-    Map<String, CborSerializable> all = new HashMap<>(clients.size() + blocks.size());
+      Map<String, Block> blocks, Map<String, ApiToken> tokens) {
+    Map<String, CborSerializable> all = new HashMap<>(clients.size() + blocks.size()
+        + tokens.size());
     clients.forEach((id, c) -> all.put("c:" + id, c));
     blocks.forEach((id, b) -> all.put("b:" + id, b));
+    tokens.forEach((id, t) -> all.put("t:" + id, t));
     return all;
   }
 
@@ -68,7 +71,7 @@ public final class RegistryPublisher {
 
   /** The entity's whole state after event {@code sequenceNr}. */
   public record Publish(Map<String, ClientRecord> clients, Map<String, Block> blocks,
-      long sequenceNr) implements Command, CborSerializable {}
+      Map<String, ApiToken> tokens, long sequenceNr) implements Command, CborSerializable {}
 
   /** A bucket's write finished (acknowledged by all, or left to gossip). */
   record Written(boolean complete) implements Command {}
@@ -118,7 +121,7 @@ public final class RegistryPublisher {
 
     /** Starts the writes of the buckets that changed; returns how many answers to wait for. */
     int write(Publish p) {
-      Map<String, CborSerializable> wanted = entries(p.clients(), p.blocks());
+      Map<String, CborSerializable> wanted = entries(p.clients(), p.blocks(), p.tokens());
       Set<Integer> buckets = new HashSet<>();
       if (written == null) {
         IntStream.range(0, BUCKETS).forEach(buckets::add);

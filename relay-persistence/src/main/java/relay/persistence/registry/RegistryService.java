@@ -26,7 +26,10 @@ public interface RegistryService {
    */
   CompletionStage<RegistryResult<ClientRecord>> replaceClient(ClientRecord client, String actor);
 
-  /** Removes a client; Ok with the removed record, NotFound when there is none. */
+  /**
+   * Removes a client and revokes its client tokens; Ok with the removed record, NotFound when
+   * there is none.
+   */
   CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id, String actor);
 
   /**
@@ -57,4 +60,18 @@ public interface RegistryService {
 
   /** Every block, by id, expired ones not yet removed left out (from this node's view). */
   CompletionStage<RegistryResult<List<Block>>> blocks();
+
+  /**
+   * Records an API token by its SHA-256 ({@code hash}, hex; the token itself never comes here)
+   * with a generated id; Conflict when a token in force has {@code name} or the registry is
+   * full, Invalid when a client token's client does not exist or a value is refused.
+   */
+  CompletionStage<RegistryResult<ApiToken>> createToken(String name, TokenRole role,
+      Optional<ClientId> client, String hash, String actor);
+
+  /** Revokes a token; Ok with the revoked record, NotFound when there is none. */
+  CompletionStage<RegistryResult<ApiToken>> revokeToken(String id, String actor);
+
+  /** Every token in force, by id (from this node's view). */
+  CompletionStage<RegistryResult<List<ApiToken>>> tokens();
 }

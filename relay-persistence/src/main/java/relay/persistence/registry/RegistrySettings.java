@@ -17,13 +17,14 @@ import relay.protocol.settings.Bounds;
  * @param auditEntries how many of the newest audit entries the entity keeps
  * @param maxClients most clients the registry holds (every node keeps them all in memory)
  * @param maxBlocks most blocks the registry holds
+ * @param maxTokens most API tokens the registry holds
  * @param snapshotEvery a snapshot of the entity every this many events
  * @param importContact contact address given to clients imported from relay.clients (the
  *     configuration file has no contacts)
  * @param importRetry how often the node retries the import while the registry is not reachable
  */
 public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Duration viewWait,
-    int auditEntries, int maxClients, int maxBlocks, int snapshotEvery, String importContact,
+    int auditEntries, int maxClients, int maxBlocks, int maxTokens, int snapshotEvery, String importContact,
     Duration importRetry) {
 
   public RegistrySettings {
@@ -35,6 +36,7 @@ public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Durat
     Bounds.within("relay.registry.audit-entries", auditEntries, 0, 100_000);
     Bounds.within("relay.registry.max-clients", maxClients, 1, 50_000);
     Bounds.within("relay.registry.max-blocks", maxBlocks, 1, 50_000);
+    Bounds.within("relay.registry.max-tokens", maxTokens, 1, 10_000);
     Bounds.within("relay.registry.snapshot-every", snapshotEvery, 1, 100_000);
     importContact = Names.mailbox("relay.registry.import.contact", importContact, false);
     Bounds.within("relay.registry.import.retry", importRetry, Duration.ofMillis(10),
@@ -46,7 +48,8 @@ public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Durat
     return new RegistrySettings(section.getDuration("ask-timeout"),
         section.getDuration("write-timeout"), section.getDuration("view-wait"),
         section.getInt("audit-entries"), section.getInt("max-clients"),
-        section.getInt("max-blocks"), section.getInt("snapshot-every"),
+        section.getInt("max-blocks"), section.getInt("max-tokens"),
+        section.getInt("snapshot-every"),
         section.getString("import.contact"), section.getDuration("import.retry"));
   }
 }

@@ -28,14 +28,22 @@ import java.util.TreeMap;
  */
 public final class RegistrySnapshot {
 
-  public static final RegistrySnapshot EMPTY = new RegistrySnapshot(List.of(), List.of());
+  public static final RegistrySnapshot EMPTY = new RegistrySnapshot(List.of(), List.of(),
+      List.of());
 
   private final Map<ClientId, ClientRecord> clients;
   private final Map<String, Block> blocks;
   private final Map<String, ClientRecord> byAddress;
   private final Map<BlockKind, Map<String, List<Block>>> blocksByValue;
+  private final Map<String, ApiToken> tokens;
 
+  /** Clients and blocks, no API tokens. */
   public RegistrySnapshot(Collection<ClientRecord> clients, Collection<Block> blocks) {
+    this(clients, blocks, List.of());
+  }
+
+  public RegistrySnapshot(Collection<ClientRecord> clients, Collection<Block> blocks,
+      Collection<ApiToken> tokens) {
     TreeMap<ClientId, ClientRecord> byId = new TreeMap<>();
     clients.forEach(c -> byId.put(c.id(), c));
     Map<String, ClientRecord> addresses = new HashMap<>();
@@ -54,6 +62,18 @@ public final class RegistrySnapshot {
     this.blocks = Collections.unmodifiableMap(blocksById);
     this.byAddress = Map.copyOf(addresses);
     this.blocksByValue = index;
+    TreeMap<String, ApiToken> tokensById = new TreeMap<>();
+    tokens.forEach(t -> tokensById.put(t.id(), t));
+    this.tokens = Collections.unmodifiableMap(tokensById);
+  }
+
+  /** Every API token in force (hashes only), ordered by id. */
+  public List<ApiToken> tokens() {
+    return List.copyOf(tokens.values());
+  }
+
+  public Optional<ApiToken> token(String id) {
+    return Optional.ofNullable(tokens.get(id));
   }
 
   /** The client that registered {@code ip} (any textual form of one address), if any. */
@@ -104,11 +124,12 @@ public final class RegistrySnapshot {
   }
 
   public boolean isEmpty() {
-    return clients.isEmpty() && blocks.isEmpty();
+    return clients.isEmpty() && blocks.isEmpty() && tokens.isEmpty();
   }
 
   @Override
   public String toString() {
-    return "RegistrySnapshot(" + clients.size() + " clients, " + blocks.size() + " blocks)";
+    return "RegistrySnapshot(" + clients.size() + " clients, " + blocks.size() + " blocks, "
+        + tokens.size() + " tokens)";
   }
 }

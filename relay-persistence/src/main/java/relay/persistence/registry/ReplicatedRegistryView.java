@@ -128,15 +128,19 @@ public final class ReplicatedRegistryView implements RegistryView {
           }
           List<ClientRecord> clients = new ArrayList<>();
           List<Block> blocks = new ArrayList<>();
+          List<ApiToken> tokens = new ArrayList<>();
           now.values().forEach(entries -> entries.values().forEach(v -> {
             if (v instanceof ClientRecord client) {
               clients.add(client);
             } else if (v instanceof Block block) {
               blocks.add(block);
+            } else if (v instanceof ApiToken token) {
+              tokens.add(token);
             }
           }));
           // a bucket is never deleted: once all of them came, the view is whole for good
-          swap(new RegistrySnapshot(clients, blocks), now.size() == RegistryPublisher.BUCKETS);
+          swap(new RegistrySnapshot(clients, blocks, tokens),
+              now.size() == RegistryPublisher.BUCKETS);
           return following(now);
         })
         .build();
