@@ -34,6 +34,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.HealthRoutes;
 import relay.http.api.ApiErrors;
 import relay.http.api.ApiRoutes;
+import relay.http.api.QueueRoutes;
 import relay.http.api.ApiSettings;
 import relay.http.api.MessageRoutes;
 import relay.http.auth.AdminToken;
@@ -60,7 +61,9 @@ import relay.persistence.history.MessageHistoryReader;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
+import relay.persistence.queue.QueueService;
 import relay.persistence.queue.QueueSettings;
+import relay.persistence.queue.ShardedQueueService;
 
 /**
  * One running relay node. {@link #start} builds it from configuration and returns when it is ready
@@ -76,6 +79,7 @@ public final class RelayNode implements Readiness {
   private final ClusterQuorum quorum;
   private final Registry registry;
   private volatile ServerBinding http; // set once, right after the node is built
+  private volatile QueueService queues; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
   private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
@@ -157,6 +161,8 @@ public final class RelayNode implements Readiness {
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
+      node.queues = ShardedQueueService.start(system, queueSettings, registry.service(),
+          settings.registry().askTimeout());
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
           .bind(httpRoutes(node, config, settings, storage.historyReader(io))).toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
@@ -183,7 +189,8 @@ public final class RelayNode implements Readiness {
         new RegistryTokenStore(node.registry().view()));
     return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
         new ApiRoutes(node.registry().service(), tokens, api)
-            .with(new MessageRoutes(history)).route()));
+            .with(new MessageRoutes(history))
+            .with(new QueueRoutes(node.queues())).route()));
   }
 
   /**
@@ -261,6 +268,11 @@ public final class RelayNode implements Readiness {
   /** Where the HTTP server (health, operator API) listens. */
   public InetSocketAddress httpAddress() {
     return http.localAddress();
+  }
+
+  /** The delivery queues of the whole cluster, per destination (the queues API's backend). */
+  public QueueService queues() {
+    return queues;
   }
 
   /** The operator's client registry and block lists on this node (its view and its service). */
