@@ -24,7 +24,7 @@ final class RefusalEvents implements Consumer<SessionRefusal> {
 
   @Override
   public void accept(SessionRefusal refusal) {
-    log.refused(refusal.stage().name().toLowerCase(Locale.ROOT),
+    log.refused(refusal.stage().name().toLowerCase(Locale.ROOT), refusal.reason().label(),
         refusal.client().clientName().orElse(""), refusal.client().remoteIp(),
         refusal.sender().orElse(""), refusal.recipients(), refusal.address().orElse(""),
         refusal.reply().summary());

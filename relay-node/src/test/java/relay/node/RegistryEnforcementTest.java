@@ -208,6 +208,7 @@ class RegistryEnforcementTest {
     }
     JsonNode line = onlyRefusal();
     assertEquals("connect", line.get("stage").asText());
+    assertEquals("blocked-ip", line.get("reason").asText());
     assertEquals("", line.get("client").asText());
     assertEquals("127.0.0.6", line.get("source_ip").asText());
     assertEquals("554 5.7.1 relay.test Blocked: port scan from this host",
@@ -221,7 +222,9 @@ class RegistryEnforcementTest {
     // the registry refuses control characters in a reason; what else is not ASCII is masked
     registry.set(snapshot(block(BlockKind.CLIENT, "tester", "unpaid invoice \u2014 30 days")));
     assertEquals("554 5.7.1 relay.test Blocked: unpaid invoice ? 30 days", greeting("127.0.0.7"));
-    assertEquals("tester", onlyRefusal().get("client").asText());
+    JsonNode line = onlyRefusal();
+    assertEquals("tester", line.get("client").asText());
+    assertEquals("blocked-client", line.get("reason").asText());
     assertTrue(greeting("127.0.0.1").startsWith("220 "), "another client is not affected");
   }
 
@@ -259,6 +262,8 @@ class RegistryEnforcementTest {
     assertEquals("good@sender.test", rcpt.get("sender").asText());
     assertEquals("a@victim.test", rcpt.get("recipient").asText());
     assertEquals("bad@sender.test", lines.get(0).get("sender").asText());
+    assertEquals(List.of("blocked-sender", "blocked-sender-domain", "blocked-recipient-domain"),
+        lines.stream().map(l -> l.get("reason").asText()).toList());
   }
 
   @Test
@@ -281,6 +286,8 @@ class RegistryEnforcementTest {
           smtp.send(body + ".\r\n").reply());
     }
     assertEquals("data", refusals().get(3).get("stage").asText());
+    assertEquals(List.of("sender-domain", "size", "recipients-limit", "size"),
+        refusals().stream().map(l -> l.get("reason").asText()).toList());
     assertEquals(List.of("250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok"),
         dialog("127.0.0.1", "MAIL FROM:<a@other.test>", "RCPT TO:<x@dest.test>",
             "RCPT TO:<y@dest.test>", "RCPT TO:<z@dest.test>"),
@@ -294,5 +301,6 @@ class RegistryEnforcementTest {
     JsonNode line = onlyRefusal();
     assertEquals("127.0.0.9", line.get("source_ip").asText());
     assertEquals("b@dest.test", line.get("recipient").asText());
+    assertEquals("relay-denied", line.get("reason").asText());
   }
 }

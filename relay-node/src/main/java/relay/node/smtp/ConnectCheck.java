@@ -34,8 +34,10 @@ final class ConnectCheck {
   static Optional<Admission.Refused> check(RegistrySnapshot registry, boolean complete, String ip,
       Optional<ClientRecord> client, ClientIdentity identity, Instant now) {
     Optional<Admission.Refused> blocked = registry.activeBlock(BlockKind.IP, ip, now)
-        .or(() -> client.flatMap(c -> registry.activeBlock(BlockKind.CLIENT, c.id().value(), now)))
-        .map(b -> new Admission.Refused(identity, Admission.Refusal.BLOCKED, b.reason()));
+        .map(b -> new Admission.Refused(identity, Admission.Refusal.BLOCKED, b.reason()))
+        .or(() -> client.flatMap(c -> registry.activeBlock(BlockKind.CLIENT, c.id().value(), now))
+            .map(b -> new Admission.Refused(identity, Admission.Refusal.CLIENT_BLOCKED,
+                b.reason())));
     if (blocked.isPresent()) {
       return blocked;
     }

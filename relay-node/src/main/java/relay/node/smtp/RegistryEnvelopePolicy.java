@@ -12,6 +12,7 @@ import relay.persistence.registry.RegistryView;
 import relay.protocol.address.Mailbox;
 import relay.protocol.server.EnvelopePolicy;
 import relay.protocol.server.EnvelopeRefusal;
+import relay.protocol.server.RefusalReason;
 import relay.protocol.server.SessionLimits;
 
 /**
@@ -44,11 +45,15 @@ final class RegistryEnvelopePolicy implements EnvelopePolicy {
   public Optional<EnvelopeRefusal> sender(Mailbox sender) {
     RegistrySnapshot registry = view.current();
     Instant now = clock.instant();
-    Optional<Block> block = client.flatMap(id -> registry.activeBlock(BlockKind.CLIENT, id.value(), now))
-        .or(() -> registry.activeBlock(BlockKind.SENDER, sender.address(), now))
-        .or(() -> registry.activeBlock(BlockKind.SENDER_DOMAIN, sender.domainKey(), now));
-    if (block.isPresent()) {
-      return Optional.of(new EnvelopeRefusal.Blocked(block.get().reason()));
+    Optional<EnvelopeRefusal> blocked = client
+        .flatMap(id -> registry.activeBlock(BlockKind.CLIENT, id.value(), now))
+        .map(b -> blocked(RefusalReason.BLOCKED_CLIENT, b))
+        .or(() -> registry.activeBlock(BlockKind.SENDER, sender.address(), now)
+            .map(b -> blocked(RefusalReason.BLOCKED_SENDER, b)))
+        .or(() -> registry.activeBlock(BlockKind.SENDER_DOMAIN, sender.domainKey(), now)
+            .map(b -> blocked(RefusalReason.BLOCKED_SENDER_DOMAIN, b)));
+    if (blocked.isPresent()) {
+      return blocked;
     }
     Optional<ClientRecord> record = client.flatMap(registry::client);
     if (record.isPresent() && !record.get().allowsSenderDomain(sender.domainKey())) {
@@ -61,7 +66,11 @@ final class RegistryEnvelopePolicy implements EnvelopePolicy {
   public Optional<EnvelopeRefusal> recipient(Mailbox recipient) {
     return view.current()
         .activeBlock(BlockKind.RECIPIENT_DOMAIN, recipient.domainKey(), clock.instant())
-        .map(block -> new EnvelopeRefusal.Blocked(block.reason()));
+        .map(block -> blocked(RefusalReason.BLOCKED_RECIPIENT_DOMAIN, block));
+  }
+
+  private static EnvelopeRefusal blocked(RefusalReason what, Block block) {
+    return new EnvelopeRefusal.Blocked(what, block.reason());
   }
 
   @Override

@@ -51,15 +51,17 @@ public final class MessageEventLog {
   /**
    * The relay refused a connection or a command for policy or a limit (blocked, relay denied,
    * too many sessions or recipients, too big): no queue id; {@code stage} connect, mail, rcpt or
-   * data; {@code client} the registered client ({@code ""} when unidentified); {@code sourceIp}
+   * data; {@code reason} why, one of a fixed set of names (blocked-ip, relay-denied, size...:
+   * {@code relay.protocol.server.RefusalReason}); {@code client} the registered client ({@code ""} when unidentified); {@code sourceIp}
    * the peer; {@code sender} the MAIL reverse-path so far ({@code ""} for the null one or before
    * MAIL); {@code recipients} accepted so far; {@code recipient} the one a refused RCPT named
    * ({@code ""} otherwise); {@code reply} what the client was answered.
    */
-  public void refused(String stage, String client, String sourceIp, String sender,
+  public void refused(String stage, String reason, String client, String sourceIp, String sender,
       List<String> recipients, String recipient, String reply) {
     ObjectNode line = base("refused", null, sender, recipients);
     line.put("stage", stage);
+    line.put("reason", reason);
     line.put("client", client);
     line.put("source_ip", sourceIp);
     line.put("recipient", recipient);

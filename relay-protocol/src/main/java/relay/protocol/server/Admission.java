@@ -17,30 +17,45 @@ public sealed interface Admission {
 
   /**
    * Why a connection is refused before its greeting; each maps to one reply of the catalogue,
-   * 421 (temporary: the client retries) or 554 ({@link #permanent}).
+   * 421 (temporary: the client retries) or 554 ({@link #permanent}), and to the {@link
+   * RefusalReason} that names it.
    */
   enum Refusal {
     /** The registered client already has max-sessions sessions in the cluster: 421 4.4.5. */
-    TOO_MANY_SESSIONS,
+    TOO_MANY_SESSIONS(RefusalReason.SESSIONS),
     /** This unidentified address holds its share of connections on this node: 421 4.7.0. */
-    TOO_MANY_FROM_ADDRESS,
+    TOO_MANY_FROM_ADDRESS(RefusalReason.CONNECTIONS_PER_ADDRESS),
     /** Unidentified clients hold all the connections they may on this node: 421 4.7.0. */
-    TOO_MANY_UNIDENTIFIED,
-    /** The operator blocked the address or its client: 554 5.7.1 with the operator's reason. */
-    BLOCKED,
+    TOO_MANY_UNIDENTIFIED(RefusalReason.UNIDENTIFIED_CONNECTIONS),
+    /** The operator blocked the address: 554 5.7.1 with the operator's reason. */
+    BLOCKED(RefusalReason.BLOCKED_IP),
+    /** The operator blocked the address's client: 554 5.7.1 with the operator's reason. */
+    CLIENT_BLOCKED(RefusalReason.BLOCKED_CLIENT),
     /** The operator suspended the client: 554 5.7.1. */
-    CLIENT_SUSPENDED,
+    CLIENT_SUSPENDED(RefusalReason.SUSPENDED),
     /** A client's test address, outside the client's test window: 554 5.7.1. */
-    OUTSIDE_TEST_WINDOW,
+    OUTSIDE_TEST_WINDOW(RefusalReason.TEST_WINDOW),
     /**
      * The node does not know the whole registry yet (after a cluster restart) and the address is
      * not in what it knows: 421 4.3.0, the client retries, never a permanent refusal.
      */
-    REGISTRY_INCOMPLETE;
+    REGISTRY_INCOMPLETE(RefusalReason.REGISTRY_INCOMPLETE);
+
+    private final RefusalReason reason;
+
+    Refusal(RefusalReason reason) {
+      this.reason = reason;
+    }
+
+    /** The name of this refusal in the event log and the metrics. */
+    public RefusalReason reason() {
+      return reason;
+    }
 
     /** Whether the reply is a permanent 554, after which the session may wait for QUIT. */
     public boolean permanent() {
-      return this == BLOCKED || this == CLIENT_SUSPENDED || this == OUTSIDE_TEST_WINDOW;
+      return this == BLOCKED || this == CLIENT_BLOCKED || this == CLIENT_SUSPENDED
+          || this == OUTSIDE_TEST_WINDOW;
     }
   }
 
@@ -54,10 +69,10 @@ public sealed interface Admission {
 
   /**
    * Answer the refusal's reply; {@code reason} is the operator's reason of a {@link
-   * Refusal#BLOCKED} (shown in the reply, made safe), empty otherwise. With {@code waitForQuit}
-   * (only for a {@link Refusal#permanent} refusal) the session then waits for QUIT, answering 503
-   * to anything else (RFC 5321 3.1), holding that slot until the connection ends; without it the
-   * connection closes after the reply.
+   * Refusal#BLOCKED} or {@link Refusal#CLIENT_BLOCKED} (shown in the reply, made safe), empty
+   * otherwise. With {@code waitForQuit} (only for a {@link Refusal#permanent} refusal) the
+   * session then waits for QUIT, answering 503 to anything else (RFC 5321 3.1), holding that
+   * slot until the connection ends; without it the connection closes after the reply.
    */
   record Refused(ClientIdentity client, Refusal refusal, String reason,
       Optional<SessionSlot> waitForQuit) implements Admission {

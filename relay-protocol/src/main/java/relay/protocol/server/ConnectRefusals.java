@@ -22,6 +22,7 @@ final class ConnectRefusals {
       case TOO_MANY_UNIDENTIFIED:
         return Replies.tooManyUnidentifiedConnections(hostname);
       case BLOCKED:
+      case CLIENT_BLOCKED:
         return Replies.blockedAtConnect(hostname, reason);
       case CLIENT_SUSPENDED:
         return Replies.clientSuspended(hostname);

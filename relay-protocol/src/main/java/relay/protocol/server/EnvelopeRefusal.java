@@ -14,18 +14,31 @@ public sealed interface EnvelopeRefusal {
   /** The reply that answers this refusal. */
   SmtpReply reply();
 
+  /** The name of this refusal in the event log and the metrics. */
+  RefusalReason refusalReason();
+
   /**
-   * The operator blocked the sender, its domain or the recipient's domain: 554 5.7.1 with the
-   * operator's reason (made safe by the catalogue).
+   * The operator blocked the client, the sender, its domain or the recipient's domain ({@code
+   * what}, one of the {@code BLOCKED_*} reasons): 554 5.7.1 with the operator's {@code reason}
+   * (made safe by the catalogue).
    */
-  record Blocked(String reason) implements EnvelopeRefusal {
+  record Blocked(RefusalReason what, String reason) implements EnvelopeRefusal {
     public Blocked {
+      Objects.requireNonNull(what, "what");
       Objects.requireNonNull(reason, "reason");
+      if (!what.name().startsWith("BLOCKED_")) {
+        throw new IllegalArgumentException("not a block: " + what);
+      }
     }
 
     @Override
     public SmtpReply reply() {
       return Replies.blocked(reason);
+    }
+
+    @Override
+    public RefusalReason refusalReason() {
+      return what;
     }
   }
 
@@ -34,6 +47,11 @@ public sealed interface EnvelopeRefusal {
     @Override
     public SmtpReply reply() {
       return Replies.SENDER_DOMAIN_NOT_ALLOWED;
+    }
+
+    @Override
+    public RefusalReason refusalReason() {
+      return RefusalReason.SENDER_DOMAIN;
     }
   }
 
@@ -50,6 +68,11 @@ public sealed interface EnvelopeRefusal {
     public SmtpReply reply() {
       return Replies.recipientQuotaReached(daily, resetsAt);
     }
+
+    @Override
+    public RefusalReason refusalReason() {
+      return RefusalReason.QUOTA;
+    }
   }
 
   /** The client's quota could not be confirmed in time: 451 4.3.0, try again shortly. */
@@ -57,6 +80,11 @@ public sealed interface EnvelopeRefusal {
     @Override
     public SmtpReply reply() {
       return Replies.RECIPIENT_QUOTA_UNCONFIRMED;
+    }
+
+    @Override
+    public RefusalReason refusalReason() {
+      return RefusalReason.QUOTA_UNCONFIRMED;
     }
   }
 }

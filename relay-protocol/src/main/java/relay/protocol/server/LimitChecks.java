@@ -30,9 +30,8 @@ final class LimitChecks {
    * ({@link EnvelopePolicy#countRecipient}), which counts {@code recipient} when it passes. An
    * unidentified connection (postmaster only) has no quota.
    */
-  static Optional<SmtpReply> quota(Optional<ClientIdentity> client, Mailbox recipient) {
-    return client.flatMap(c -> c.envelope().countRecipient(recipient))
-        .map(EnvelopeRefusal::reply);
+  static Optional<EnvelopeRefusal> quota(Optional<ClientIdentity> client, Mailbox recipient) {
+    return client.flatMap(c -> c.envelope().countRecipient(recipient));
   }
 
   /** MAIL: 552 5.3.4 when the SIZE= the client declares is over the limit (RFC 1870 6.1). */

@@ -49,12 +49,13 @@ final class MailCommand {
       }
     }
     ClientIdentity client = step.state().client().orElseThrow();
-    Optional<SmtpReply> refusal = sender.flatMap(client.envelope()::sender)
-        .map(EnvelopeRefusal::reply)
+    Optional<EnvelopeRefusal> refused = sender.flatMap(client.envelope()::sender);
+    Optional<SmtpReply> refusal = refused.map(EnvelopeRefusal::reply)
         .or(() -> LimitChecks.declaredSize(params, step.limits()));
     if (refusal.isPresent()) {
       step.reply(refusal.get());
       step.report(SessionRefusal.Stage.MAIL,
+          refused.map(EnvelopeRefusal::refusalReason).orElse(RefusalReason.SIZE),
           Optional.of(sender.map(Mailbox::address).orElse("")), refusal.get());
       return;
     }

@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import java.util.Optional;
+import relay.protocol.address.Mailbox;
 import relay.protocol.address.MailboxParser;
 import relay.protocol.address.ParsedPath;
 import relay.protocol.command.SmtpCommand;
@@ -42,21 +43,32 @@ final class RcptCommand {
         RecipientCheck.check(path, step.state().client(), step.settings());
     if (verdict instanceof RecipientCheck.Refuse refuse) {
       step.reply(refuse.reply());
-      if (refuse.policy()) {
-        step.report(SessionRefusal.Stage.RCPT, Optional.of(refuse.address()), refuse.reply());
-      }
+      refuse.reason().ifPresent(reason -> step.report(SessionRefusal.Stage.RCPT, reason,
+          Optional.of(refuse.address()), refuse.reply()));
       return false;
     }
-    Optional<SmtpReply> overLimit = LimitChecks.recipients(tx, step.limits()).or(() ->
-        LimitChecks.quota(step.state().client(), ((RecipientCheck.Accept) verdict).recipient()));
-    if (overLimit.isPresent()) {
-      step.reply(overLimit.get());
-      step.report(SessionRefusal.Stage.RCPT,
-          Optional.of(((RecipientCheck.Accept) verdict).recipient().address()), overLimit.get());
-      return true;
+    Mailbox accepted = ((RecipientCheck.Accept) verdict).recipient();
+    Optional<SmtpReply> tooMany = LimitChecks.recipients(tx, step.limits());
+    if (tooMany.isPresent()) {
+      return overLimit(step, RefusalReason.RECIPIENTS_LIMIT, accepted, tooMany.get());
     }
-    step.transaction(tx.withRecipient(((RecipientCheck.Accept) verdict).recipient()));
+    Optional<EnvelopeRefusal> quota = LimitChecks.quota(step.state().client(), accepted);
+    if (quota.isPresent()) {
+      return overLimit(step, quota.get().refusalReason(), accepted, quota.get().reply());
+    }
+    step.transaction(tx.withRecipient(accepted));
     step.reply(Replies.RECIPIENT_OK);
     return false;
+  }
+
+  /**
+   * A recipient over a limit or the client's quota: the reply, reported as a refusal; it counts
+   * as a junk command (a client that keeps adding recipients ends like any other abuse).
+   */
+  private static boolean overLimit(SessionStep step, RefusalReason reason, Mailbox recipient,
+      SmtpReply reply) {
+    step.reply(reply);
+    step.report(SessionRefusal.Stage.RCPT, reason, Optional.of(recipient.address()), reply);
+    return true;
   }
 }

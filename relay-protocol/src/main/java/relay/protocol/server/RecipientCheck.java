@@ -28,12 +28,17 @@ final class RecipientCheck {
   record Accept(Mailbox recipient) implements Verdict {}
 
   /**
-   * A refused recipient; {@code policy} when the relay policy or the operator refused it (a
-   * refusal for the event log), not the address itself.
+   * A refused recipient; {@code reason} present when the relay policy or the operator refused it
+   * (a refusal for the event log), empty when the address itself is at fault.
    */
-  record Refuse(SmtpReply reply, boolean policy, String address) implements Verdict {
+  record Refuse(SmtpReply reply, Optional<RefusalReason> reason, String address)
+      implements Verdict {
     static Refuse address(SmtpReply reply) {
-      return new Refuse(reply, false, "");
+      return new Refuse(reply, Optional.empty(), "");
+    }
+
+    static Refuse policy(SmtpReply reply, RefusalReason reason, String address) {
+      return new Refuse(reply, Optional.of(reason), address);
     }
   }
 
@@ -51,11 +56,13 @@ final class RecipientCheck {
       return Refuse.address(Replies.BAD_RECIPIENT_DOMAIN);
     }
     if (!RelayCheck.mayRelay(client)) {
-      return new Refuse(Replies.RELAY_DENIED, true, routable.get().address());
+      return Refuse.policy(Replies.RELAY_DENIED, RefusalReason.RELAY_DENIED,
+          routable.get().address());
     }
     Optional<EnvelopeRefusal> refusal = client.orElseThrow().envelope().recipient(routable.get());
     if (refusal.isPresent()) {
-      return new Refuse(refusal.get().reply(), true, routable.get().address());
+      return Refuse.policy(refusal.get().reply(), refusal.get().refusalReason(),
+          routable.get().address());
     }
     return new Accept(routable.get());
   }

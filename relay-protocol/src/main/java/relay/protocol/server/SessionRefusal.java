@@ -11,6 +11,7 @@ import relay.protocol.reply.SmtpReply;
  * ({@link ClientPolicy#refused}). Syntax and sequence errors are not refusals in this sense.
  *
  * @param stage where the session refused
+ * @param reason why, from a fixed set (the event log's and the metrics' label)
  * @param client who was refused
  * @param sender the reverse-path of MAIL (accepted or the one refused; {@code ""} for the null
  *     reverse-path), empty before MAIL
@@ -18,14 +19,15 @@ import relay.protocol.reply.SmtpReply;
  * @param address the recipient a refused RCPT named; empty at the other stages
  * @param reply what the client was answered
  */
-public record SessionRefusal(Stage stage, ClientIdentity client, Optional<String> sender,
-    List<String> recipients, Optional<String> address, SmtpReply reply) {
+public record SessionRefusal(Stage stage, RefusalReason reason, ClientIdentity client,
+    Optional<String> sender, List<String> recipients, Optional<String> address, SmtpReply reply) {
 
   /** The point of the session at which a refusal is answered. */
   public enum Stage { CONNECT, MAIL, RCPT, DATA }
 
   public SessionRefusal {
     Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(sender, "sender");
     recipients = List.copyOf(recipients);

@@ -92,7 +92,8 @@ final class SessionStep {
    * Reports a policy or limit refusal to the policy's record ({@link SessionRefusal}), with the
    * envelope as far as it got; {@code address} is what the refused command named.
    */
-  void report(SessionRefusal.Stage stage, Optional<String> address, SmtpReply reply) {
+  void report(SessionRefusal.Stage stage, RefusalReason reason, Optional<String> address,
+      SmtpReply reply) {
     Optional<Transaction> tx = state.transaction();
     Optional<String> sender = tx.map(t -> t.sender().map(Mailbox::address).orElse(""));
     List<String> recipients = tx.map(t -> t.recipients().stream().map(Mailbox::address).toList())
@@ -101,7 +102,7 @@ final class SessionStep {
       sender = address;
       address = Optional.empty();
     }
-    effects.add(new SessionEffect.ReportRefusal(new SessionRefusal(stage,
+    effects.add(new SessionEffect.ReportRefusal(new SessionRefusal(stage, reason,
         state.client().orElseThrow(), sender, recipients, address, reply)));
   }
 

@@ -79,7 +79,8 @@ public final class SmtpSession {
       } else {
         step.closeWith(reply);
       }
-      step.report(SessionRefusal.Stage.CONNECT, Optional.empty(), reply);
+      step.report(SessionRefusal.Stage.CONNECT, refused.refusal().reason(), Optional.empty(),
+          reply);
     } else if (input instanceof SessionInput.IdentificationFailed) {
       step.closeWith(Replies.serviceUnavailable(settings.hostname()));
     } else {
@@ -387,7 +388,7 @@ public final class SmtpSession {
   /** Content over the client's size limit is a refusal for the event log; other faults not. */
   private static void reportTooBig(SessionStep step, SmtpReply refusal) {
     if (refusal.equals(Replies.MESSAGE_TOO_BIG)) {
-      step.report(SessionRefusal.Stage.DATA, Optional.empty(), refusal);
+      step.report(SessionRefusal.Stage.DATA, RefusalReason.SIZE, Optional.empty(), refusal);
     }
   }
 

@@ -36,10 +36,14 @@ class EnvelopePolicySessionTest {
 
     @Override
     public Optional<EnvelopeRefusal> sender(Mailbox sender) {
-      String reason = blockedSenders.getOrDefault(sender.address().toLowerCase(),
-          blockedSenderDomains.get(sender.domainKey()));
+      String reason = blockedSenders.get(sender.address().toLowerCase());
       if (reason != null) {
-        return Optional.of(new EnvelopeRefusal.Blocked(reason));
+        return Optional.of(new EnvelopeRefusal.Blocked(RefusalReason.BLOCKED_SENDER, reason));
+      }
+      reason = blockedSenderDomains.get(sender.domainKey());
+      if (reason != null) {
+        return Optional.of(
+            new EnvelopeRefusal.Blocked(RefusalReason.BLOCKED_SENDER_DOMAIN, reason));
       }
       if (!allowedSenderDomains.isEmpty() && !allowedSenderDomains.contains(sender.domainKey())) {
         return Optional.of(new EnvelopeRefusal.SenderDomainNotAllowed());
@@ -50,7 +54,8 @@ class EnvelopePolicySessionTest {
     @Override
     public Optional<EnvelopeRefusal> recipient(Mailbox recipient) {
       return Optional.ofNullable(blockedRecipientDomains.get(recipient.domainKey()))
-          .map(EnvelopeRefusal.Blocked::new);
+          .map(reason -> new EnvelopeRefusal.Blocked(RefusalReason.BLOCKED_RECIPIENT_DOMAIN,
+              reason));
     }
 
     @Override
@@ -79,33 +84,37 @@ class EnvelopePolicySessionTest {
 
   static Stream<Arguments> senders() {
     return Stream.of(
-        Arguments.of("MAIL FROM:<alice@client.example>", "250 2.1.0 Ok"),
-        Arguments.of("MAIL FROM:<Alice@CLIENT.example>", "250 2.1.0 Ok"),
-        Arguments.of("MAIL FROM:<>", "250 2.1.0 Ok"),
+        Arguments.of("MAIL FROM:<alice@client.example>", "250 2.1.0 Ok", ""),
+        Arguments.of("MAIL FROM:<Alice@CLIENT.example>", "250 2.1.0 Ok", ""),
+        Arguments.of("MAIL FROM:<>", "250 2.1.0 Ok", ""),
         Arguments.of("MAIL FROM:<Spammer@client.example>",
-            "554 5.7.1 Blocked: phishing campaign 2026-12-01"),
-        Arguments.of("MAIL FROM:<anyone@Bad.Example>", "554 5.7.1 Blocked: compromised domain"),
+            "554 5.7.1 Blocked: phishing campaign 2026-12-01", "blocked-sender"),
+        Arguments.of("MAIL FROM:<anyone@Bad.Example>", "554 5.7.1 Blocked: compromised domain",
+            "blocked-sender-domain"),
         Arguments.of("MAIL FROM:<alice@other.example>",
-            "550 5.7.1 Sender domain not allowed for this client"),
-        Arguments.of("MAIL FROM:<alice@client.example> SIZE=1000", "250 2.1.0 Ok"),
+            "550 5.7.1 Sender domain not allowed for this client", "sender-domain"),
+        Arguments.of("MAIL FROM:<alice@client.example> SIZE=1000", "250 2.1.0 Ok", ""),
         Arguments.of("MAIL FROM:<alice@client.example> SIZE=1001",
-            "552 5.3.4 Message size exceeds fixed limit"),
+            "552 5.3.4 Message size exceeds fixed limit", "size"),
         // policy before limits: the block is what the operator wants the client to read
-        Arguments.of("MAIL FROM:<x@bad.example> SIZE=99999", "554 5.7.1 Blocked: compromised domain"),
+        Arguments.of("MAIL FROM:<x@bad.example> SIZE=99999", "554 5.7.1 Blocked: compromised domain",
+            "blocked-sender-domain"),
         // syntax before policy
-        Arguments.of("MAIL FROM:<spammer@client.example", "501 5.1.7 Bad sender address syntax"));
+        Arguments.of("MAIL FROM:<spammer@client.example", "501 5.1.7 Bad sender address syntax",
+            ""));
   }
 
   @ParameterizedTest
   @MethodSource("senders")
-  void mailIsCheckedAgainstTheRules(String command, String expected) {
+  void mailIsCheckedAgainstTheRules(String command, String expected, String reason) {
     assertEquals(expected, c.reply(command));
     assertEquals(expected.startsWith("250"), c.state().transaction().isPresent());
-    boolean refusal = expected.startsWith("55") && !expected.startsWith("501");
+    boolean refusal = !reason.isEmpty();
     assertEquals(refusal ? 1 : 0, reports().size(), c.effects().toString());
     if (refusal) {
       SessionRefusal r = reports().get(0);
       assertEquals(SessionRefusal.Stage.MAIL, r.stage());
+      assertEquals(reason, r.reason().label());
       assertEquals(expected, r.reply().summary());
       assertEquals("app-1", r.client().clientName().orElseThrow());
       assertTrue(r.sender().orElseThrow().contains("@"));
@@ -131,6 +140,7 @@ class EnvelopePolicySessionTest {
     if (expected.startsWith("554")) {
       SessionRefusal r = reports().get(0);
       assertEquals(SessionRefusal.Stage.RCPT, r.stage());
+      assertEquals(RefusalReason.BLOCKED_RECIPIENT_DOMAIN, r.reason());
       assertEquals(Optional.of("alice@client.example"), r.sender());
       assertEquals(Optional.of("bob@victim.example"), r.address()); // A-label form, lower case
     } else {
@@ -145,7 +155,8 @@ class EnvelopePolicySessionTest {
     assertEquals("250 2.1.5 Ok", c.reply("RCPT TO:<b@example.org>"));
     assertEquals("452 4.5.3 Too many recipients", c.reply("RCPT TO:<c@example.org>"));
     SessionRefusal r = reports().get(0);
-    assertEquals(new SessionRefusal(SessionRefusal.Stage.RCPT, c.state().client().orElseThrow(),
+    assertEquals(new SessionRefusal(SessionRefusal.Stage.RCPT,
+        RefusalReason.RECIPIENTS_LIMIT, c.state().client().orElseThrow(),
         Optional.of("alice@client.example"), List.of("a@example.org", "b@example.org"),
         Optional.of("c@example.org"), Replies.TOO_MANY_RECIPIENTS), r);
     assertEquals(2, c.state().transaction().orElseThrow().recipients().size());
@@ -164,6 +175,7 @@ class EnvelopePolicySessionTest {
         new SessionInput.DataFinished(DataOutcome.of(new DataStats(1001, true, false, false)))));
     SessionRefusal r = reports().get(0);
     assertEquals(SessionRefusal.Stage.DATA, r.stage());
+    assertEquals(RefusalReason.SIZE, r.reason());
     assertEquals(List.of("bob@example.org"), r.recipients());
 
     c.line("MAIL FROM:<alice@client.example>");
@@ -202,6 +214,7 @@ class EnvelopePolicySessionTest {
     assertEquals(Optional.empty(), r.client().clientName());
     assertEquals("198.51.100.9", r.client().remoteIp());
     assertEquals(Optional.of("b@example.org"), r.address());
+    assertEquals(RefusalReason.RELAY_DENIED, r.reason());
   }
 
   @Test
@@ -217,7 +230,8 @@ class EnvelopePolicySessionTest {
     SessionRefusal r = d.effects().stream()
         .filter(SessionEffect.ReportRefusal.class::isInstance)
         .map(e -> ((SessionEffect.ReportRefusal) e).refusal()).findFirst().orElseThrow();
-    assertEquals(new SessionRefusal(SessionRefusal.Stage.CONNECT, who, Optional.empty(),
+    assertEquals(new SessionRefusal(SessionRefusal.Stage.CONNECT, RefusalReason.BLOCKED_IP,
+        who, Optional.empty(),
         List.of(), Optional.empty(), d.replies().get(0)), r);
   }
 

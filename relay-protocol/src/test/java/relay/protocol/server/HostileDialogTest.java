@@ -204,7 +204,7 @@ class HostileDialogTest {
           "421 4.7.0 relay.example Too many connections from your address, closing";
       case TOO_MANY_UNIDENTIFIED ->
           "421 4.7.0 relay.example Too many connections from unregistered clients, closing";
-      case BLOCKED -> "554 5.7.1 relay.example Blocked: spam run??EHLO x";
+      case BLOCKED, CLIENT_BLOCKED -> "554 5.7.1 relay.example Blocked: spam run??EHLO x";
       case CLIENT_SUSPENDED -> "554 5.7.1 relay.example Client suspended";
       case OUTSIDE_TEST_WINDOW ->
           "554 5.7.1 relay.example Test address outside its test window";
@@ -213,5 +213,9 @@ class HostileDialogTest {
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
+    assertEquals(List.of(refusal.reason()), d.effects().stream()
+        .filter(SessionEffect.ReportRefusal.class::isInstance)
+        .map(e -> ((SessionEffect.ReportRefusal) e).refusal().reason()).toList(),
+        "reported with its reason");
   }
 }

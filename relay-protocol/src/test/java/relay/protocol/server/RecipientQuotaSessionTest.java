@@ -32,7 +32,7 @@ class RecipientQuotaSessionTest {
     @Override
     public Optional<EnvelopeRefusal> recipient(Mailbox recipient) {
       return recipient.domainKey().equals("blocked.example")
-          ? Optional.of(new EnvelopeRefusal.Blocked("no")) : Optional.empty();
+          ? Optional.of(new EnvelopeRefusal.Blocked(RefusalReason.BLOCKED_RECIPIENT_DOMAIN, "no")) : Optional.empty();
     }
 
     @Override
@@ -71,7 +71,7 @@ class RecipientQuotaSessionTest {
     List<SessionRefusal> reports = c.effects().stream()
         .filter(SessionEffect.ReportRefusal.class::isInstance)
         .map(e -> ((SessionEffect.ReportRefusal) e).refusal()).toList();
-    assertEquals(List.of(new SessionRefusal(SessionRefusal.Stage.RCPT,
+    assertEquals(List.of(new SessionRefusal(SessionRefusal.Stage.RCPT, RefusalReason.QUOTA,
         c.state().client().orElseThrow(), Optional.of("alice@client.example"),
         List.of("a@example.org", "b@example.org"), Optional.of("c@example.org"),
         Replies.recipientQuotaReached(false, RESET))), reports);
@@ -104,5 +104,8 @@ class RecipientQuotaSessionTest {
     });
     assertEquals("451 4.3.0 Recipient quota not confirmed, try again later",
         c.reply("RCPT TO:<a@example.org>"));
+    assertEquals(List.of(RefusalReason.QUOTA_UNCONFIRMED), c.effects().stream()
+        .filter(SessionEffect.ReportRefusal.class::isInstance)
+        .map(e -> ((SessionEffect.ReportRefusal) e).refusal().reason()).toList());
   }
 }
