@@ -42,6 +42,10 @@ import relay.http.auth.HashedTokenStore;
 import relay.http.auth.RegistryTokenStore;
 import relay.http.auth.TokenStore;
 import relay.http.auth.Principal;
+import relay.http.metrics.MetricsRoutes;
+import relay.http.metrics.MetricsScrape;
+import relay.http.metrics.MetricsSettings;
+import relay.http.metrics.RelayMetrics;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
@@ -140,15 +144,16 @@ public final class RelayNode implements Readiness {
           history);
       OwnEndpoints own = OwnEndpoints.ofThisHost(settings.listeners().stream()
           .map(l -> new InetSocketAddress(l.host(), l.port())).toList());
+      RelayMetrics metrics = new RelayMetrics();
       DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.create(settings, own),
-          storage.spool(), dsn, Clock.systemUTC(), history));
+          storage.spool(), dsn, Clock.systemUTC(), history, metrics));
 
       OrphanSweeper.start(system, storage.spool(), settings.storage().spool(), queueSettings,
           settings.orphanSweep(), io);
 
       ClusterQuorum quorum = new ClusterQuorum(system);
-      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids, new AcceptanceEvents(history), io,
-          quorum);
+      SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids,
+          new AcceptanceEvents(history, metrics), io, quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
       Registry registry = Registry.start(system, settings.registry(), Clock.systemUTC(),
           ConfiguredClients.records(settings.clients(), settings.registry().importContact()));
@@ -157,14 +162,16 @@ public final class RelayNode implements Readiness {
       RegistryView view = registryView.orElse(registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(view, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
-              new RefusalEvents()), sink);
+              new RefusalEvents().andThen(metrics::refused)), sink);
+      metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
       node.queues = ShardedQueueService.start(system, queueSettings, registry.service(),
           settings.registry().askTimeout());
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
-          .bind(httpRoutes(node, config, settings, storage.historyReader(io))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          .bind(httpRoutes(node, config, settings, storage.historyReader(io), metrics))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
       node.registerShutdownTasks();
       LOG.info("relay {} ready: SMTP on {}, HTTP on {}, storage {}", settings.hostname(),
           listeners.boundAddresses(), node.http.localAddress(), settings.storage().kind());
@@ -176,21 +183,26 @@ public final class RelayNode implements Readiness {
   }
 
   /**
-   * Health endpoints and the operator API (/api/v1) on one binding, every error a problem+json.
+   * Health endpoints, the operator API (/api/v1) and the metrics (/metrics) on one binding, every
+   * error a problem+json.
    * The API accepts the bootstrap admin token (relay.http.admin-token, RELAY_ADMIN_TOKEN, or
    * generated into <data-dir>/admin-token) and the tokens created over the API, which the
    * registry keeps as hashes and this node's registry view holds (RegistryTokenStore).
    */
   private static Route httpRoutes(RelayNode node, Config config, NodeSettings settings,
-      MessageHistoryReader history) throws java.io.IOException {
+      MessageHistoryReader history, RelayMetrics metrics) throws java.io.IOException {
     ApiSettings api = ApiSettings.fromConfig(config);
     TokenStore tokens = TokenStore.all(new HashedTokenStore().add(
             AdminToken.resolve(api.adminToken(), settings.dataDir()), Principal.admin("admin")),
         new RegistryTokenStore(node.registry().view()));
+    MetricsSettings metricsSettings = MetricsSettings.fromConfig(config);
+    MetricsScrape scrape = new MetricsScrape(metrics,
+        new LocalQueueStatuses(node.system, metricsSettings.queueTimeout()));
     return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
         new ApiRoutes(node.registry().service(), tokens, api)
             .with(new MessageRoutes(history))
-            .with(new QueueRoutes(node.queues())).route()));
+            .with(new QueueRoutes(node.queues())).route(),
+        new MetricsRoutes(scrape, tokens, metricsSettings).route()));
   }
 
   /**

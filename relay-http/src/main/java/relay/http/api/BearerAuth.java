@@ -18,18 +18,18 @@ import relay.http.auth.TokenStore;
  * other than Bearer: 401 with {@code WWW-Authenticate: Bearer realm="relay"}; an unknown token:
  * 401 with {@code error="invalid_token"}; a valid token whose role may not do it: 403.
  */
-final class BearerAuth {
+public final class BearerAuth {
 
   private static final HttpChallenge INVALID = HttpChallenge.create("Bearer", "relay",
       Map.of("error", "invalid_token"));
 
   private final TokenStore tokens;
 
-  BearerAuth(TokenStore tokens) {
+  public BearerAuth(TokenStore tokens) {
     this.tokens = tokens;
   }
 
-  Route authenticated(Function<Principal, Route> inner) {
+  public Route authenticated(Function<Principal, Route> inner) {
     return Directives.optionalHeaderValueByName("Authorization", header -> {
       if (header.isEmpty()) {
         return ApiErrors.unauthorized("a bearer token is required (Authorization: Bearer <token>)");
@@ -49,7 +49,7 @@ final class BearerAuth {
   }
 
   /** {@code inner} when {@code allowed}, else 403 saying what the role may not do. */
-  static Route allowed(boolean allowed, String denied, Supplier<Route> inner) {
+  public static Route allowed(boolean allowed, String denied, Supplier<Route> inner) {
     return allowed ? inner.get() : Directives.reject(new ForbiddenRejection(denied));
   }
 }

@@ -60,6 +60,11 @@ public final class SmtpListeners {
     return bindings.stream().map(Tcp.ServerBinding::localAddress).toList();
   }
 
+  /** SMTP sessions open now on every listener of this node. */
+  public int liveSessions() {
+    return control.liveSessions();
+  }
+
   public boolean allBound() {
     return !unbound && !bindings.isEmpty();
   }

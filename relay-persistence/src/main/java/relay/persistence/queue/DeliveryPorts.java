@@ -10,9 +10,10 @@ import relay.persistence.spool.Spool;
  *
  * @param clock decides every time carried by events (tests may offset it)
  * @param history takes each persisted outcome for the message history (never blocks)
+ * @param outcomes counts the recipients of each persisted outcome (the node's metrics)
  */
 public record DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock,
-    MessageHistory history) {
+    MessageHistory history, OutcomeCounter outcomes) {
 
   public DeliveryPorts {
     Objects.requireNonNull(transport, "transport");
@@ -20,10 +21,17 @@ public record DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort ds
     Objects.requireNonNull(dsn, "dsn");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(outcomes, "outcomes");
+  }
+
+  /** Ports whose outcomes are counted nowhere. */
+  public DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock,
+      MessageHistory history) {
+    this(transport, spool, dsn, clock, history, OutcomeCounter.NONE);
   }
 
   /** Ports without message history. */
   public DeliveryPorts(DeliveryTransport transport, Spool spool, DsnPort dsn, Clock clock) {
-    this(transport, spool, dsn, clock, MessageHistory.NONE);
+    this(transport, spool, dsn, clock, MessageHistory.NONE, OutcomeCounter.NONE);
   }
 }

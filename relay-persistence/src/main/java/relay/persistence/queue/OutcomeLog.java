@@ -18,18 +18,26 @@ import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
 /**
  * The message event log lines and message history entries of a queue's persisted attempt
  * outcomes (delivered, deferred, bounced, expired), written after the write, never during
- * replay. The history only takes a small entry into its buffer here (see HistoryWriter).
+ * replay. The history only takes a small entry into its buffer here (see HistoryWriter); each
+ * outcome's recipients are counted for the node's metrics at the same point.
  */
 final class OutcomeLog {
 
   private final MessageEventLog log;
   private final MessageHistory history;
   private final String domain;
+  private final OutcomeCounter counter;
 
   OutcomeLog(MessageEventLog log, MessageHistory history, String domain) {
+    this(log, history, domain, OutcomeCounter.NONE);
+  }
+
+  OutcomeLog(MessageEventLog log, MessageHistory history, String domain,
+      OutcomeCounter counter) {
     this.log = log;
     this.history = history;
     this.domain = domain;
+    this.counter = counter;
   }
 
   /**
@@ -40,12 +48,14 @@ final class OutcomeLog {
     if (e instanceof RecipientsDelivered d) {
       PendingMessage m = before.get(d.queueId());
       int attempt = m.attempts() + 1;
+      counter.delivered(d.recipients().size());
       log.delivered(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
           d.reply().summary(), attempt, delayMs(m, d.at()), m.size());
       history(d.queueId(), EventKind.DELIVERED, d.recipients(), d.remoteHost(), d.reply(),
           attempt, d.at());
     } else if (e instanceof RecipientsDeferred d) {
       PendingMessage m = before.get(d.queueId());
+      counter.deferred(d.recipients().size());
       log.deferred(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
           d.reply().summary(), d.attempt(), delayMs(m, d.at()), m.size());
       history(d.queueId(), EventKind.DEFERRED, d.recipients(), d.remoteHost(), d.reply(),
@@ -53,6 +63,7 @@ final class OutcomeLog {
     } else if (e instanceof RecipientsBounced b) {
       PendingMessage m = before.get(b.queueId());
       int attempt = m.attempts() + 1;
+      counter.bounced(b.recipients().size());
       log.bounced(b.queueId(), domain, m.sender(), b.recipients(), b.remoteHost(),
           b.reply().summary(), attempt, delayMs(m, b.at()), m.size());
       history(b.queueId(), EventKind.BOUNCED, b.recipients(), b.remoteHost(), b.reply(),
@@ -60,6 +71,7 @@ final class OutcomeLog {
     } else if (e instanceof MessageExpired x) {
       PendingMessage m = before.get(x.queueId());
       int attempt = m.attempts() + 1;
+      counter.expired(x.recipients().size());
       log.expired(x.queueId(), domain, m.sender(), x.recipients(), x.remoteHost(),
           x.lastReply().summary(), attempt, delayMs(m, x.at()), m.size());
       history(x.queueId(), EventKind.EXPIRED, x.recipients(), x.remoteHost(), x.lastReply(),

@@ -42,7 +42,8 @@ final class QueueFollowUp {
         .lookup(DispatcherSelector.fromConfig(settings.deliveryDispatcher()));
     this.spoolReleases = new SpoolReleases(ports.spool(), queue.domain(), blocking,
         context.getSystem().log());
-    this.outcomeLog = new OutcomeLog(eventLog, ports.history(), queue.domain());
+    this.outcomeLog = new OutcomeLog(eventLog, ports.history(), queue.domain(),
+        ports.outcomes());
     this.dsnSubmissions = new DsnSubmissions(ports.dsn(), queue.domain());
   }
 

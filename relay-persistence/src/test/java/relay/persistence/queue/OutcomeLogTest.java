@@ -1,5 +1,6 @@
 package relay.persistence.queue;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import relay.persistence.history.EventKind;
 import relay.persistence.history.HistoryRecord;
+import relay.persistence.history.MessageHistory;
 import relay.persistence.log.MessageEventLog;
 import relay.persistence.queue.DeliveryQueue.DsnQueued;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
@@ -49,5 +51,49 @@ class OutcomeLogTest {
     assertEquals(List.of(new HistoryRecord.Outcome("Q", EventKind.DEFERRED,
         List.of("a@d.example"), Optional.of("mx.d.example"), Optional.of("451 4.2.0 Later"), 2,
         Optional.empty(), T.plusSeconds(90))), history, "the history gets the deferral too");
+  }
+
+  @Test
+  void eachOutcomesRecipientsAreCountedOnceAndADsnEventIsNot() {
+    int[] counts = new int[4];
+    OutcomeCounter counter = new OutcomeCounter() {
+      @Override
+      public void delivered(int recipients) {
+        counts[0] += recipients;
+      }
+
+      @Override
+      public void deferred(int recipients) {
+        counts[1] += recipients;
+      }
+
+      @Override
+      public void bounced(int recipients) {
+        counts[2] += recipients;
+      }
+
+      @Override
+      public void expired(int recipients) {
+        counts[3] += recipients;
+      }
+    };
+    OutcomeLog log = new OutcomeLog(new MessageEventLog(LoggerFactory.getLogger("test.counts")),
+        MessageHistory.NONE, "d.example", counter);
+    List<String> rcpts = List.of("a@d.example", "b@d.example", "c@d.example", "e@d.example");
+    PendingMessage m = new PendingMessage("Q", "s@x.example", rcpts, 42, T, false, false, 1, T,
+        false);
+    RecordedReply ok = new RecordedReply(250, "2.0.0", "Ok");
+    RecordedReply later = new RecordedReply(451, "4.2.0", "Later");
+    RecordedReply no = new RecordedReply(550, "5.1.1", "No such user");
+    Map<String, PendingMessage> before = Map.of("Q", m);
+    log.persisted(new DeliveryQueue.RecipientsDelivered("Q", rcpts.subList(0, 2), "mx", ok, T),
+        before);
+    log.persisted(new RecipientsDeferred("Q", rcpts.subList(2, 4), "mx", later, 2, T, T), before);
+    log.persisted(new DeliveryQueue.RecipientsBounced("Q", rcpts.subList(2, 3), "mx", no, T,
+        "Q.D"), before);
+    log.persisted(new DeliveryQueue.MessageExpired("Q", rcpts.subList(3, 4), "mx", later, T,
+        "Q.E"), before);
+    log.persisted(new DsnQueued("Q.D", T), Map.of());
+    assertArrayEquals(new int[] {2, 2, 1, 1}, counts, "delivered, deferred, bounced, expired");
   }
 }
