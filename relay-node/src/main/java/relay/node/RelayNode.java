@@ -201,7 +201,8 @@ public final class RelayNode implements Readiness {
     return ApiErrors.seal(Directives.concat(new HealthRoutes(node).routes(),
         new ApiRoutes(node.registry().service(), tokens, api)
             .with(new MessageRoutes(history))
-            .with(new QueueRoutes(node.queues())).route(),
+            .with(new QueueRoutes(node.queues()))
+            .documenting(MetricsRoutes.ENDPOINT).route(),
         new MetricsRoutes(scrape, tokens, metricsSettings).route()));
   }
 

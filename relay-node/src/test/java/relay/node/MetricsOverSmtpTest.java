@@ -25,7 +25,8 @@ import relay.protocol.server.RefusalReason;
  * python3-prometheus-client, in a subprocess), counts exactly that: messages and recipients
  * accepted, each refusal by its reason (the others 0), recipients delivered (a DSN included),
  * deferred and bounced, the queue depth of the destination that still holds a message, the open
- * SMTP session, and one latency observation per accepted message.
+ * SMTP session, and one latency observation per accepted message. The node's OpenAPI document
+ * describes the route.
  */
 class MetricsOverSmtpTest {
 
@@ -42,6 +43,10 @@ class MetricsOverSmtpTest {
         .with("relay.queue.retry { initial = 1h, multiplier = 1.0, max-interval = 1h }").start()) {
       int http = relay.node().httpAddress().getPort();
       String token = Files.readString(relay.dataDir.resolve("admin-token")).strip();
+
+      NodeApiTest.Answer openApi = NodeApiTest.call(http, "GET", "/api/openapi.json", null, null);
+      assertTrue(openApi.body().contains("\"/metrics\":{\"get\":"),
+          "documented: " + openApi.body());
 
       Map<String, Sample> before = scrape(http, token);
       assertEquals(0.0, value(before, "relay_smtp_accepted_messages_total", ""));

@@ -28,22 +28,30 @@ public final class ApiRoutes extends AllDirectives {
   private final BearerAuth auth;
   private final ApiSettings settings;
   private final List<ApiResource> resources;
+  private final List<Endpoint> elsewhere;
   private final List<Endpoint> endpoints;
+  private final List<Endpoint> served;
   private final ObjectNode document;
 
   public ApiRoutes(RegistryService registry, TokenStore tokens, ApiSettings settings) {
-    this(new BearerAuth(tokens), settings, List.of(
+    this(new BearerAuth(tokens), settings, List.of(), List.of(
         new ClientRoutes(registry),
         new BlockRoutes(registry),
         new AuditRoutes(registry, settings.auditDefaultLimit()),
         new TokenRoutes(registry)));
   }
 
-  private ApiRoutes(BearerAuth auth, ApiSettings settings, List<ApiResource> resources) {
+  private ApiRoutes(BearerAuth auth, ApiSettings settings, List<Endpoint> elsewhere,
+      List<ApiResource> resources) {
     this.auth = auth;
     this.settings = settings;
+    this.elsewhere = List.copyOf(elsewhere);
     this.resources = List.copyOf(resources);
-    this.endpoints = this.resources.stream().flatMap(r -> r.endpoints().stream()).toList();
+    List<Endpoint> all = new ArrayList<>(
+        this.resources.stream().flatMap(r -> r.endpoints().stream()).toList());
+    all.addAll(this.elsewhere);
+    this.endpoints = List.copyOf(all);
+    this.served = this.resources.stream().flatMap(r -> r.endpoints().stream()).toList();
     this.document = OpenApiDocument.of(endpoints); // also refuses an endpoint declared twice
   }
 
@@ -51,10 +59,26 @@ public final class ApiRoutes extends AllDirectives {
   public ApiRoutes with(ApiResource... more) {
     List<ApiResource> all = new ArrayList<>(resources);
     all.addAll(Arrays.asList(more));
-    return new ApiRoutes(auth, settings, all);
+    return new ApiRoutes(auth, settings, elsewhere, all);
   }
 
-  /** Every operation served under /api/v1, in declaration order. */
+  /**
+   * Documents operations that other routes serve beside the API (e.g. {@code GET /metrics}):
+   * they are in {@link #endpoints()} and in the document, not in this class's routes.
+   */
+  public ApiRoutes documenting(Endpoint... servedElsewhere) {
+    List<Endpoint> all = new ArrayList<>(elsewhere);
+    for (Endpoint e : servedElsewhere) {
+      if (e.underApi()) {
+        throw new IllegalArgumentException(e.key() + " is under the API: declare it in a"
+            + " resource");
+      }
+      all.add(e);
+    }
+    return new ApiRoutes(auth, settings, all, resources);
+  }
+
+  /** Every documented operation, in declaration order: those under /api/v1, then the others. */
   public List<Endpoint> endpoints() {
     return endpoints;
   }
@@ -70,6 +94,6 @@ public final class ApiRoutes extends AllDirectives {
         () -> concat(
             path("openapi.json", () -> get(() -> complete(StatusCodes.OK, document,
                 ApiJson.marshaller()))),
-            pathPrefix("v1", () -> auth.authenticated(p -> EndpointRoutes.route(p, endpoints)))))));
+            pathPrefix("v1", () -> auth.authenticated(p -> EndpointRoutes.route(p, served)))))));
   }
 }

@@ -25,26 +25,29 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * @param method the HTTP method
  * @param path the full path template, {@code /api/v1/...}, parameters as {@code {name}} whole
- *     segments
+ *     segments; or one literal segment beside the API ({@code /metrics}) for an operation another
+ *     route serves and the document only describes ({@link ApiRoutes#documenting})
  * @param access who may call (checked before the handler runs)
  * @param summary one line for the document
  * @param status the status of a successful call (200 unless set)
  * @param query documented query parameters (the handler reads them)
  * @param body the request body, when the operation takes one
+ * @param produces the media type of a successful answer (application/json unless set)
  * @param errors statuses the handler itself answers beyond those every operation of its shape
  *     may get (401, 403; 404 with path parameters; 400/413/415 with a body; 400 with query
  *     parameters), e.g. 404, 409, 422
  * @param handler the route of an admitted call
  */
 public record Endpoint(HttpMethod method, String path, Access access, String summary,
-    int status, List<QueryParam> query, Optional<Body> body, Set<Integer> errors,
-    Function<Call, Route> handler) {
+    int status, String produces, List<QueryParam> query, Optional<Body> body,
+    Set<Integer> errors, Function<Call, Route> handler) {
 
   /** Every path of the API starts with this. */
   public static final String PREFIX = "/api/v1/";
 
   private static final Pattern PARAM = Pattern.compile("\\{[a-z][a-zA-Z0-9]*\\}");
   private static final Pattern LITERAL = Pattern.compile("[a-z0-9][a-z0-9.-]*");
+  private static final Pattern BESIDE = Pattern.compile("/[a-z0-9][a-z0-9.-]*");
 
   /** A documented query parameter. */
   public record QueryParam(String name, String description) {}
@@ -56,6 +59,7 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(produces, "produces");
     query = List.copyOf(query);
     errors = Set.copyOf(errors);
     if (summary == null || summary.isBlank()) {
@@ -92,20 +96,28 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
 
   public static Endpoint of(HttpMethod method, String path, Access access, String summary,
       Function<Call, Route> handler) {
-    return new Endpoint(method, path, access, summary, 200, List.of(), Optional.empty(),
-        Set.of(), handler);
+    return new Endpoint(method, path, access, summary, 200, "application/json", List.of(),
+        Optional.empty(), Set.of(), handler);
   }
 
   /** The status of a successful call (201 created, 202 accepted, 204 no content...). */
   public Endpoint status(int code) {
-    return new Endpoint(method, path, access, summary, code, query, body, errors, handler);
+    return new Endpoint(method, path, access, summary, code, produces, query, body, errors,
+        handler);
+  }
+
+  /** The media type of a successful answer. */
+  public Endpoint produces(String mediaType) {
+    return new Endpoint(method, path, access, summary, status, mediaType, query, body, errors,
+        handler);
   }
 
   /** Documents a query parameter the handler reads. */
   public Endpoint query(String name, String description) {
     List<QueryParam> more = new ArrayList<>(query);
     more.add(new QueryParam(name, description));
-    return new Endpoint(method, path, access, summary, status, more, body, errors, handler);
+    return new Endpoint(method, path, access, summary, status, produces, more, body, errors,
+        handler);
   }
 
   /** Documents a JSON request body. */
@@ -114,7 +126,7 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
   }
 
   public Endpoint body(String description, String... mediaTypes) {
-    return new Endpoint(method, path, access, summary, status, query,
+    return new Endpoint(method, path, access, summary, status, produces, query,
         Optional.of(new Body(description, List.of(mediaTypes))), errors, handler);
   }
 
@@ -122,7 +134,8 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
   public Endpoint errors(Integer... codes) {
     Set<Integer> more = new TreeSet<>(errors);
     more.addAll(Arrays.asList(codes));
-    return new Endpoint(method, path, access, summary, status, query, body, more, handler);
+    return new Endpoint(method, path, access, summary, status, produces, query, body, more,
+        handler);
   }
 
   /** The names of the path's parameters, in order. */
@@ -135,9 +148,14 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
     return method.value() + " " + path;
   }
 
-  /** The path's segments after {@link #PREFIX}. */
+  /** Whether the path is under {@link #PREFIX} (served by the API's routes). */
+  public boolean underApi() {
+    return path.startsWith(PREFIX);
+  }
+
+  /** The path's segments after {@link #PREFIX} (the one segment of a path beside the API). */
   List<String> segments() {
-    return List.of(path.substring(PREFIX.length()).split("/"));
+    return List.of(path.substring(underApi() ? PREFIX.length() : 1).split("/"));
   }
 
   static boolean isParam(String segment) {
@@ -149,9 +167,12 @@ public record Endpoint(HttpMethod method, String path, Access access, String sum
   }
 
   private static List<String> params(String path) {
+    if (path != null && BESIDE.matcher(path).matches()) {
+      return List.of();
+    }
     if (path == null || !path.startsWith(PREFIX) || path.endsWith("/")) {
       throw new IllegalArgumentException(path + ": an API path starts with " + PREFIX
-          + " and does not end with /");
+          + " and does not end with /, or is one literal segment beside the API");
     }
     List<String> names = new ArrayList<>();
     for (String s : path.substring(PREFIX.length()).split("/", -1)) {

@@ -93,8 +93,8 @@ final class OpenApiDocument {
     ObjectNode ok = responses.putObject(Integer.toString(e.status()))
         .put("description", StatusCodes.get(e.status()).reason());
     if (e.status() != 204) {
-      ok.putObject("content").putObject("application/json").putObject("schema")
-          .put("type", "object");
+      ok.putObject("content").putObject(e.produces()).putObject("schema")
+          .put("type", "application/json".equals(e.produces()) ? "object" : "string");
     }
     for (int code : errorStatuses(e)) {
       responses.putObject(Integer.toString(code)).put("$ref", PROBLEM);

@@ -18,6 +18,9 @@
  * document ({@code GET /api/openapi.json}, no token needed) from that one list; add a resource
  * in ApiRoutes' constructor list (registry-backed) or with {@code ApiRoutes.with(...)} (other
  * backends: RelayNode, and ApiFixture.api in the tests so OpenApiTest and EndpointAccessTest
- * cover it).
+ * cover it). A route served beside the API ({@code GET /metrics}, relay.http.metrics) is
+ * described by an Endpoint with a one-segment path given to {@code ApiRoutes.documenting(...)}:
+ * it is in the document and in {@code endpoints()}, and the tests probe it through the route
+ * that serves it (ApiFixture concatenates that route).
  */
 package relay.http.api;

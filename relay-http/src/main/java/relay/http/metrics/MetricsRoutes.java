@@ -1,13 +1,17 @@
 package relay.http.metrics;
 
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import relay.http.api.Access;
 import relay.http.api.BearerAuth;
+import relay.http.api.Endpoint;
 import relay.http.auth.TokenStore;
 
 /**
@@ -20,6 +24,15 @@ import relay.http.auth.TokenStore;
 public final class MetricsRoutes extends AllDirectives {
 
   private static final ContentType TEXT = ContentTypes.parse(MetricsScrape.CONTENT_TYPE);
+
+  /**
+   * GET /metrics as the OpenAPI document describes it ({@code ApiRoutes.documenting}); its
+   * access is the check made here when a token is required.
+   */
+  public static final Endpoint ENDPOINT = Endpoint.get("/metrics", Access.read(),
+      "This node's metrics in the Prometheus text format (per node: scrape every node and sum);"
+          + " relay.http.metrics.require-token = false serves it without a token",
+      call -> Directives.reject()).produces("text/plain; version=0.0.4");
 
   private final MetricsScrape scrape;
   private final BearerAuth auth;
@@ -40,7 +53,7 @@ public final class MetricsRoutes extends AllDirectives {
     if (!settings.requireToken()) {
       return inner.get();
     }
-    return auth.authenticated(p -> BearerAuth.allowed(p.canReadAll(),
-        "metrics are read with an admin or viewer token", inner));
+    return auth.authenticated(p -> BearerAuth.allowed(ENDPOINT.access().allows(p, Map.of()),
+        ENDPOINT.access().denied(), inner));
   }
 }

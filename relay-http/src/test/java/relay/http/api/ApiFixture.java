@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.ContentType;
@@ -13,6 +14,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.h2.jdbcx.JdbcDataSource;
@@ -20,6 +22,11 @@ import relay.http.auth.HashedTokenStore;
 import relay.http.auth.Principal;
 import relay.http.auth.RegistryTokenStore;
 import relay.http.auth.TokenStore;
+import relay.http.metrics.LocalQueues;
+import relay.http.metrics.MetricsRoutes;
+import relay.http.metrics.MetricsScrape;
+import relay.http.metrics.MetricsSettings;
+import relay.http.metrics.RelayMetrics;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.history.HistoryStore;
@@ -40,7 +47,8 @@ final class ApiFixture {
   final InMemoryRegistryService registry = new InMemoryRegistryService(Clock.systemUTC());
   /** The message history the fixture's API reads: a fresh H2 database of its own. */
   final HistoryStore history = history();
-  final Route route = ApiErrors.seal(api(registry, history).route());
+  final Route route = ApiErrors.seal(Directives.concat(api(registry, history).route(),
+      metrics().route()));
 
   /** Largest request body of the fixture's API. */
   static final int MAX_BODY = 64 * 1024;
@@ -50,13 +58,20 @@ final class ApiFixture {
 
   /** The API over {@code registry} with the three tokens, bodies up to 64 KiB. */
   static Route route(RegistryService registry) {
-    return ApiErrors.seal(api(registry).route());
+    return ApiErrors.seal(Directives.concat(api(registry).route(), metrics().route()));
+  }
+
+  /** GET /metrics beside the API (no queues), documented by it ({@link ApiRoutes#documenting}). */
+  static MetricsRoutes metrics() {
+    return new MetricsRoutes(new MetricsScrape(new RelayMetrics(), LocalQueues.NONE), tokens(),
+        new MetricsSettings(true, Duration.ofSeconds(1)));
   }
 
   /** The API over a real registry: its service and this node's view (tokens created over it). */
   static Route route(RegistryService registry, RegistryView view) {
-    return ApiErrors.seal(api(registry, view, new InMemoryQueueService(registry), emptyHistory())
-        .route());
+    return ApiErrors.seal(Directives.concat(
+        api(registry, view, new InMemoryQueueService(registry), emptyHistory()).route(),
+        metrics().route()));
   }
 
   /** The test double's view; a real registry's view is passed explicitly. */
@@ -102,7 +117,8 @@ final class ApiFixture {
     return new ApiRoutes(registry, TokenStore.all(tokens(), new RegistryTokenStore(view)),
         new ApiSettings(Optional.empty(), MAX_BODY, 100))
         .with(new QueueRoutes(queues))
-        .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)));
+        .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)))
+        .documenting(MetricsRoutes.ENDPOINT);
   }
 
   /** A real history store on a fresh in-memory H2 database (kept until the JVM ends). */
