@@ -21,7 +21,8 @@ import relay.protocol.server.RefusalReason;
 /**
  * Issue 11, done-when 7 (metrics half): a real node (H2) takes messages over real SMTP, refuses
  * some, delivers to a real sink through a real DNS server, and its {@code GET /metrics}, fetched
- * over HTTP with a token and parsed by Prometheus' own Python parser (Debian's
+ * over HTTP with a viewer token made over the API (a client token gets 403, none 401) and
+ * parsed by Prometheus' own Python parser (Debian's
  * python3-prometheus-client, in a subprocess), counts exactly that: messages and recipients
  * accepted, each refusal by its reason (the others 0), recipients delivered (a DSN included),
  * deferred and bounced, the queue depth of the destination that still holds a message, the open
@@ -48,7 +49,17 @@ class MetricsOverSmtpTest {
       assertTrue(openApi.body().contains("\"/metrics\":{\"get\":"),
           "documented: " + openApi.body());
 
-      Map<String, Sample> before = scrape(http, token);
+      // Prometheus scrapes with a viewer token made over the API; a client token may not
+      String viewer = secret(NodeApiTest.call(http, "POST", "/api/v1/tokens", token,
+          "{\"name\":\"prometheus\",\"role\":\"viewer\"}"));
+      String client = secret(NodeApiTest.call(http, "POST", "/api/v1/tokens", token,
+          "{\"name\":\"app\",\"role\":\"client\",\"client\":\"test-app\"}"));
+      NodeApiTest.Answer forbidden = NodeApiTest.call(http, "GET", "/metrics", client, null);
+      assertEquals(403, forbidden.status(), forbidden.body());
+      assertEquals("application/problem+json", forbidden.contentType());
+      assertEquals(401, NodeApiTest.call(http, "GET", "/metrics", null, null).status());
+
+      Map<String, Sample> before = scrape(http, viewer);
       assertEquals(0.0, value(before, "relay_smtp_accepted_messages_total", ""));
       for (RefusalReason reason : RefusalReason.values()) {
         assertEquals(0.0, value(before, "relay_smtp_refusals_total", "reason=" + reason.label()),
@@ -89,7 +100,7 @@ class MetricsOverSmtpTest {
         open.reply();
         open.command("EHLO app.client.test");
         // outcomes are counted once persisted, just after the sink's 250: wait for them
-        Map<String, Sample> m = scrapeUntil(http, token, s ->
+        Map<String, Sample> m = scrapeUntil(http, viewer, s ->
             value(s, "relay_delivered_recipients_total", "") >= 5
                 && value(s, "relay_bounced_recipients_total", "") >= 1
                 && value(s, "relay_deferred_recipients_total", "") >= 1
@@ -133,6 +144,13 @@ class MetricsOverSmtpTest {
             sum / 5 * 1000);
       }
     }
+  }
+
+  /** The secret of a token just created (shown once, in the 201's body). */
+  private static String secret(NodeApiTest.Answer created) throws IOException {
+    assertEquals(201, created.status(), created.body());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body())
+        .get("token").asText();
   }
 
   private static void send(RelayFixture relay, String from, String tag, String... to)

@@ -70,7 +70,7 @@ public final class RelayMetrics implements OutcomeCounter {
         "Recipients expired (still failing at the end of the queue lifetime, DSN to the sender)"
             + " by this node's queues; per node.");
     GaugeWithCallback.builder().name("relay_smtp_sessions")
-        .help("SMTP connections open on this node now; per node.")
+        .help("SMTP sessions open on this node now; per node.")
         .callback(callback -> callback.call(sessions.getAsInt()))
         .register(registry);
   }
