@@ -33,6 +33,7 @@ import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import relay.http.HealthRoutes;
 import relay.http.api.ApiErrors;
+import relay.http.api.AnnouncementRoutes;
 import relay.http.api.ApiRoutes;
 import relay.http.api.QueueRoutes;
 import relay.http.api.ApiSettings;
@@ -50,6 +51,12 @@ import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
 import relay.node.delivery.DsnSubmitter;
+import relay.node.delivery.OwnMail;
+import relay.node.notice.NoticeSubmitter;
+import relay.node.notice.NoticeTemplates;
+import relay.persistence.notice.NoticeService;
+import relay.persistence.notice.NoticeSettings;
+import relay.persistence.notice.Notices;
 import relay.node.delivery.OwnEndpoints;
 import relay.node.delivery.SmtpDeliveryTransport;
 import relay.node.smtp.ClientRegistry;
@@ -82,13 +89,15 @@ public final class RelayNode implements Readiness {
   private final SmtpListeners listeners;
   private final ClusterQuorum quorum;
   private final Registry registry;
+  private final NoticeService notices;
   private volatile ServerBinding http; // set once, right after the node is built
   private volatile QueueService queues; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
   private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
-      ClusterQuorum quorum, Registry registry) {
+      ClusterQuorum quorum, Registry registry, NoticeService notices) {
     this.registry = registry;
+    this.notices = notices;
     this.quorum = quorum;
     this.system = system;
     this.storage = storage;
@@ -145,8 +154,17 @@ public final class RelayNode implements Readiness {
       OwnEndpoints own = OwnEndpoints.ofThisHost(settings.listeners().stream()
           .map(l -> new InetSocketAddress(l.host(), l.port())).toList());
       RelayMetrics metrics = new RelayMetrics();
+      NoticeSettings noticeSettings = NoticeSettings.fromConfig(config.getConfig("relay.notices"));
+      Notices notices = Notices.start(system, noticeSettings, Clock.systemUTC(),
+          new NoticeSubmitter(settings.hostname(), noticeSettings.from(),
+              NoticeTemplates.load(noticeSettings.templates()),
+              new OwnMail(storage.spool(), gateway, ids, io), io, Clock.systemUTC()));
+      Registry registry = Registry.start(system, settings.registry(), Clock.systemUTC(),
+          ConfiguredClients.records(settings.clients(), settings.registry().importContact()),
+          notices.blockListener());
+      RegistryView view = registryView.orElse(registry.view());
       DeliveryQueue.init(system, queueSettings, new DeliveryPorts(SmtpDeliveryTransport.create(settings, own),
-          storage.spool(), dsn, Clock.systemUTC(), history, metrics));
+          storage.spool(), dsn, Clock.systemUTC(), history, metrics, notices.delayWatch(view)));
 
       OrphanSweeper.start(system, storage.spool(), settings.storage().spool(), queueSettings,
           settings.orphanSweep(), io);
@@ -155,18 +173,16 @@ public final class RelayNode implements Readiness {
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids,
           new AcceptanceEvents(history, metrics), io, quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
-      Registry registry = Registry.start(system, settings.registry(), Clock.systemUTC(),
-          ConfiguredClients.records(settings.clients(), settings.registry().importContact()));
       awaitMemberUp(system, settings.joinTimeout());
       awaitRegistry(registry, settings.joinTimeout());
-      RegistryView view = registryView.orElse(registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(view, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
               new RefusalEvents().andThen(metrics::refused)), sink);
       metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
-      RelayNode node = new RelayNode(system, storage, listeners, quorum, registry);
+      RelayNode node = new RelayNode(system, storage, listeners, quorum, registry,
+          notices.service(system, registry.view(), registry.service()));
       node.queues = ShardedQueueService.start(system, queueSettings, registry.service(),
           settings.registry().askTimeout());
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
@@ -202,6 +218,7 @@ public final class RelayNode implements Readiness {
         new ApiRoutes(node.registry().service(), tokens, api)
             .with(new MessageRoutes(history))
             .with(new QueueRoutes(node.queues()))
+            .with(new AnnouncementRoutes(node.notices))
             .documenting(MetricsRoutes.ENDPOINT).route(),
         new MetricsRoutes(scrape, tokens, metricsSettings).route()));
   }

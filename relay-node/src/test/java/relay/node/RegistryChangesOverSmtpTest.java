@@ -48,7 +48,7 @@ class RegistryChangesOverSmtpTest {
   }
 
   /** The value of a call that must succeed. */
-  private static <T> T ok(CompletionStage<RegistryResult<T>> call) throws Exception {
+  static <T> T ok(CompletionStage<RegistryResult<T>> call) throws Exception {
     RegistryResult<T> result = call.toCompletableFuture().get(10, TimeUnit.SECONDS);
     if (result instanceof RegistryResult.Ok<T> done) {
       return done.value();

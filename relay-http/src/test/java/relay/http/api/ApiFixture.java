@@ -27,6 +27,7 @@ import relay.http.metrics.MetricsRoutes;
 import relay.http.metrics.MetricsScrape;
 import relay.http.metrics.MetricsSettings;
 import relay.http.metrics.RelayMetrics;
+import relay.http.testing.InMemoryNoticeService;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.history.HistoryStore;
@@ -118,6 +119,7 @@ final class ApiFixture {
         new ApiSettings(Optional.empty(), MAX_BODY, 100))
         .with(new QueueRoutes(queues))
         .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)))
+        .with(new AnnouncementRoutes(new InMemoryNoticeService(registry)))
         .documenting(MetricsRoutes.ENDPOINT);
   }
 

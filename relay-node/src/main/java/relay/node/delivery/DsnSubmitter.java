@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
@@ -21,13 +20,10 @@ import relay.persistence.history.MessageHistory;
 import relay.persistence.queue.DsnKind;
 import relay.persistence.queue.DsnPort;
 import relay.persistence.queue.DsnRequest;
-import relay.persistence.queue.EnqueueOutcome;
 import relay.persistence.queue.FailedRecipient;
 import relay.persistence.queue.QueueGateway;
-import relay.persistence.queue.QueuedMessage;
 import relay.persistence.queue.RecordedReply;
 import relay.persistence.spool.Spool;
-import relay.persistence.spool.SpoolWriter;
 import relay.protocol.message.DeliveryStatusNotification;
 import relay.protocol.message.DsnRecipient;
 import relay.protocol.message.DsnReport;
@@ -49,8 +45,7 @@ public final class DsnSubmitter implements DsnPort {
 
   private final String hostname;
   private final Spool spool;
-  private final QueueGateway gateway;
-  private final QueueIds ids;
+  private final OwnMail mail;
   private final Executor io;
   private final Clock clock;
   private final MessageHistory history;
@@ -65,57 +60,36 @@ public final class DsnSubmitter implements DsnPort {
     this.history = history;
     this.hostname = hostname;
     this.spool = spool;
-    this.gateway = gateway;
-    this.ids = ids;
+    this.mail = new OwnMail(spool, gateway, ids, io);
     this.io = io;
     this.clock = clock;
   }
 
   @Override
   public CompletionStage<Done> submit(DsnRequest request) {
-    return CompletableFuture.supplyAsync(() -> spoolReport(request), io)
-        .thenCompose(spooled -> spooled.writer().commit(List.of(spooled.domain()))
-            .thenCompose(durable -> gateway.enqueue(spooled.domain(), spooled.message()))
-            .thenApply(outcome -> accepted(request, spooled, outcome)));
-  }
-
-  /**
-   * Done when the sender's queue took the DSN; otherwise a failure, so the queue keeps the DSN
-   * pending and submits it again later. A refused DSN's body is released at once; after an
-   * unknown outcome it may be queued, so it stays (the orphan sweep reclaims it if not).
-   */
-  private Done accepted(DsnRequest request, Spooled spooled, EnqueueOutcome outcome) {
-    if (outcome instanceof EnqueueOutcome.Accepted) {
-      recordHistory(request, spooled.message());
-      return Done.getInstance();
-    }
-    String queueId = spooled.message().queueId();
-    if (outcome instanceof EnqueueOutcome.Refused) {
-      io.execute(() -> {
-        try {
-          spool.release(queueId, spooled.domain());
-        } catch (IOException e) {
-          // left for the orphan sweep: no queue refers to it
-        }
-      });
-    }
-    throw new CompletionException(new IllegalStateException(
-        "DSN " + queueId + " for " + spooled.domain() + " not queued: " + outcome));
+    return CompletableFuture.supplyAsync(() -> report(request), io)
+        .thenCompose(report -> mail.submit("", List.of(request.sender()), report.bytes(),
+                report.utf8(), report.at(), "DSN for " + request.queueId())
+            .thenApply(dsnId -> {
+              recordHistory(request, dsnId, report);
+              return Done.getInstance();
+            }));
   }
 
   /** The DSN as a message of the relay's own (no client), and a "dsn" event of the original. */
-  private void recordHistory(DsnRequest request, QueuedMessage dsn) {
-    history.record(new HistoryRecord.Accepted(dsn.queueId(), Optional.empty(), Optional.empty(),
-        dsn.sender(), dsn.recipients(), dsn.size(), dsn.receivedAt()));
+  private void recordHistory(DsnRequest request, String dsnId, Report report) {
+    history.record(new HistoryRecord.Accepted(dsnId, Optional.empty(), Optional.empty(), "",
+        List.of(request.sender()), report.bytes().length, report.at()));
     history.record(new HistoryRecord.Outcome(request.queueId(), EventKind.DSN,
         request.recipients().stream().map(FailedRecipient::recipient).toList(), Optional.empty(),
         Optional.empty(), 0, Optional.of(request.kind().name().toLowerCase(Locale.ROOT) + " DSN "
-            + dsn.queueId() + " to " + request.sender()), dsn.receivedAt()));
+            + dsnId + " to " + request.sender()), report.at()));
   }
 
-  private record Spooled(SpoolWriter writer, String domain, QueuedMessage message) {}
+  /** The DSN's bytes, whether they need SMTPUTF8, and when it was made. */
+  private record Report(byte[] bytes, boolean utf8, Instant at) {}
 
-  private Spooled spoolReport(DsnRequest request) {
+  private Report report(DsnRequest request) {
     DsnOriginal original;
     try {
       original = DsnOriginal.read(spool, request.queueId(), request.domain(),
@@ -145,21 +119,6 @@ public final class DsnSubmitter implements DsnPort {
           ? DsnRecipient.delayed(r.recipient(), reply, r.remoteHost(), r.at())
           : DsnRecipient.failed(r.recipient(), reply, r.remoteHost(), r.at()));
     }
-    byte[] bytes = dsn.build().bytes();
-    String domain = request.sender().substring(request.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-    String queueId = ids.next();
-    try {
-      SpoolWriter writer = spool.create(queueId);
-      try {
-        writer.write(bytes, 0, bytes.length);
-      } catch (IOException | RuntimeException e) {
-        writer.abort();
-        throw e;
-      }
-      return new Spooled(writer, domain,
-          new QueuedMessage(queueId, "", List.of(request.sender()), bytes.length, now, utf8, utf8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot spool the DSN for " + request.queueId(), e);
-    }
+    return new Report(dsn.build().bytes(), utf8, now);
   }
 }

@@ -99,12 +99,14 @@ public final class SpoolMessageSink implements MessageSink {
       }
       String sender = envelope.sender().map(Mailbox::address).orElse("");
       Instant receivedAt = envelope.receivedAt();
+      String client = envelope.client().clientName().orElse(null); // for delay notices
       return spoolWriter.commit(byDomain.keySet()).thenCompose(durable -> {
         Map<String, CompletableFuture<EnqueueOutcome>> outcomes = new LinkedHashMap<>();
         byDomain.forEach((domain, rcpts) -> outcomes.put(domain, queues.enqueue(domain,
             new QueuedMessage(queueId(), sender, rcpts, envelope.size(), receivedAt,
                 envelope.eightBitMime(), envelope.smtputf8(),
-                MessageFingerprint.of(envelope, rcpts).orElse(null))).toCompletableFuture()));
+                MessageFingerprint.of(envelope, rcpts).orElse(null), client))
+            .toCompletableFuture()));
         return CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new))
             .thenApply(all -> {
               outcomes.forEach((domain, outcome) -> releaseIfRefused(domain, outcome.join()));

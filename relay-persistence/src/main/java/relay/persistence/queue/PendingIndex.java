@@ -76,7 +76,7 @@ final class PendingIndex {
   void deferred(String queueId, int attempt, Instant next) {
     get(queueId).ifPresent(m -> replace(new PendingMessage(m.queueId(), m.sender(),
         m.recipients(), m.size(), m.receivedAt(), m.eightBit(), m.smtputf8(), attempt, next,
-        m.delayWarned())));
+        m.delayWarned(), m.client())));
   }
 
   /** How many messages are due later than {@code at}. */
@@ -95,7 +95,8 @@ final class PendingIndex {
     }
     for (PendingMessage m : later) {
       replace(new PendingMessage(m.queueId(), m.sender(), m.recipients(), m.size(),
-          m.receivedAt(), m.eightBit(), m.smtputf8(), m.attempts(), at, m.delayWarned()));
+          m.receivedAt(), m.eightBit(), m.smtputf8(), m.attempts(), at, m.delayWarned(),
+          m.client()));
     }
     return later.size();
   }
@@ -105,7 +106,7 @@ final class PendingIndex {
     Optional<PendingMessage> m = get(queueId);
     m.ifPresent(p -> replace(new PendingMessage(p.queueId(), p.sender(), p.recipients(),
         p.size(), p.receivedAt(), p.eightBit(), p.smtputf8(), p.attempts(), p.nextAttemptAt(),
-        true)));
+        true, p.client())));
     return m;
   }
 
@@ -122,7 +123,8 @@ final class PendingIndex {
     left.removeAll(done);
     if (!left.isEmpty()) {
       replace(new PendingMessage(m.queueId(), m.sender(), left, m.size(), m.receivedAt(),
-          m.eightBit(), m.smtputf8(), m.attempts(), m.nextAttemptAt(), m.delayWarned()));
+          m.eightBit(), m.smtputf8(), m.attempts(), m.nextAttemptAt(), m.delayWarned(),
+          m.client()));
       return false;
     }
     messages.remove(queueId);

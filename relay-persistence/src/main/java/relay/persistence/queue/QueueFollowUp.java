@@ -15,7 +15,7 @@ import relay.persistence.queue.DeliveryQueue.RetryDsns;
 
 /**
  * What follows a {@link DeliveryQueue}'s persisted outcomes, on the queue's thread: the event log
- * lines, the DSNs handed to the DSN port (each at most once at a time, retried every {@code
+ * lines, the delay reports, the DSNs handed to the DSN port (each at most once at a time, retried every {@code
  * dsn-retry-interval} until accepted) and the release of finished messages' spool entries
  * (including, after recovery, those a crash kept from being released). Nothing here is
  * persisted; the queue persists {@code DsnQueued} when the port accepted a DSN.
@@ -31,6 +31,8 @@ final class QueueFollowUp {
   private final SpoolReleases spoolReleases;
   private final OutcomeLog outcomeLog;
   private final DsnSubmissions dsnSubmissions;
+  private final ClientDelays clientDelays;
+  private final java.time.Clock clock;
 
   QueueFollowUp(SubQueueId queue, QueueSettings settings, DeliveryPorts ports,
       MessageEventLog eventLog, ActorContext<Command> context, TimerScheduler<Command> timers) {
@@ -45,6 +47,8 @@ final class QueueFollowUp {
     this.outcomeLog = new OutcomeLog(eventLog, ports.history(), queue.domain(),
         ports.outcomes());
     this.dsnSubmissions = new DsnSubmissions(ports.dsn(), queue.domain());
+    this.clientDelays = new ClientDelays(ports.delays(), queue.domain());
+    this.clock = ports.clock();
   }
 
   /** After recovery: re-submits every pending DSN and releases leftovers of finished messages. */
@@ -78,9 +82,13 @@ final class QueueFollowUp {
     });
   }
 
-  /** {@code write} is persisted: its log lines, its new DSNs, the release of what finished. */
+  /**
+   * {@code write} is persisted: its log lines, its clients' delays ({@link ClientDelays}), its
+   * new DSNs, the release of what finished.
+   */
   void persisted(QueueState state, OutcomeWrite write) {
     write.events().forEach(e -> outcomeLog.persisted(e, write.before()));
+    clientDelays.persisted(write.events(), state, clock.instant());
     for (String dsnId : write.newDsnIds()) {
       state.pendingDsn(dsnId).ifPresent(this::submitDsn);
     }

@@ -184,7 +184,7 @@ public final class QueueState implements CborSerializable {
       for (QueuedMessage m : e.messages()) {
         if (!pending.contains(m.queueId())) {
           pending.put(new PendingMessage(m.queueId(), m.sender(), m.recipients(), m.size(),
-              m.receivedAt(), m.eightBit(), m.smtputf8(), 0, e.at(), false));
+              m.receivedAt(), m.eightBit(), m.smtputf8(), 0, e.at(), false, m.client()));
         }
         if (m.fingerprint() != null) {
           recentMessages.add(m.fingerprint(), m.queueId(), e.at());

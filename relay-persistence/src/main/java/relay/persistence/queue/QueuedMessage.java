@@ -21,15 +21,24 @@ import relay.persistence.CborSerializable;
  * @param fingerprint the client's message for this domain (content, sender, recipients, client),
  *     by which a retry under another queue id is recognised ({@link RecentMessages}); null when
  *     the message had no Message-ID, and in events written before fingerprints existed
+ * @param client id of the registered client that sent it (its delay notices, relay.notices);
+ *     null for the relay's own messages (DSNs, notices), unidentified senders, and in events
+ *     written before clients were recorded
  */
 public record QueuedMessage(String queueId, String sender, List<String> recipients, long size,
-    Instant receivedAt, boolean eightBit, boolean smtputf8, String fingerprint)
+    Instant receivedAt, boolean eightBit, boolean smtputf8, String fingerprint, String client)
     implements CborSerializable {
+
+  /** A message of no registered client. */
+  public QueuedMessage(String queueId, String sender, List<String> recipients, long size,
+      Instant receivedAt, boolean eightBit, boolean smtputf8, String fingerprint) {
+    this(queueId, sender, recipients, size, receivedAt, eightBit, smtputf8, fingerprint, null);
+  }
 
   /** A message without fingerprint: never taken for a retry of another. */
   public QueuedMessage(String queueId, String sender, List<String> recipients, long size,
       Instant receivedAt, boolean eightBit, boolean smtputf8) {
-    this(queueId, sender, recipients, size, receivedAt, eightBit, smtputf8, null);
+    this(queueId, sender, recipients, size, receivedAt, eightBit, smtputf8, null, null);
   }
 
   public QueuedMessage {

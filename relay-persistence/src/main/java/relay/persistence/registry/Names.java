@@ -86,4 +86,19 @@ public final class Names {
     }
     return s;
   }
+
+  /**
+   * A text as the audit log keeps it (an actor, a recorded action): stripped, control characters
+   * replaced by '?', at most {@value #MAX_TEXT} characters; never refused.
+   */
+  static String auditText(String value) {
+    String s = value == null ? "" : value.strip().replaceAll("\\p{Cntrl}", "?");
+    return s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s;
+  }
+
+  /** Who asked, as the audit log keeps it ({@link #auditText}); "unknown" when empty. */
+  static String auditActor(String actor) {
+    String s = auditText(actor);
+    return s.isEmpty() ? "unknown" : s;
+  }
 }

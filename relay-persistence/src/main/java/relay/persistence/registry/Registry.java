@@ -43,12 +43,19 @@ public record Registry(ReplicatedRegistryView view, RegistryService service,
 
   public static Registry start(ActorSystem<?> system, RegistrySettings settings, Clock clock,
       List<ClientRecord> configClients) {
+    return start(system, settings, clock, configClients, BlockListener.NONE);
+  }
+
+  /** As above; {@code blocks} is told of every block change (on the singleton's node). */
+  public static Registry start(ActorSystem<?> system, RegistrySettings settings, Clock clock,
+      List<ClientRecord> configClients, BlockListener blocks) {
     ActorRef<RegistryPublisher.Command> publisher = system.systemActorOf(
         RegistryPublisher.create(settings.writeTimeout()), "relay-registry-publisher",
         Props.empty());
     ReplicatedRegistryView view = ReplicatedRegistryView.start(system);
     ActorRef<RegistryEntity.Command> entity = ClusterSingleton.get(system).init(
-        SingletonActor.of(RegistryEntity.create(settings, clock, publisher), "relay-registry"));
+        SingletonActor.of(RegistryEntity.create(settings, clock, publisher, blocks),
+            "relay-registry"));
     CompletableFuture<Imported> imported = new CompletableFuture<>();
     importClients(system, entity, settings, List.copyOf(configClients), imported);
     CompletionStage<Imported> visible = imported.thenCompose(i -> view.when(s -> {

@@ -237,24 +237,32 @@ public final class RegistryEntity
    */
   public static Behavior<Command> create(RegistrySettings settings, Clock clock,
       ActorRef<RegistryPublisher.Command> publisher) {
+    return create(settings, clock, publisher, BlockListener.NONE);
+  }
+
+  /** As above; {@code blocks} is told of every block added, removed or expired. */
+  public static Behavior<Command> create(RegistrySettings settings, Clock clock,
+      ActorRef<RegistryPublisher.Command> publisher, BlockListener blocks) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new RegistryEntity(settings, clock, publisher, context, timers)));
+        new RegistryEntity(settings, clock, publisher, blocks, context, timers)));
   }
 
   private final RegistrySettings settings;
   private final Clock clock;
   private final ActorRef<RegistryPublisher.Command> publisher;
+  private final BlockListener blockListener;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
 
   private RegistryEntity(RegistrySettings settings, Clock clock,
-      ActorRef<RegistryPublisher.Command> publisher, ActorContext<Command> context,
-      TimerScheduler<Command> timers) {
+      ActorRef<RegistryPublisher.Command> publisher, BlockListener blockListener,
+      ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1),
         Duration.ofSeconds(30), 0.2));
     this.settings = settings;
     this.clock = clock;
     this.publisher = publisher;
+    this.blockListener = blockListener;
     this.context = context;
     this.timers = timers;
   }
@@ -415,7 +423,8 @@ public final class RegistryEntity
     } catch (IllegalArgumentException e) {
       return refuse(cmd.replyTo(), RefusalKind.INVALID, e.getMessage());
     }
-    return persist(new BlockAdded(block), cmd.replyTo(), new BlockDone(block));
+    return persist(new BlockAdded(block), BlockSubjects.change(BlockChange.Change.ADDED, block,
+        state.clients().values(), block.createdBy(), block.createdAt()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onRemoveBlock(State state, RemoveBlock cmd) {
@@ -423,43 +432,18 @@ public final class RegistryEntity
     if (block == null) {
       return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no block " + cmd.id());
     }
-    return persist(new BlockRemoved(cmd.id(), actor(cmd.actor()), clock.instant()),
-        cmd.replyTo(), new BlockDone(block));
+    BlockRemoved removed = new BlockRemoved(cmd.id(), actor(cmd.actor()), clock.instant());
+    return persist(removed, BlockSubjects.change(BlockChange.Change.REMOVED, block,
+        state.clients().values(), removed.actor(), removed.at()), cmd.replyTo());
   }
 
   private ReplyEffect<Event, State> onImport(State state, ImportConfigClients cmd) {
-    Instant now = clock.instant();
-    List<Event> events = new ArrayList<>();
-    List<String> imported = new ArrayList<>();
-    List<String> unchanged = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
-    State working = state;
-    for (ClientRecord given : cmd.clients()) {
-      ClientRecord client = given.withOrigin(ClientOrigin.CONFIG);
-      String id = client.id().value();
-      Optional<ClientRecord> existing = working.client(client.id());
-      Optional<String> conflict = working.addressConflict(client);
-      if (existing.isPresent() && existing.get().origin() == ClientOrigin.API) {
-        skipped.add(id + ": created through the API, not overwritten");
-      } else if (existing.isPresent() && existing.get().equals(client)) {
-        unchanged.add(id);
-      } else if (conflict.isPresent()) {
-        skipped.add(id + ": " + conflict.get());
-      } else if (existing.isEmpty() && working.clients().size() >= settings.maxClients()) {
-        skipped.add(id + ": the registry holds its maximum of " + settings.maxClients()
-            + " clients (relay.registry.max-clients)");
-      } else {
-        ClientImported event = new ClientImported(client, now);
-        events.add(event);
-        imported.add(id);
-        working = working.apply(event, settings.auditEntries());
-      }
+    ConfigImport.Plan plan = ConfigImport.plan(state, cmd.clients(), settings, clock.instant());
+    if (plan.events().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), plan.reply());
     }
-    Imported reply = new Imported(imported, unchanged, skipped);
-    if (events.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), reply);
-    }
-    return Effect().persist(events).thenRun(this::changed).thenReply(cmd.replyTo(), s -> reply);
+    return Effect().persist(plan.events()).thenRun(this::changed)
+        .thenReply(cmd.replyTo(), s -> plan.reply());
   }
 
   private ReplyEffect<Event, State> onExpire(State state, ExpireBlocks cmd) {
@@ -471,11 +455,23 @@ public final class RegistryEntity
       return Effect().noReply();
     }
     context.getLog().info("registry: {} blocks expired", expired.size());
-    return Effect().persist(expired).thenRun(this::changed).thenNoReply();
+    List<BlockChange> changes = state.blocks().values().stream().filter(b -> !b.activeAt(now))
+        .map(b -> BlockSubjects.change(BlockChange.Change.EXPIRED, b, state.clients().values(),
+            REGISTRY_ACTOR, now)).toList();
+    return Effect().persist(expired).thenRun(this::changed)
+        .thenRun(s -> changes.forEach(blockListener::changed)).thenNoReply();
   }
 
   private ReplyEffect<Event, State> persist(Event event, ActorRef<Reply> replyTo, Reply reply) {
     return Effect().persist(event).thenRun(this::changed).thenReply(replyTo, s -> reply);
+  }
+
+  /** A block added or removed: persisted, published, then the block listener is told. */
+  private ReplyEffect<Event, State> persist(Event event, BlockChange change,
+      ActorRef<Reply> replyTo) {
+    return Effect().persist(event).thenRun(this::changed)
+        .thenRun(s -> blockListener.changed(change))
+        .thenReply(replyTo, s -> new BlockDone(change.block()));
   }
 
   private ReplyEffect<Event, State> refuse(ActorRef<Reply> replyTo, RefusalKind kind,
@@ -502,15 +498,13 @@ public final class RegistryEntity
     timers.startSingleTimer(EXPIRY_TIMER, new ExpireBlocks(), wait);
   }
 
-  /** A recorded action's text: no control characters, at most 500 characters. */
+  /** A recorded action's text ({@link Names#auditText}). */
   private static String text(String value) {
-    String s = value == null ? "" : value.strip().replaceAll("\\p{Cntrl}", "?");
-    return s.length() > Names.MAX_TEXT ? s.substring(0, Names.MAX_TEXT) : s;
+    return Names.auditText(value);
   }
 
-  /** Who asked, as the audit log keeps it: no control characters, at most 500 characters. */
+  /** Who asked, as the audit log keeps it ({@link Names#auditActor}). */
   private static String actor(String actor) {
-    String s = text(actor);
-    return s.isEmpty() ? "unknown" : s;
+    return Names.auditActor(actor);
   }
 }
