@@ -1,14 +1,9 @@
 package relay.persistence.queue;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -336,6 +331,7 @@ public final class DeliveryQueue
   private final QueueDeliveries deliveries;
   private final QueueFollowUp followUp;
   private final QueueControl control;
+  private final QueueIntake intake;
   private boolean passivating;
   /** Stop was asked: no new work; stop once in-flight outcomes are persisted. */
   private boolean stopping;
@@ -356,6 +352,7 @@ public final class DeliveryQueue
     this.deliveries = new QueueDeliveries(queue, settings, ports, context, timers);
     this.followUp = new QueueFollowUp(queue, settings, ports, eventLog, context, timers);
     this.control = new QueueControl(queue, deliveries, followUp, ports.clock());
+    this.intake = new QueueIntake(queue, settings, deliveries, followUp, ports.clock());
   }
 
   @Override
@@ -389,11 +386,13 @@ public final class DeliveryQueue
   @Override
   public CommandHandlerWithReply<Command, Event, QueueState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
-        .onCommand(Enqueue.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
-            cmd.replyTo(), outcome -> outcome))
-        .onCommand(EnqueueBatch.class, (state, cmd) -> enqueue(state, cmd, cmd.messages(),
-            cmd.replyTo(), DeliveryQueue::legacyReply))
-        .onCommand(GetStatus.class, this::onGetStatus)
+        .onCommand(Enqueue.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : intake.enqueue(Effect(), state, cmd.messages(), cmd.replyTo(), outcome -> outcome))
+        .onCommand(EnqueueBatch.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : intake.enqueue(Effect(), state, cmd.messages(), cmd.replyTo(),
+                QueueIntake::legacyReply))
+        .onCommand(GetStatus.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
+            : Effect().reply(cmd.replyTo(), intake.status(state)))
         .onCommand(HoldsEntry.class, (state, cmd) -> passivating ? forwardToNextIncarnation(cmd)
             : Effect().reply(cmd.replyTo(),
                 new EntryHeld(cmd.queueId(), !state.finished(cmd.queueId()))))
@@ -445,52 +444,6 @@ public final class DeliveryQueue
     followUp.recovered(state);
     deliveries.dispatch(state);
     maybePassivate(state);
-  }
-
-  // ---------------------------------------------------------------- enqueue and status
-
-  /** Both enqueue commands: {@code reply} turns the outcome into the command's reply type. */
-  private <R> ReplyEffect<Event, QueueState> enqueue(QueueState state, Command cmd,
-      List<QueuedMessage> messages, ActorRef<R> replyTo, Function<EnqueueOutcome, R> reply) {
-    if (passivating) {
-      return forwardToNextIncarnation(cmd);
-    }
-    EnqueueCheck check = EnqueueCheck.of(state, messages, settings.maxPendingMessages(), queue,
-        now());
-    if (check.refusal().isPresent()) {
-      return Effect().reply(replyTo, reply.apply(check.refusal().get()));
-    }
-    R accepted = reply.apply(EnqueueOutcome.Accepted.ACCEPTED);
-    if (check.fresh().isEmpty()) {
-      followUp.releaseRetries(check.retries());
-      return Effect().reply(replyTo, accepted);
-    }
-    return Effect().persist(new MessagesEnqueued(check.fresh(), now()))
-        .thenRun(deliveries::dispatch)
-        .thenRun(s -> followUp.releaseRetries(check.retries()))
-        .thenReply(replyTo, s -> accepted);
-  }
-
-  /** The reply of the previous version's {@link EnqueueBatch}. */
-  private static StatusReply<Done> legacyReply(EnqueueOutcome outcome) {
-    if (outcome instanceof EnqueueOutcome.QueueFull full) {
-      return StatusReply.error(QUEUE_FULL + full.detail());
-    }
-    if (outcome instanceof EnqueueOutcome.Refused refused) {
-      return StatusReply.error(refused.detail());
-    }
-    return StatusReply.ack();
-  }
-
-  private ReplyEffect<Event, QueueState> onGetStatus(QueueState state, GetStatus cmd) {
-    if (passivating) {
-      return forwardToNextIncarnation(cmd);
-    }
-    return Effect().reply(cmd.replyTo(), new QueueStatus(domain, queue.index(),
-        !settings.shapingFor(domain).configures(queue.index()), state.pendingMessageCount(),
-        state.pendingRecipientCount(), deliveries.workers().inFlight().size(),
-        deliveries.workers().size(),
-        state.pendingDsns().size(), state.oldestReceivedAt()));
   }
 
   /** After asking to passivate, a command goes back through sharding to the next incarnation. */

@@ -14,6 +14,13 @@
  * relay.persistence.queue.QueueGateway}, which picks the sub-queue of each message and groups
  * enqueues per queue into one journal write.
  *
+ * <p>Operators steer the queues through {@link relay.persistence.queue.QueueService} (the HTTP
+ * API's backend, per destination domain over all its sub-queues on every node: {@link
+ * relay.persistence.queue.ShardedQueueService} asks each node's {@link
+ * relay.persistence.queue.QueueDirectory}): inspect, hold and release (persisted; a held queue
+ * attempts nothing but still takes new mail), retry now, bounce with DSNs ({@link
+ * relay.persistence.queue.QueueControl}); each action is audited in the registry.
+ *
  * <p>Settings: {@link relay.persistence.queue.QueueSettings} from {@code relay.queue} (see this
  * module's {@code reference.conf}).
  *
