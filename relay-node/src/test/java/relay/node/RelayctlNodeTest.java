@@ -21,7 +21,8 @@ import relay.cli.Relayctl;
  * relayctl against a running node (H2, its HTTP API on a loopback port, its bootstrap admin
  * token read from <data-dir>/admin-token through RELAY_TOKEN_FILE): clients and blocks in table
  * and --json form, a block made with relayctl refusing that IP's next SMTP connection and its
- * removal letting it in, the audit log, and the exit code of each kind of failure.
+ * removal letting it in, the audit log, a message found and shown with its delivery, a queue
+ * held, listed, shown and released, and the exit code of each kind of failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RelayctlNodeTest {
@@ -202,5 +203,63 @@ class RelayctlNodeTest {
         .out());
     assertEquals(id, list.get("messages").get(0).get("id").asText());
     assertEquals(ExitCodes.NOT_FOUND, relayctl("messages", "show", "NOSUCHID").code());
+  }
+
+  @Test
+  void aQueueIsHeldListedShownAndReleased() throws Exception {
+    relay.dns.mx("hold.test", 10, "mx.hold.test").a("mx.hold.test", "127.0.0.2");
+    Run held = ok("queues", "suspend", "hold.test");
+    assertTrue(held.out().startsWith("hold.test: suspended ("), held.out());
+    String reply = SmtpDialog.sendOne(relay.smtp(), "app@sender.test", "dave@hold.test",
+        "Subject: held\r\n\r\nwaits\r\n");
+    assertTrue(reply.startsWith("250 "), reply);
+    String id = reply.replaceAll("(?s).*queued as (\\S+).*", "$1").strip();
+
+    Run table = until(r -> r.out().lines().anyMatch(l -> l.startsWith("hold.test ")), "queues");
+    assertTrue(table.out().startsWith("DOMAIN "), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.matches(
+        "hold\\.test +1 +0 +\\S+ +held +-")), table.out());
+    JsonNode queues = json.readTree(ok("queues", "--json").out()).get("queues");
+    JsonNode queue = null;
+    for (JsonNode q : queues) {
+      if (q.get("domain").asText().equals("hold.test")) {
+        queue = q;
+      }
+    }
+    assertTrue(queue != null && queue.get("depth").asInt() == 1
+        && queue.get("suspended").asBoolean(), queues.toString());
+
+    Run shown = ok("queues", "show", "hold.test");
+    assertTrue(shown.out().contains("held:        yes, by admin at "), shown.out());
+    assertTrue(shown.out().lines().anyMatch(l -> l.startsWith(id + " ")
+        && l.endsWith("app@sender.test  dave@hold.test")), shown.out());
+    assertEquals(id, json.readTree(ok("queues", "show", "hold.test", "--json").out())
+        .get("messages").get(0).get("id").asText());
+
+    assertTrue(ok("queues", "resume", "hold.test").out().startsWith("hold.test: resumed ("));
+    Run delivered = until(r -> r.out().contains("delivered"), "messages", "show", id);
+    assertTrue(delivered.out().contains("delivered"), delivered.out());
+    assertEquals(ExitCodes.NOT_FOUND, relayctl("queues", "show", "nothing-queued.test").code());
+    assertEquals(ExitCodes.USAGE, relayctl("queues", "bounce", "hold.test").code());
+  }
+
+  @Test
+  void aViewerTokenMadeWithRelayctlReadsButCannotChange() throws Exception {
+    Run made = ok("tokens", "add", "night-shift", "--role", "viewer");
+    assertTrue(made.out().startsWith("token "), made.out());
+    String secret = made.out().lines().skip(1).findFirst().orElseThrow();
+    String id = made.out().replaceAll("(?s)^token (\\S+) .*", "$1");
+    assertTrue(ok("tokens").out().lines().anyMatch(l -> l.startsWith(id + " ")
+        && l.contains(" night-shift ") && l.contains(" viewer ")), "listed");
+    assertTrue(!ok("tokens", "--json").out().contains(secret), "no secret in the list");
+
+    Run read = ok("clients", "--token", secret);
+    assertTrue(read.out().contains("test-app"), read.out());
+    Run write = relayctl("blocks", "add", "ip", "192.0.2.99", "--reason", "r", "--token", secret);
+    assertEquals(ExitCodes.DENIED, write.code(), write.err());
+    assertTrue(write.err().contains(": 403 "), write.err());
+
+    assertEquals("revoked token " + id + "\n", ok("tokens", "revoke", id).out());
+    assertEquals(ExitCodes.DENIED, relayctl("clients", "--token", secret).code());
   }
 }
