@@ -35,6 +35,7 @@ import relay.http.HealthRoutes;
 import relay.http.api.ApiErrors;
 import relay.http.api.AnnouncementRoutes;
 import relay.http.api.ApiRoutes;
+import relay.http.api.BulkNoticeRoutes;
 import relay.http.api.QueueRoutes;
 import relay.http.api.ApiSettings;
 import relay.http.api.MessageRoutes;
@@ -69,6 +70,9 @@ import relay.node.smtp.SpoolMessageSink;
 import relay.persistence.client.ClientSessions;
 import relay.persistence.history.MessageHistory;
 import relay.persistence.history.MessageHistoryReader;
+import relay.persistence.quota.BulkNoticeService;
+import relay.persistence.quota.EntityBulkNoticeService;
+import relay.persistence.quota.QuotaLeases;
 import relay.persistence.queue.DeliveryPorts;
 import relay.persistence.queue.DeliveryQueue;
 import relay.persistence.queue.QueueGateway;
@@ -90,14 +94,19 @@ public final class RelayNode implements Readiness {
   private final ClusterQuorum quorum;
   private final Registry registry;
   private final NoticeService notices;
+  private final QuotaLeases quotas;
+  private final BulkNoticeService bulkNotices;
   private volatile ServerBinding http; // set once, right after the node is built
   private volatile QueueService queues; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
   private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
-      ClusterQuorum quorum, Registry registry, NoticeService notices) {
+      ClusterQuorum quorum, Registry registry, NoticeService notices, QuotaLeases quotas,
+      BulkNoticeService bulkNotices) {
     this.registry = registry;
     this.notices = notices;
+    this.quotas = quotas;
+    this.bulkNotices = bulkNotices;
     this.quorum = quorum;
     this.system = system;
     this.storage = storage;
@@ -173,16 +182,18 @@ public final class RelayNode implements Readiness {
       SpoolMessageSink sink = new SpoolMessageSink(storage.spool(), gateway, ids,
           new AcceptanceEvents(history, metrics), io, quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
+      QuotaLeases quotas = QuotaLeases.start(system, settings.quotas(), Clock.systemUTC());
       awaitMemberUp(system, settings.joinTimeout());
       awaitRegistry(registry, settings.joinTimeout());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
-          new ClientRegistry(view, settings.defaultMaxSessions(), sessions, Clock.systemUTC(),
-              new RefusalEvents().andThen(metrics::refused)), sink);
+          new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
+              Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused)), sink);
       metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry,
-          notices.service(system, registry.view(), registry.service()));
+          notices.service(system, registry.view(), registry.service()), quotas,
+          EntityBulkNoticeService.of(system, view, settings.quotas()));
       node.queues = ShardedQueueService.start(system, queueSettings, registry.service(),
           settings.registry().askTimeout());
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
@@ -219,6 +230,7 @@ public final class RelayNode implements Readiness {
             .with(new MessageRoutes(history))
             .with(new QueueRoutes(node.queues()))
             .with(new AnnouncementRoutes(node.notices))
+            .with(new BulkNoticeRoutes(node.bulkNotices(), node.registry().service()))
             .documenting(MetricsRoutes.ENDPOINT).route(),
         new MetricsRoutes(scrape, tokens, metricsSettings).route()));
   }
@@ -308,6 +320,16 @@ public final class RelayNode implements Readiness {
   /** The operator's client registry and block lists on this node (its view and its service). */
   public Registry registry() {
     return registry;
+  }
+
+  /** The clients' recipient quotas as this node counts them. */
+  public QuotaLeases quotas() {
+    return quotas;
+  }
+
+  /** The clients' bulk notices (kept with their quota counts). */
+  public BulkNoticeService bulkNotices() {
+    return bulkNotices;
   }
 
   public List<java.net.InetSocketAddress> smtpAddresses() {

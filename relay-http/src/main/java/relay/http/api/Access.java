@@ -17,6 +17,8 @@ import relay.http.auth.Role;
  *   <li>{@link #read()}: admin and viewer tokens (reads of everything);
  *   <li>{@link #ownClient(String)}: admin, viewer, and a client token when the path parameter
  *       {@code param} is its own client's id ({@code /clients/{id}...});
+ *   <li>{@link #adminOrOwnClient(String)}: admin, and a client token when the path parameter
+ *       {@code param} is its own client's id (a client's own writes, e.g. its bulk notices);
  *   <li>{@link #clientScoped()}: admin, viewer and client tokens, and the HANDLER shows a client
  *       token only its own client's data (e.g. a message search filtered to its client).
  * </ul>
@@ -43,6 +45,10 @@ public record Access(Set<Role> roles, Optional<String> clientParam) {
     return new Access(EnumSet.allOf(Role.class), Optional.of(param));
   }
 
+  public static Access adminOrOwnClient(String param) {
+    return new Access(EnumSet.of(Role.ADMIN, Role.CLIENT), Optional.of(param));
+  }
+
   public static Access clientScoped() {
     return new Access(EnumSet.allOf(Role.class), Optional.empty());
   }
@@ -60,6 +66,9 @@ public record Access(Set<Role> roles, Optional<String> clientParam) {
 
   /** What a refused caller is told (403 detail). */
   public String denied() {
+    if (!roles.contains(Role.VIEWER) && roles.contains(Role.CLIENT)) {
+      return "only an admin token or the client's own token may do this";
+    }
     if (!roles.contains(Role.VIEWER)) {
       return "only an admin token may do this";
     }
@@ -72,6 +81,10 @@ public record Access(Set<Role> roles, Optional<String> clientParam) {
 
   /** For the OpenAPI document: who may call. */
   public String describe() {
+    if (!roles.contains(Role.VIEWER) && roles.contains(Role.CLIENT)) {
+      return clientParam.map(param -> "admin tokens, and a client token when {" + param
+          + "} is its own client.").orElse("admin and client tokens.");
+    }
     if (!roles.contains(Role.VIEWER)) {
       return "admin tokens only.";
     }

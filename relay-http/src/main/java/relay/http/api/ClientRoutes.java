@@ -74,7 +74,7 @@ final class ClientRoutes extends AllDirectives implements ApiResource {
   }
 
   /** A path segment that is no client id names no client: 404. */
-  private static Route withId(String text, Function<ClientId, Route> inner) {
+  static Route withId(String text, Function<ClientId, Route> inner) {
     Optional<ClientId> id;
     try {
       id = Optional.of(new ClientId(text));

@@ -1,6 +1,7 @@
 /**
  * The operator API under {@code /api/v1} (issue 11): clients, blocks and the audit log over the
- * registry's {@link relay.persistence.registry.RegistryService}, JSON with one strict Jackson
+ * registry's {@link relay.persistence.registry.RegistryService}, clients' bulk notices over
+ * {@link relay.persistence.quota.BulkNoticeService} ({@link relay.http.api.BulkNoticeRoutes}), JSON with one strict Jackson
  * mapper ({@link relay.http.api.ApiJson}). Error behaviour: every error is an RFC 9457
  * {@code application/problem+json} body with a clear {@code detail} ({@link
  * relay.http.api.ApiErrors}): 400 malformed JSON, unknown field or wrong type, 401 no or bad
@@ -12,7 +13,7 @@
  * <p>How a route gets into the API: a class implementing {@link relay.http.api.ApiResource}
  * returns its {@link relay.http.api.Endpoint}s, each declared once with method, full path
  * template ({@code /api/v1/queues/{domain}/suspend}), {@link relay.http.api.Access} (admin,
- * read, ownClient("id"), clientScoped), summary, handler ({@code Call -> Route}: the principal
+ * read, ownClient("id"), adminOrOwnClient("id"), clientScoped), summary, handler ({@code Call -> Route}: the principal
  * and the path parameters) and, for the document, success status, query parameters, body and
  * the extra error statuses. {@link relay.http.api.ApiRoutes} builds the routes and the OpenAPI
  * document ({@code GET /api/openapi.json}, no token needed) from that one list; add a resource

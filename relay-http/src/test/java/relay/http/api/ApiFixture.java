@@ -28,6 +28,7 @@ import relay.http.metrics.MetricsScrape;
 import relay.http.metrics.MetricsSettings;
 import relay.http.metrics.RelayMetrics;
 import relay.http.testing.InMemoryNoticeService;
+import relay.http.testing.InMemoryBulkNoticeService;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
 import relay.persistence.history.HistoryStore;
@@ -120,6 +121,8 @@ final class ApiFixture {
         .with(new QueueRoutes(queues))
         .with(new MessageRoutes(new JdbcHistoryReader(history, Runnable::run)))
         .with(new AnnouncementRoutes(new InMemoryNoticeService(registry)))
+        .with(new BulkNoticeRoutes(new InMemoryBulkNoticeService(registry, Clock.systemUTC()),
+            registry))
         .documenting(MetricsRoutes.ENDPOINT);
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.time.Duration;
 import relay.node.delivery.OutboundSettings;
 import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.quota.QuotaSettings;
 import relay.persistence.queue.OrphanSweepSettings;
 import relay.persistence.queue.QueueSettings;
 import relay.persistence.history.HistorySettings;
@@ -30,13 +31,14 @@ import relay.protocol.settings.Bounds;
  *     its own max-sessions
  * @param registry relay.registry: the operator's client registry and block lists
  * @param history relay.history: the message history (retention, the writer's buffer)
+ * @param quotas relay.quotas: the cluster-wide recipient quotas
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
     OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry,
-    HistorySettings history) {
+    HistorySettings history, QuotaSettings quotas) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -77,7 +79,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
             Duration.ofSeconds(1), Duration.ofDays(1)),
         OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions,
         RegistrySettings.fromConfig(relay.getConfig("registry")),
-        HistorySettings.fromConfig(relay.getConfig("history")));
+        HistorySettings.fromConfig(relay.getConfig("history")),
+        QuotaSettings.fromConfig(relay.getConfig("quotas")));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

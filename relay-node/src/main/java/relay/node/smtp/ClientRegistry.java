@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import relay.persistence.client.ClientSessions;
+import relay.persistence.quota.QuotaLeases;
+import relay.persistence.quota.QuotaLimits;
 import relay.persistence.registry.ClientRecord;
 import relay.persistence.registry.IpAddresses;
 import relay.persistence.registry.RegistrySnapshot;
@@ -26,7 +28,9 @@ import relay.protocol.server.SessionRefusal;
  * else relay.client-defaults.max-sessions). The identity carries a {@link RegistryEnvelopePolicy}
  * for MAIL and RCPT. An unregistered address gets an identity without a client name, which may
  * not relay, and counts toward no limit, once this node's view is complete (before, 421 4.3.0:
- * see {@link ConnectCheck}). When the client's session count gives no verdict in time
+ * see {@link ConnectCheck}). A registered client with a recipient quota has its node's lease
+ * asked for at connect ({@link QuotaLeases#prepare}, never waited for). When the client's
+ * session count gives no verdict in time
  * the stage fails and the session answers 421 4.3.0: a registered client is never admitted
  * blindly. Every refusal the sessions answer is handed to {@code refusals} (the event log).
  */
@@ -37,14 +41,16 @@ public final class ClientRegistry implements ClientPolicy {
   private final RegistryView view;
   private final int defaultMaxSessions;
   private final ClientSessions sessions;
+  private final QuotaLeases quotas;
   private final Clock clock;
   private final Consumer<SessionRefusal> refusals;
 
   public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
-      Clock clock, Consumer<SessionRefusal> refusals) {
+      QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals) {
     this.view = view;
     this.defaultMaxSessions = defaultMaxSessions;
     this.sessions = sessions;
+    this.quotas = quotas;
     this.clock = clock;
     this.refusals = refusals;
   }
@@ -59,7 +65,8 @@ public final class ClientRegistry implements ClientPolicy {
     ClientIdentity identity = client
         .map(c -> ClientIdentity.registered(ip, c.id().value()))
         .orElseGet(() -> ClientIdentity.anonymous(ip))
-        .withEnvelope(new RegistryEnvelopePolicy(view, client.map(ClientRecord::id), clock));
+        .withEnvelope(new RegistryEnvelopePolicy(view, client.map(ClientRecord::id), quotas,
+            clock));
     Optional<Admission.Refused> refused = ConnectCheck.check(registry, complete, ip, client,
         identity, now);
     if (refused.isPresent()) {
@@ -69,6 +76,7 @@ public final class ClientRegistry implements ClientPolicy {
       return CompletableFuture.completedFuture(Admission.withoutSlot(identity));
     }
     String name = client.get().id().value();
+    quotas.prepare(name, QuotaLimits.of(client.get().limits())); // a lease before the first RCPT
     int maxSessions = client.get().limits().maxSessions().orElse(defaultMaxSessions);
     return sessions.acquire(name, maxSessions)
         .whenComplete((slot, error) -> {

@@ -3,6 +3,8 @@ package relay.node.smtp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import relay.persistence.quota.QuotaLeases;
+import relay.persistence.quota.QuotaLimits;
 import relay.persistence.registry.Block;
 import relay.persistence.registry.BlockKind;
 import relay.persistence.registry.ClientId;
@@ -24,6 +26,8 @@ import relay.protocol.server.SessionLimits;
  *       its subdomains): 554 5.7.1 with the operator's reason; a domain outside the client's
  *       allowed sender domains (empty = any): 550 5.7.1;
  *   <li>RCPT: a block of the recipient's domain (exact): 554 5.7.1 with the reason;
+ *   <li>RCPT, last: the client's hourly and daily recipient quotas, counted across the cluster
+ *       from this node's lease ({@link QuotaLeases}, no I/O): 452 4.5.3 with the reset time;
  *   <li>limits: the client's own max-message-size and max-recipients-per-message where set, the
  *       server's otherwise.
  * </ul>
@@ -33,11 +37,14 @@ final class RegistryEnvelopePolicy implements EnvelopePolicy {
 
   private final RegistryView view;
   private final Optional<ClientId> client;
+  private final QuotaLeases quotas;
   private final Clock clock;
 
-  RegistryEnvelopePolicy(RegistryView view, Optional<ClientId> client, Clock clock) {
+  RegistryEnvelopePolicy(RegistryView view, Optional<ClientId> client, QuotaLeases quotas,
+      Clock clock) {
     this.view = view;
     this.client = client;
+    this.quotas = quotas;
     this.clock = clock;
   }
 
@@ -71,6 +78,15 @@ final class RegistryEnvelopePolicy implements EnvelopePolicy {
 
   private static EnvelopeRefusal blocked(RefusalReason what, Block block) {
     return new EnvelopeRefusal.Blocked(what, block.reason());
+  }
+
+  @Override
+  public Optional<EnvelopeRefusal> countRecipient(Mailbox recipient) {
+    Optional<ClientRecord> record = client.flatMap(view.current()::client);
+    if (record.isEmpty()) {
+      return Optional.empty();
+    }
+    return quotas.count(record.get().id().value(), QuotaLimits.of(record.get().limits()));
   }
 
   @Override

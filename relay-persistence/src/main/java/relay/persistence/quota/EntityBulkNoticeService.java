@@ -20,6 +20,8 @@ import relay.persistence.registry.RegistryView;
  * {@link BulkNoticeService} over the clients' {@link QuotaEntity}s (where notices are kept, next
  * to the counts they raise) and this node's registry view (which clients exist). Listing every
  * notice asks each registered client's entity, all at once: an operator's read, not a hot path.
+ * XXX: with thousands of clients that starts (recovers) every entity; a projection of the
+ * Noticed events into a table would answer it without.
  */
 public final class EntityBulkNoticeService implements BulkNoticeService {
 

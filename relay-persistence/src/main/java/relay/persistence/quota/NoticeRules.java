@@ -10,7 +10,7 @@ import java.util.Optional;
  * window that ends after it starts and after now, no longer than max-window and starting within
  * a year, a note of at most 500 characters.
  */
-final class NoticeRules {
+public final class NoticeRules {
 
   static final long MAX_EXPECTED = 1_000_000_000L;
   static final int MAX_NOTE = 500;
@@ -20,24 +20,31 @@ final class NoticeRules {
 
   static Optional<String> problem(QuotaEntity.PostNotice post, Instant now,
       QuotaSettings settings) {
-    if (post.expectedRecipients() < 1 || post.expectedRecipients() > MAX_EXPECTED) {
-      return Optional.of("expectedRecipients: " + post.expectedRecipients()
+    return problem(post.expectedRecipients(), post.from(), post.until(), post.note(), now,
+        settings.maxNoticeWindow());
+  }
+
+  /** The first problem of a notice with these values posted at {@code now}, if any. */
+  public static Optional<String> problem(long expectedRecipients, Instant from, Instant until,
+      Optional<String> note, Instant now, Duration maxWindow) {
+    if (expectedRecipients < 1 || expectedRecipients > MAX_EXPECTED) {
+      return Optional.of("expectedRecipients: " + expectedRecipients
           + " is not between 1 and " + MAX_EXPECTED);
     }
-    if (!post.until().isAfter(post.from())) {
-      return Optional.of("until: " + post.until() + " is not after from " + post.from());
+    if (!until.isAfter(from)) {
+      return Optional.of("until: " + until + " is not after from " + from);
     }
-    if (!post.until().isAfter(now)) {
-      return Optional.of("until: " + post.until() + " is not in the future");
+    if (!until.isAfter(now)) {
+      return Optional.of("until: " + until + " is not in the future");
     }
-    if (Duration.between(post.from(), post.until()).compareTo(settings.maxNoticeWindow()) > 0) {
-      return Optional.of("until: the window from " + post.from() + " is longer than "
-          + settings.maxNoticeWindow() + " (relay.quotas.bulk-notices.max-window)");
+    if (Duration.between(from, until).compareTo(maxWindow) > 0) {
+      return Optional.of("until: the window from " + from + " is longer than "
+          + maxWindow + " (relay.quotas.bulk-notices.max-window)");
     }
-    if (post.from().isAfter(now.plus(MAX_LEAD))) {
-      return Optional.of("from: " + post.from() + " is more than a year ahead");
+    if (from.isAfter(now.plus(MAX_LEAD))) {
+      return Optional.of("from: " + from + " is more than a year ahead");
     }
-    if (post.note().map(String::length).orElse(0) > MAX_NOTE) {
+    if (note.map(String::length).orElse(0) > MAX_NOTE) {
       return Optional.of("note: longer than " + MAX_NOTE + " characters");
     }
     return Optional.empty();

@@ -83,6 +83,6 @@ public final class QuotaLeases {
       public void giveBack(Instant hour, int count) {
         entities.apply(c).tell(new QuotaEntity.ReturnLease(hour, count));
       }
-    }, settings.maxBorrow()));
+    }, settings.maxBorrow(), settings.usedUpRecheck()));
   }
 }

@@ -1,5 +1,6 @@
 package relay.persistence.quota;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -13,7 +14,9 @@ import relay.protocol.server.EnvelopeRefusal;
  *
  * <p>Decisions, in order, for one recipient:
  * <ol>
- *   <li>the entity said the quota is used up until a reset that has not come: 452 4.5.3;
+ *   <li>the quota is used up until a reset that has not come: 452 4.5.3 (asking again once
+ *       every {@code used-up-recheck}, or at once when the client's quotas changed, so a raise
+ *       is seen before the reset);
  *   <li>a recipient of the lease is left: accepted;
  *   <li>the last answer left no headroom in the cluster: used up, 452 4.5.3 until its reset;
  *   <li>fewer than {@code max-borrow} recipients borrowed (and, once an answer is known, fewer
@@ -21,7 +24,8 @@ import relay.protocol.server.EnvelopeRefusal;
  *       reported with the next request;
  *   <li>otherwise the node cannot tell in time: 451 4.3.0, the client tries again shortly.
  * </ol>
- * A new hour gives back what is left of the last lease (it no longer counts against the day).
+ * Recipients borrowed after an ask was sent are covered by its grant first, and the rest
+ * reported at once by another ask. A new hour gives back what is left of the last lease (it no longer counts against the day).
  * A lost or late answer is harmless: borrowed recipients stay to be reported by the next ask
  * (a lost reply can get them counted twice: an under-use, never an over-grant), a grant for an
  * hour that is over is given back.
@@ -40,6 +44,7 @@ public final class QuotaLedger {
 
   private final Entity entity;
   private final int maxBorrow;
+  private final Duration recheck;
 
   private Instant hour;
   private int lease;
@@ -54,10 +59,13 @@ public final class QuotaLedger {
   /** Set when the quota is used up; cleared at that instant or by a grant. */
   private Instant usedUpUntil;
   private boolean usedUpDaily;
+  private Instant checkedAt;
+  private QuotaLimits askedWith;
 
-  public QuotaLedger(Entity entity, int maxBorrow) {
+  public QuotaLedger(Entity entity, int maxBorrow, Duration recheck) {
     this.entity = entity;
     this.maxBorrow = maxBorrow;
+    this.recheck = recheck;
   }
 
   /**
@@ -68,6 +76,10 @@ public final class QuotaLedger {
     roll(now);
     if (usedUpUntil != null) {
       if (now.isBefore(usedUpUntil)) {
+        if (!limits.equals(askedWith) || !now.isBefore(checkedAt.plus(recheck))) {
+          checkedAt = now;
+          ask(limits);
+        }
         return Optional.of(new EnvelopeRefusal.QuotaReached(usedUpDaily, usedUpUntil));
       }
       usedUpUntil = null;
@@ -82,6 +94,7 @@ public final class QuotaLedger {
     if (known && headroom <= 0) {
       usedUpUntil = resetsAt;
       usedUpDaily = daily;
+      checkedAt = now;
       return Optional.of(new EnvelopeRefusal.QuotaReached(daily, resetsAt));
     }
     long cap = Math.min(maxBorrow, known ? headroom : limits.lowest());
@@ -132,6 +145,7 @@ public final class QuotaLedger {
       return;
     }
     asking = true;
+    askedWith = limits;
     int reported = borrowed;
     entity.lease(limits, reported).whenComplete((answer, error) -> answered(reported, answer,
         error));
@@ -149,7 +163,10 @@ public final class QuotaLedger {
       }
       return;
     }
-    lease += answer.granted();
+    // recipients borrowed since the ask was sent are covered by the grant first
+    int covered = Math.min(answer.granted(), borrowed);
+    borrowed -= covered;
+    lease += answer.granted() - covered;
     lastGrant = answer.granted();
     known = true;
     headroom = answer.headroom() - borrowed;
@@ -157,6 +174,9 @@ public final class QuotaLedger {
     resetsAt = answer.resetsAt();
     if (answer.granted() > 0) {
       usedUpUntil = null;
+    }
+    if (borrowed > 0) {
+      ask(askedWith); // report the rest now, not at the next ask
     }
   }
 }

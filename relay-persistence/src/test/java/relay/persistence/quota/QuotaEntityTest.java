@@ -35,7 +35,7 @@ class QuotaEntityTest {
   static final Instant NEXT_HOUR = Instant.parse("2026-12-05T11:00:00Z");
   static final Instant NEXT_DAY = Instant.parse("2026-12-06T00:00:00Z");
   static final QuotaSettings SETTINGS = new QuotaSettings(0.25, 1000, 20, Duration.ofSeconds(3),
-      100, 3, Duration.ofDays(31));
+      Duration.ofSeconds(10), 100, 3, Duration.ofDays(31));
   static final QuotaLimits HOURLY_100 = new QuotaLimits(Optional.of(100), Optional.empty());
 
   final MovableClock clock = new MovableClock(T0);

@@ -2,6 +2,7 @@ package relay.persistence.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ class QuotaLedgerTest {
   }
 
   final HandEntity entity = new HandEntity();
-  final QuotaLedger ledger = new QuotaLedger(entity, 3);
+  final QuotaLedger ledger = new QuotaLedger(entity, 3, Duration.ofSeconds(10));
 
   private Optional<EnvelopeRefusal> take(QuotaLimits limits) {
     return ledger.take(T0, limits);
@@ -84,18 +85,30 @@ class QuotaLedgerTest {
     assertEquals(1, entity.asks.size());
     assertEquals(3, ledger.borrowed());
     entity.answer(0, HOUR, 10, 500);
-    assertEquals(List.of(1), entity.reported);
-    assertEquals(2, ledger.borrowed(), "the first was reported with the ask; two still to report");
-    assertEquals(10, ledger.lease());
-    for (int i = 0; i < 5; i++) {
-      take(LOTS);
-    }
-    assertEquals(List.of(1, 2), entity.reported);
+    assertEquals(List.of(1), entity.reported, "the first reported with the ask");
+    assertEquals(0, ledger.borrowed());
+    assertEquals(8, ledger.lease(), "the other two covered by the grant");
+  }
+
+  @Test
+  void recipientsBorrowedAfterTheAskAreCoveredByItsGrantAndTheRestReportedAtOnce() {
+    ledger.prepare(T0, FIVE_AN_HOUR); // asks, reporting nothing
+    take(FIVE_AN_HOUR);
+    take(FIVE_AN_HOUR);
+    take(FIVE_AN_HOUR);
+    entity.answer(0, HOUR, 1, 4); // granted before it knew of the three
+    assertEquals(0, ledger.lease(), "the grant covers one of the borrowed");
+    assertEquals(2, ledger.borrowed());
+    assertEquals(List.of(0, 2), entity.reported, "the other two reported at once");
+    entity.answer(1, HOUR, 0, 0);
+    assertEquals(0, ledger.borrowed());
+    assertEquals(Optional.of(new EnvelopeRefusal.QuotaReached(false, NEXT_HOUR)),
+        take(FIVE_AN_HOUR));
   }
 
   @Test
   void borrowingBeforeAnyAnswerStopsAtTheClientsLowestQuota() {
-    QuotaLedger two = new QuotaLedger(entity, 20);
+    QuotaLedger two = new QuotaLedger(entity, 20, Duration.ofSeconds(10));
     QuotaLimits twoAnHour = new QuotaLimits(Optional.of(2), Optional.of(50));
     assertEquals(Optional.empty(), two.take(T0, twoAnHour));
     assertEquals(Optional.empty(), two.take(T0, twoAnHour));
@@ -119,9 +132,22 @@ class QuotaLedgerTest {
     assertEquals(Optional.of(reached), take(FIVE_AN_HOUR));
     assertEquals(Optional.of(reached), take(FIVE_AN_HOUR));
     assertEquals(5, entity.asks.size(), "no ask while used up");
+    // until the recheck: a raise (here: a grant) lets recipients in again before the reset
+    assertEquals(Optional.of(reached), ledger.take(T0.plusSeconds(10), FIVE_AN_HOUR));
+    assertEquals(6, entity.asks.size());
+    entity.answer(5, HOUR, 2, 0);
+    assertEquals(Optional.empty(), ledger.take(T0.plusSeconds(11), FIVE_AN_HOUR));
+    assertEquals(Optional.empty(), ledger.take(T0.plusSeconds(11), FIVE_AN_HOUR));
+    entity.answer(6, HOUR, 0, 0);
+    assertEquals(Optional.of(reached), ledger.take(T0.plusSeconds(12), FIVE_AN_HOUR));
+    // changed quotas are asked about at once
+    QuotaLimits six = new QuotaLimits(Optional.of(6), Optional.empty());
+    assertEquals(Optional.of(reached), ledger.take(T0.plusSeconds(12), six));
+    assertEquals(8, entity.asks.size());
+    entity.answer(7, HOUR, 0, 0);
     // the next hour starts from nothing known
     assertEquals(Optional.empty(), ledger.take(NEXT_HOUR.plusSeconds(1), FIVE_AN_HOUR));
-    assertEquals(6, entity.asks.size());
+    assertEquals(9, entity.asks.size());
   }
 
   @Test
