@@ -100,4 +100,24 @@ class MessageHistoryNodeTest {
           .status());
     }
   }
+  @Test
+  void aNodeWithHistoryOffWritesNoneAndStillAnswers() throws Exception {
+    try (RelayFixture relay = RelayFixture.create(RelayFixture.Storage.H2)
+        .with("relay.history.enabled = false").start()) {
+      int port = relay.node().httpAddress().getPort();
+      String token = Files.readString(relay.dataDir.resolve("admin-token")).strip();
+      String reply = SmtpDialog.sendOne(relay.smtp(), "owner@sender.test", "carol@dest.test",
+          "Subject: off\r\n\r\noff\r\n");
+      assertTrue(reply.startsWith("250 2.0.0"), reply);
+      String id = reply.substring(reply.lastIndexOf(' ') + 1).strip();
+      assertTrue(relay.sink.awaitMessages(1, Duration.ofSeconds(30)));
+      Thread.sleep(1_000); // several flush intervals, had a writer run
+      NodeApiTest.Answer message = NodeApiTest.call(port, "GET", "/api/v1/messages/" + id, token,
+          null);
+      assertEquals(404, message.status(), message.body());
+      assertEquals("application/problem+json", message.contentType());
+      assertEquals("{\"messages\":[]}", NodeApiTest.call(port, "GET", "/api/v1/messages", token,
+          null).body());
+    }
+  }
 }

@@ -125,6 +125,8 @@ public final class HistoryWriter implements MessageHistory, AutoCloseable {
     }
     flushAll(); // what came before close
     reportDropped(true);
+    LOG.info("relay.history: writer stopped; {} entries written, {} dropped, {} messages purged"
+        + " since the start", written.get(), dropped.get(), purged.get());
   }
 
   /** One round of the thread: a flush, a purge batch when one is due, warnings. */
