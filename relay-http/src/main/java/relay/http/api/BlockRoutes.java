@@ -38,10 +38,10 @@ final class BlockRoutes extends AllDirectives implements ApiResource {
                 + " until?}"),
         Endpoint.get("/api/v1/blocks/{id}", Access.read(), "Read one block in force",
             c -> onSuccess(registry.blocks(), r -> Results.of(r,
-                list -> one(list, c.param("id"))))),
+                list -> one(list, c.param("id"))))).errors(404),
         Endpoint.delete("/api/v1/blocks/{id}", Access.admin(), "Remove a block",
             c -> onSuccess(registry.removeBlock(c.param("id"), c.principal().name()),
-                r -> Results.of(r, b -> complete(StatusCodes.NO_CONTENT)))));
+                r -> Results.of(r, b -> complete(StatusCodes.NO_CONTENT)))).errors(404));
   }
 
   private Route add(BlockBody body, Principal p) {

@@ -45,17 +45,19 @@ final class ClientRoutes extends AllDirectives implements ApiResource {
                 + " limits?, state?, testWindow?"),
         Endpoint.get("/api/v1/clients/{id}", Access.ownClient("id"), "Read one client",
             c -> withId(c.param("id"), id -> onSuccess(registry.client(id), r -> Results.of(r,
-                client -> complete(StatusCodes.OK, client, ApiJson.marshaller()))))),
+                client -> complete(StatusCodes.OK, client, ApiJson.marshaller())))))
+            .errors(404),
         Endpoint.patch("/api/v1/clients/{id}", Access.admin(),
                 "Change a client (JSON merge patch, RFC 7396)",
                 c -> withId(c.param("id"), id -> entity(ApiJson.body(JsonNode.class,
                     MediaTypes.APPLICATION_JSON, ApiJson.MERGE_PATCH),
                     patch -> update(id, patch, c.principal()))))
-            .errors(409, 422).body("the fields to change; null removes an optional field",
+            .errors(404, 409, 422).body("the fields to change; null removes an optional field",
                 "application/json", "application/merge-patch+json"),
         Endpoint.delete("/api/v1/clients/{id}", Access.admin(), "Delete a client",
             c -> withId(c.param("id"), id -> onSuccess(registry.deleteClient(id,
-                c.principal().name()), r -> Results.of(r, x -> complete(StatusCodes.NO_CONTENT))))));
+                c.principal().name()), r -> Results.of(r, x -> complete(StatusCodes.NO_CONTENT)))))
+            .errors(404));
   }
 
   private Route create(ClientBody body, Principal p) {

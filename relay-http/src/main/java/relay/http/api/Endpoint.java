@@ -34,8 +34,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * @param body the request body, when the operation takes one
  * @param produces the media type of a successful answer (application/json unless set)
  * @param errors statuses the handler itself answers beyond those every operation of its shape
- *     may get (401, 403; 404 with path parameters; 400/413/415 with a body; 400 with query
- *     parameters), e.g. 404, 409, 422
+ *     may get (401; 403 when its Access refuses a role or another client; 400/413/415 with a
+ *     body; 400 with query parameters), e.g. 403 from a clientScoped handler, 404 for an id
+ *     that names nothing, 409, 422. ApiErrorTableTest requires a row producing each 4xx
  * @param handler the route of an admitted call
  */
 public record Endpoint(HttpMethod method, String path, Access access, String summary,

@@ -54,11 +54,11 @@ public final class MessageRoutes extends AllDirectives implements ApiResource {
             .query("until", "accepted before this ISO-8601 instant")
             .query("limit", "most messages, 1 .. " + HistorySearch.MAX_LIMIT + " (default "
                 + DEFAULT_LIMIT + ")")
-            .errors(503),
+            .errors(403, 503),
         Endpoint.get("/api/v1/messages/{id}", Access.clientScoped(),
                 "A message's envelope and every event with the remote reply",
                 c -> message(c.param("id"), c.principal()))
-            .errors(503));
+            .errors(404, 503));
   }
 
   private Route message(String id, Principal p) {

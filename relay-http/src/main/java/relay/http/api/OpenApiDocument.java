@@ -102,16 +102,17 @@ final class OpenApiDocument {
     return op;
   }
 
-  /** The problem statuses an operation of this shape may answer, plus its declared ones. */
+  /**
+   * The problem statuses an operation of this shape may answer (401; 403 when a role or another
+   * client is refused; 400/413/415 with a body; 400 with query parameters), plus those it
+   * declares (404 for an id that names nothing, 409, 422...).
+   */
   static Set<Integer> errorStatuses(Endpoint e) {
     Set<Integer> codes = new TreeSet<>(e.errors());
     codes.add(401);
     if (!e.access().roles().containsAll(Set.of(Role.values()))
         || e.access().clientParam().isPresent()) {
       codes.add(403);
-    }
-    if (!e.params().isEmpty()) {
-      codes.add(404);
     }
     if (e.body().isPresent()) {
       codes.add(400);

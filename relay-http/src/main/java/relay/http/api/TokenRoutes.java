@@ -42,10 +42,10 @@ final class TokenRoutes extends AllDirectives implements ApiResource {
                 ApiJson.marshaller())))),
         Endpoint.get("/api/v1/tokens/{id}", Access.read(), "Read one token (no secret)",
             c -> onSuccess(registry.tokens(), r -> Results.of(r, list -> one(list,
-                c.param("id"))))),
+                c.param("id"))))).errors(404),
         Endpoint.delete("/api/v1/tokens/{id}", Access.admin(), "Revoke a token",
             c -> onSuccess(registry.revokeToken(c.param("id"), c.principal().name()),
-                r -> Results.of(r, t -> complete(StatusCodes.NO_CONTENT)))));
+                r -> Results.of(r, t -> complete(StatusCodes.NO_CONTENT)))).errors(404));
   }
 
   private Route create(TokenBody body, Principal p) {
