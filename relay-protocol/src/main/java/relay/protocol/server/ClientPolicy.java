@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,4 +27,16 @@ public interface ClientPolicy {
    * one log line). Does nothing unless the node wants a record of refusals.
    */
   default void refused(SessionRefusal refusal) {}
+
+  /**
+   * Checks the credentials of one SMTP AUTH exchange (PLAIN or LOGIN, after TLS) of the
+   * connection from {@code remote} to {@code local}: {@code authorizationId} is PLAIN's authzid
+   * ("" when absent or for LOGIN). Must not block the caller: password hashing runs elsewhere.
+   * On {@link AuthOutcome.Authenticated} the stage releases the connection's earlier slot and
+   * holds the new one until the connection ends. The default knows no credentials.
+   */
+  default CompletionStage<AuthOutcome> authenticate(InetSocketAddress remote,
+      InetSocketAddress local, String authorizationId, String username, String password) {
+    return CompletableFuture.completedFuture(new AuthOutcome.InvalidCredentials());
+  }
 }
