@@ -26,7 +26,7 @@ public final class CommandParser {
 
   /** Real SMTP verbs this server does not implement: 502 rather than 500. */
   private static final Set<String> UNIMPLEMENTED_VERBS =
-      Set.of("EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "AUTH", "STARTTLS");
+      Set.of("EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML");
 
   private static final int MAX_ECHOED_VERB = 16;
   private static final int MAX_BDAT_DIGITS = 18; // keeps the size inside a long
@@ -97,17 +97,22 @@ public final class CommandParser {
       case VRFY:
         return argument.isBlank() ? malformed(verb, MalformedReason.SYNTAX)
             : new SmtpCommand.Vrfy(argument.strip());
+      case STARTTLS:
+        return argument.isEmpty() ? new SmtpCommand.StartTls()
+            : malformed(verb, MalformedReason.SYNTAX);
+      case AUTH:
+        return auth(argument);
       default:
         return malformed(verb, MalformedReason.SYNTAX);
     }
   }
 
   private static Verb verbOf(String token) {
-    if (token.length() != 4) {
+    if (token.length() != 4 && token.length() != 8) {
       return null;
     }
     for (Verb v : Verb.values()) {
-      if (v.name().equalsIgnoreCase(token)) {
+      if (v.name().length() == token.length() && v.name().equalsIgnoreCase(token)) {
         return v;
       }
     }
@@ -137,6 +142,7 @@ public final class CommandParser {
     OptionalLong size = OptionalLong.empty();
     BodyType body = null;
     boolean smtputf8 = false;
+    Optional<String> auth = Optional.empty();
     List<String> unrecognized = new ArrayList<>();
     for (Parameter p : split.parameters()) {
       switch (p.keyword()) {
@@ -165,12 +171,19 @@ public final class CommandParser {
           }
           smtputf8 = true;
           break;
+        case "AUTH":
+          // RFC 4954 5: AUTH=<mailbox as xtext> or AUTH=<>; parsed, then ignored
+          if (auth.isPresent() || p.value() == null || !isAuthValue(p.value())) {
+            return malformed(Verb.MAIL, MalformedReason.PARAMETER_SYNTAX);
+          }
+          auth = Optional.of(p.value());
+          break;
         default:
           unrecognized.add(p.keyword());
       }
     }
     return new SmtpCommand.Mail(split.path(), new MailParameters(size,
-        body == null ? BodyType.SEVEN_BIT : body, smtputf8, unrecognized));
+        body == null ? BodyType.SEVEN_BIT : body, smtputf8, auth, unrecognized));
   }
 
   private static SmtpCommand rcpt(String argument) {
@@ -207,6 +220,33 @@ public final class CommandParser {
       return new SmtpCommand.Bdat(size, true);
     }
     return new SmtpCommand.BadBdat(OptionalLong.of(size));
+  }
+
+  /**
+   * AUTH mechanism [initial-response] (RFC 4954 4): a SASL mechanism name (RFC 4422 3.1: 1 to 20
+   * of A-Z, 0-9, '-', '_'; matched case-insensitively) and at most one more word, kept as sent.
+   */
+  private static SmtpCommand auth(String argument) {
+    String[] words = argument.split(" ", -1);
+    if (words.length > 2 || !isMechanism(words[0])
+        || (words.length == 2 && words[1].isEmpty())) {
+      return malformed(Verb.AUTH, MalformedReason.SYNTAX);
+    }
+    return new SmtpCommand.Auth(words[0].toUpperCase(Locale.ROOT),
+        words.length == 2 ? Optional.of(words[1]) : Optional.empty());
+  }
+
+  private static boolean isMechanism(String word) {
+    if (word.isEmpty() || word.length() > 20) {
+      return false;
+    }
+    for (int i = 0; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (!isAlnum(c) && c != '-' && c != '_') {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- path and parameters -------------------------------------------------------------------
@@ -288,6 +328,33 @@ public final class CommandParser {
       }
     }
     return new Parameter(keyword.toUpperCase(Locale.ROOT), value);
+  }
+
+  /**
+   * The value of MAIL's AUTH= (RFC 4954 5): "&lt;&gt;" or xtext (RFC 3461 4: printable ASCII
+   * but '+' and '=', and "+" followed by two upper-case hex digits).
+   */
+  private static boolean isAuthValue(String value) {
+    if (value.equals("<>")) {
+      return true;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '+') {
+        if (i + 2 >= value.length() || !isUpperHex(value.charAt(i + 1))
+            || !isUpperHex(value.charAt(i + 2))) {
+          return false;
+        }
+        i += 2;
+      } else if (c < 33 || c > 126 || c == '=') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isUpperHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
   }
 
   /** SIZE value: 1*20DIGIT (RFC 1870); a value beyond a long saturates. -1 when malformed. */

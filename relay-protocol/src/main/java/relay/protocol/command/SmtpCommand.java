@@ -46,6 +46,21 @@ public sealed interface SmtpCommand {
 
   record Vrfy(String argument) implements SmtpCommand {}
 
+  /** STARTTLS (RFC 3207 4), which takes no parameters. */
+  record StartTls() implements SmtpCommand {}
+
+  /**
+   * AUTH mechanism [initial-response] (RFC 4954 4): {@code mechanism} upper-cased (a SASL
+   * mechanism name, RFC 4422 3.1), {@code initialResponse} the base64 text as sent ("=" for an
+   * empty one), not decoded. It may hold a password: {@link #toString()} never shows it.
+   */
+  record Auth(String mechanism, Optional<String> initialResponse) implements SmtpCommand {
+    @Override
+    public String toString() {
+      return "Auth[" + mechanism + (initialResponse.isPresent() ? " ****]" : "]");
+    }
+  }
+
   /**
    * A verb this server does not know; {@code verb} is upper-cased (empty for an empty line) and
    * {@code knownSmtpVerb} tells a real SMTP verb this server does not implement (EXPN, TURN, ...)
@@ -80,7 +95,8 @@ public sealed interface SmtpCommand {
         Map.entry(Data.class, Verb.DATA), Map.entry(Bdat.class, Verb.BDAT),
         Map.entry(BadBdat.class, Verb.BDAT), Map.entry(Rset.class, Verb.RSET),
         Map.entry(Noop.class, Verb.NOOP), Map.entry(Quit.class, Verb.QUIT),
-        Map.entry(Help.class, Verb.HELP), Map.entry(Vrfy.class, Verb.VRFY));
+        Map.entry(Help.class, Verb.HELP), Map.entry(Vrfy.class, Verb.VRFY),
+        Map.entry(StartTls.class, Verb.STARTTLS), Map.entry(Auth.class, Verb.AUTH));
 
     private Verbs() {}
   }

@@ -19,7 +19,11 @@ public enum Verb {
   NOOP(Trait.ENDS_PIPELINE_GROUP, Trait.JUNK, Trait.BEFORE_TLS, Trait.BEFORE_AUTH),
   QUIT(Trait.ENDS_PIPELINE_GROUP, Trait.BEFORE_TLS, Trait.BEFORE_AUTH),
   HELP(Trait.ENDS_PIPELINE_GROUP, Trait.JUNK, Trait.BEFORE_TLS, Trait.BEFORE_AUTH),
-  VRFY(Trait.ENDS_PIPELINE_GROUP, Trait.JUNK);
+  VRFY(Trait.ENDS_PIPELINE_GROUP, Trait.JUNK),
+  /** RFC 3207: the client waits for the 220 before its TLS handshake. */
+  STARTTLS(Trait.ENDS_PIPELINE_GROUP, Trait.BEFORE_TLS, Trait.BEFORE_AUTH),
+  /** RFC 4954: the exchange that follows is a dialogue of its own. */
+  AUTH(Trait.ENDS_PIPELINE_GROUP, Trait.BEFORE_AUTH);
 
   /** One piece of per-verb policy. */
   public enum Trait {
@@ -36,10 +40,13 @@ public enum Verb {
     JUNK,
     /**
      * Allowed before STARTTLS on a listener that requires TLS (RFC 3207 4: only what is needed to
-     * reach STARTTLS, and QUIT). The check itself comes with STARTTLS.
+     * reach STARTTLS, and QUIT); anything else gets 530 5.7.0 there.
      */
     BEFORE_TLS,
-    /** Allowed before AUTH on a listener that requires it (RFC 6409 4.3, RFC 4954 4). */
+    /**
+     * Allowed before AUTH on a listener that requires it (RFC 6409 4.3, RFC 4954 4); anything
+     * else gets 530 5.7.0 there.
+     */
     BEFORE_AUTH
   }
 

@@ -266,6 +266,92 @@ public final class Replies {
   public static final SmtpReply CLUSTER_MINORITY =
       SmtpReply.of(451, "4.4.0", "Relay node cut off from its cluster, try again later");
 
+  // ---- STARTTLS (RFC 3207) and AUTH (RFC 4954, RFC 6409) --------------------------------------
+
+  /** 220 to STARTTLS: the client starts its TLS handshake now (RFC 3207 4). */
+  public static final SmtpReply READY_TO_START_TLS =
+      SmtpReply.of(220, "2.0.0", "Ready to start TLS");
+
+  /** 501 to STARTTLS with parameters (RFC 3207 4: it takes none). */
+  public static final SmtpReply STARTTLS_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: STARTTLS");
+
+  /** 503 to STARTTLS once TLS is up (RFC 3207 4.2: it may be issued once only). */
+  public static final SmtpReply TLS_ALREADY_ACTIVE =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: TLS already active");
+
+  /** 503 to STARTTLS or AUTH inside a mail transaction (RFC 4954 4). */
+  public static final SmtpReply TRANSACTION_IN_PROGRESS =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: mail transaction in progress");
+
+  /** 530 to a mail command before STARTTLS on a listener that requires TLS (RFC 3207 4). */
+  public static final SmtpReply MUST_START_TLS =
+      SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+
+  /** 530 to a mail command before AUTH on a listener that requires it (RFC 6409 4.3, 4954 6). */
+  public static final SmtpReply AUTH_REQUIRED =
+      SmtpReply.of(530, "5.7.0", "Authentication required");
+
+  /** 538 to AUTH before TLS: PLAIN and LOGIN send the password in the clear (RFC 4954 6). */
+  public static final SmtpReply ENCRYPTION_REQUIRED = SmtpReply.of(538, "5.7.11",
+      "Encryption required for requested authentication mechanism");
+
+  /** 501 to AUTH without a mechanism or with more than one response (RFC 4954 4). */
+  public static final SmtpReply AUTH_SYNTAX =
+      SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+
+  /** 504 to AUTH with a mechanism other than PLAIN and LOGIN (RFC 4954 4). */
+  public static final SmtpReply AUTH_MECHANISM_UNKNOWN =
+      SmtpReply.of(504, "5.5.4", "Unrecognized authentication mechanism");
+
+  /** 503 to AUTH after a successful one (RFC 4954 4). */
+  public static final SmtpReply ALREADY_AUTHENTICATED =
+      SmtpReply.of(503, "5.5.1", "Bad sequence of commands: already authenticated");
+
+  /** 501 to "*": the client cancelled its AUTH exchange (RFC 4954 4). */
+  public static final SmtpReply AUTH_CANCELLED =
+      SmtpReply.of(501, "5.0.0", "Authentication cancelled");
+
+  /**
+   * 501 to a response that is not base64, or a PLAIN message that is not
+   * authzid NUL authcid NUL passwd (RFC 4954 4, RFC 4616 2).
+   */
+  public static final SmtpReply AUTH_MALFORMED =
+      SmtpReply.of(501, "5.5.2", "Cannot decode authentication response");
+
+  /** 500 to an AUTH exchange line over RFC 4954's 12288 octets (RFC 4954 4). */
+  public static final SmtpReply AUTH_LINE_TOO_LONG =
+      SmtpReply.of(500, "5.5.6", "Authentication exchange line is too long");
+
+  /** 235: the credentials are valid (RFC 4954 6). */
+  public static final SmtpReply AUTH_SUCCESSFUL =
+      SmtpReply.of(235, "2.7.0", "Authentication successful");
+
+  /** 535: unknown user, wrong password, removed credential; never says which (RFC 4954 6). */
+  public static final SmtpReply AUTH_INVALID =
+      SmtpReply.of(535, "5.7.8", "Authentication credentials invalid");
+
+  /** 454: the credentials could not be checked now (RFC 4954 6); the client tries again. */
+  public static final SmtpReply AUTH_TEMPORARY_FAILURE =
+      SmtpReply.of(454, "4.7.0", "Temporary authentication failure");
+
+  /**
+   * 334: a SASL challenge (RFC 4954 4), base64 ({@code ""} for PLAIN's empty one); intermediate,
+   * so no enhanced code.
+   */
+  public static SmtpReply saslChallenge(String base64) {
+    return SmtpReply.of(334, "", base64);
+  }
+
+  /**
+   * 421 to AUTH: this address failed to log in too often and is locked out until
+   * {@code until} (an ISO-8601 UTC instant, whole seconds), then close (RFC 3463 4.7.0).
+   */
+  public static SmtpReply lockedOut(String hostname, Instant until) {
+    return SmtpReply.of(421, "4.7.0", hostname
+        + " Too many failed logins from your address, locked out until "
+        + until.truncatedTo(ChronoUnit.SECONDS) + ", closing").closing();
+  }
+
   // ---- closing 421s --------------------------------------------------------------------------
 
   /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */

@@ -15,9 +15,12 @@ import org.apache.pekko.util.ByteStringBuilder;
  * Streaming amendment of a received message, between the decoder's content chunks and the spool:
  *
  * <ul>
- *   <li>prepends the trace header {@code Received: from <helo> ([ip]) by <host> with <proto> id
- *       <queue id> [for <rcpt>]; <date>} (RFC 5321 4.4, folded below 78 octets per line,
- *       RFC 5322 2.1.1; date per RFC 5322 3.3);
+ *   <li>prepends the trace header {@code Received: from <helo> ([ip]) [(using <TLS version>
+ *       with cipher <suite>)] by <host> with <proto> id <queue id> [for <rcpt>]; <date>}
+ *       (RFC 5321 4.4, RFC 3848 for the protocol keyword, folded below 78 octets per line,
+ *       RFC 5322 2.1.1; date per RFC 5322 3.3). Nothing about AUTH but the protocol keyword
+ *       (ESMTPSA): the login name is half a credential, and Postfix leaves it out too
+ *       (smtpd_sasl_authenticated_header = no);
  *   <li>counts the {@code Received:} fields already present; more than max-received-headers is a
  *       mail loop (RFC 5321 6.3), reported by {@link #mailLoop()};
  *   <li>when the header section ends without {@code Date:} or {@code Message-ID:}, inserts them
@@ -263,6 +266,8 @@ public final class HeaderAmender {
     String ip = trace.remoteIp().indexOf(':') >= 0 ? "IPv6:" + trace.remoteIp() : trace.remoteIp();
     List<List<String>> lines = new ArrayList<>(3);
     lines.add(List.of("from " + safe(trace.heloName()), "([" + safe(ip) + "])"));
+    trace.tls().ifPresent(tls -> lines.add(List.of("(using " + tls.protocol(),
+        "with cipher " + tls.cipherSuite() + ")")));
     List<String> by = new ArrayList<>(List.of("by " + hostname, "with " + trace.protocol(),
         "id " + safe(trace.queueId())));
     List<String> last = new ArrayList<>(2);

@@ -12,7 +12,10 @@ import org.apache.pekko.util.ByteString;
  * it is dropped, a CR elsewhere makes the command malformed). A line longer than
  * max-command-line octets (CRLF included) gives one {@link DecoderEvent.LineTooLong}; its octets
  * are dropped up to its line end and never executed. One command line is decoded per step, so
- * that the session can switch the decoder to DATA or BDAT mode right after the command.
+ * that the session can switch the decoder to DATA or BDAT mode right after the command. Where
+ * AUTH is on offer ({@link #allowAuthLines}), a line that starts with "AUTH " and every SASL
+ * response line ({@link #expectSaslResponse}) may be as long as RFC 4954 4 allows (12288
+ * octets); any other line keeps max-command-line.
  *
  * <p><b>DATA mode</b> (RFC 5321 4.5.2): only {@code CRLF . CRLF} ends the data (the CRLF of the
  * DATA command line counts as the first one). A leading dot is removed from every line. A CR or
@@ -41,6 +44,10 @@ public final class InputDecoder {
   private static final int DOT_CR = 4;
 
   private final int maxCommandLine;
+  /** Longest AUTH line; maxCommandLine while AUTH is not on offer. */
+  private int maxAuthLine;
+  /** The next line is a SASL response (RFC 4954 4), not a command. */
+  private boolean saslResponse;
   private final int maxTextContent;
   private final ArrayDeque<DecoderEvent> ready = new ArrayDeque<>();
   private ByteString pending = ByteString.emptyByteString();
@@ -68,7 +75,21 @@ public final class InputDecoder {
       throw new IllegalArgumentException("line limits too small");
     }
     this.maxCommandLine = maxCommandLine;
+    this.maxAuthLine = maxCommandLine;
     this.maxTextContent = maxTextLine - 2;
+  }
+
+  /**
+   * From now on AUTH command lines and SASL responses may be up to {@code maxOctets} long, CRLF
+   * included (at least max-command-line).
+   */
+  public void allowAuthLines(int maxOctets) {
+    maxAuthLine = Math.max(maxCommandLine, maxOctets);
+  }
+
+  /** Whether the next line is a SASL response rather than a command (an AUTH exchange). */
+  public void expectSaslResponse(boolean response) {
+    saslResponse = response;
   }
 
   /** Appends bytes read from the client. */
@@ -167,10 +188,11 @@ public final class InputDecoder {
     if (n == 0) {
       return false;
     }
+    int max = maxAuthLine == maxCommandLine || !authLine() ? maxCommandLine : maxAuthLine;
     // a line of max octets (CRLF included) has its LF at index max-1 at the latest
-    int lf = pending.indexOf((byte) '\n', 0, Math.min(n, maxCommandLine));
+    int lf = pending.indexOf((byte) '\n', 0, Math.min(n, max));
     if (lf < 0) {
-      if (n >= maxCommandLine) {
+      if (n >= max) {
         ready.add(new DecoderEvent.LineTooLong());
         mode = Mode.DISCARD_LINE;
         return true;
@@ -178,7 +200,7 @@ public final class InputDecoder {
       return false;
     }
     int end = lf > 0 && pending.apply(lf - 1) == '\r' ? lf - 1 : lf;
-    if (end > maxCommandLine - 2) {
+    if (end > max - 2) {
       // e.g. 511 octets and a bare LF: over the limit as it would be with CRLF
       ready.add(new DecoderEvent.LineTooLong());
     } else {
@@ -186,6 +208,21 @@ public final class InputDecoder {
     }
     pending = pending.drop(lf + 1);
     return true;
+  }
+
+  /** Whether the pending line may be an AUTH line: a SASL response, or "AUTH " so far. */
+  private boolean authLine() {
+    if (saslResponse) {
+      return true;
+    }
+    int n = Math.min(pending.length(), 5);
+    for (int i = 0; i < n; i++) {
+      int b = pending.apply(i);
+      if (i < 4 ? (b | 0x20) != "auth".charAt(i) : b != ' ') {
+        return false;
+      }
+    }
+    return n == 5;
   }
 
   private boolean discardStep() {

@@ -22,7 +22,8 @@ final class ParameterCheck {
       return Optional.of(Replies.parameterNotRecognized(params.unrecognized().get(0)));
     }
     if (!extended && params.any()) {
-      String keyword = params.size().isPresent() ? "SIZE" : params.smtputf8() ? "SMTPUTF8" : "BODY";
+      String keyword = params.size().isPresent() ? "SIZE" : params.smtputf8() ? "SMTPUTF8"
+          : params.auth().isPresent() ? "AUTH" : "BODY";
       return Optional.of(Replies.parameterNotRecognized(keyword));
     }
     if (params.body() == BodyType.BINARY_MIME) {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 
 /**
@@ -19,6 +20,8 @@ public final class ServerControl {
   private final Set<Runnable> sessions = ConcurrentHashMap.newKeySet();
   /** Connections accepted and not yet ended, on every listener of the node. */
   private final AtomicInteger open = new AtomicInteger();
+  /** Connections that pipelined plaintext after STARTTLS (dropped unanswered). */
+  private final AtomicLong pipelinedAfterStartTls = new AtomicLong();
   private final CompletableFuture<Done> allClosed = new CompletableFuture<>();
   private volatile boolean shuttingDown;
 
@@ -74,6 +77,19 @@ public final class ServerControl {
   /** Sessions currently open. */
   public int liveSessions() {
     return sessions.size();
+  }
+
+  /** A session dropped plaintext sent after STARTTLS (RFC 3207 4.2, CVE-2011-0411). */
+  void discardedAfterStartTls() {
+    pipelinedAfterStartTls.incrementAndGet();
+  }
+
+  /**
+   * How many times sessions dropped plaintext a client sent after STARTTLS, unanswered: a
+   * client that pipelines past STARTTLS is broken or an injection attempt (CVE-2011-0411).
+   */
+  public long pipelinedAfterStartTls() {
+    return pipelinedAfterStartTls.get();
   }
 
   /**

@@ -36,4 +36,24 @@ public sealed interface SessionEffect {
 
   /** Close the connection once the replies are written. */
   record Close() implements SessionEffect {}
+
+  /**
+   * Write the replies (the 220 to STARTTLS), then start TLS; drop whatever plaintext the client
+   * sent after the STARTTLS line, and any that still arrives, unanswered (RFC 3207 4.2,
+   * CVE-2011-0411); answer {@link SessionInput.TlsEstablished} once the session is up.
+   */
+  record StartTls() implements SessionEffect {}
+
+  /**
+   * Ask the {@link ClientPolicy#authenticate} about these credentials without blocking; answer
+   * {@link SessionInput.AuthFinished} or {@link SessionInput.AuthUnavailable}. The password
+   * lives only here: never logged, never kept ({@link #toString()} hides it).
+   */
+  record Authenticate(String authorizationId, String username, String password)
+      implements SessionEffect {
+    @Override
+    public String toString() {
+      return "Authenticate[****]";
+    }
+  }
 }

@@ -62,4 +62,27 @@ public sealed interface SessionInput {
 
   /** The node is shutting down. */
   record ShuttingDown() implements SessionInput {}
+
+  /**
+   * The connection's TLS session is up: after STARTTLS (the session starts over, RFC 3207 4.2),
+   * or on an implicit-TLS listener before the first command is read.
+   */
+  record TlsEstablished(TlsInfo tls) implements SessionInput {}
+
+  /**
+   * One line of an AUTH exchange (RFC 4954 4), as sent: base64 or "*" to cancel. It may hold a
+   * password: {@link #toString()} never shows it.
+   */
+  record SaslResponse(String line) implements SessionInput {
+    @Override
+    public String toString() {
+      return "SaslResponse[****]";
+    }
+  }
+
+  /** The client policy's verdict on the credentials of {@link SessionEffect.Authenticate}. */
+  record AuthFinished(AuthOutcome outcome) implements SessionInput {}
+
+  /** The client policy could not decide (a store down, a timeout): 454 4.7.0. */
+  record AuthUnavailable() implements SessionInput {}
 }

@@ -23,7 +23,7 @@ public record SessionRefusal(Stage stage, RefusalReason reason, ClientIdentity c
     Optional<String> sender, List<String> recipients, Optional<String> address, SmtpReply reply) {
 
   /** The point of the session at which a refusal is answered. */
-  public enum Stage { CONNECT, MAIL, RCPT, DATA }
+  public enum Stage { CONNECT, AUTH, MAIL, RCPT, DATA }
 
   public SessionRefusal {
     Objects.requireNonNull(stage, "stage");

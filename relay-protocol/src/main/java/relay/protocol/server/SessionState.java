@@ -18,10 +18,11 @@ import relay.protocol.reply.SmtpReply;
  * @param junkCommands commands with the {@code JUNK} trait so far (see {@link relay.protocol.command.Verb.Trait#JUNK})
  * @param shutdownRequested the node is shutting down; close once the commit in flight is answered
  * @param timeUp the session's lifetime is over; close at the end of the transaction in progress
+ * @param security TLS and AUTH of the connection (see {@link SessionSecurity})
  */
 public record SessionState(Phase phase, Optional<ClientIdentity> client, Optional<Greeting> greeting,
     Optional<Transaction> transaction, Optional<PendingChunk> chunk, int errors, int junkCommands,
-    boolean shutdownRequested, boolean timeUp) {
+    boolean shutdownRequested, boolean timeUp, SessionSecurity security) {
 
   /** Where a session is in its life. */
   public enum Phase {
@@ -42,6 +43,15 @@ public record SessionState(Phase phase, Optional<ClientIdentity> client, Optiona
     BDAT,
     /** Waiting for the commit of the message; no input is read meanwhile. */
     COMMITTING,
+    /**
+     * After 220 to STARTTLS: waiting for the TLS session; no plaintext is read any more
+     * (RFC 3207 4.2), and no reply could be read by a client in its handshake.
+     */
+    STARTING_TLS,
+    /** An AUTH exchange waits for the client's response line (RFC 4954 4). */
+    AUTH,
+    /** Waiting for the client policy's verdict on credentials; no input is read meanwhile. */
+    AUTHENTICATING,
     /** The connection is closing; all input is ignored. */
     CLOSED
   }
@@ -65,56 +75,71 @@ public record SessionState(Phase phase, Optional<ClientIdentity> client, Optiona
     Objects.requireNonNull(greeting, "greeting");
     Objects.requireNonNull(transaction, "transaction");
     Objects.requireNonNull(chunk, "chunk");
+    Objects.requireNonNull(security, "security");
   }
 
   public static SessionState initial() {
     return new SessionState(Phase.CONNECTING, Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), 0, 0, false, false);
+        Optional.empty(), 0, 0, false, false, SessionSecurity.NONE);
   }
 
   public SessionState withPhase(Phase p) {
     return new SessionState(p, client, greeting, transaction, chunk, errors, junkCommands,
-        shutdownRequested, timeUp);
+        shutdownRequested, timeUp, security);
   }
 
   public SessionState withClient(ClientIdentity c) {
     return new SessionState(phase, Optional.of(c), greeting, transaction, chunk, errors,
-        junkCommands, shutdownRequested, timeUp);
+        junkCommands, shutdownRequested, timeUp, security);
   }
 
   public SessionState withGreeting(Greeting g) {
     return new SessionState(phase, client, Optional.of(g), transaction, chunk, errors,
-        junkCommands, shutdownRequested, timeUp);
+        junkCommands, shutdownRequested, timeUp, security);
   }
 
   public SessionState withTransaction(Optional<Transaction> t) {
     return new SessionState(phase, client, greeting, t, chunk, errors, junkCommands,
-        shutdownRequested, timeUp);
+        shutdownRequested, timeUp, security);
   }
 
   public SessionState withChunk(Optional<PendingChunk> c) {
     return new SessionState(phase, client, greeting, transaction, c, errors, junkCommands,
-        shutdownRequested, timeUp);
+        shutdownRequested, timeUp, security);
   }
 
   public SessionState withErrors(int n) {
     return new SessionState(phase, client, greeting, transaction, chunk, n, junkCommands,
-        shutdownRequested, timeUp);
+        shutdownRequested, timeUp, security);
   }
 
   public SessionState withJunkCommands(int n) {
     return new SessionState(phase, client, greeting, transaction, chunk, errors, n,
-        shutdownRequested, timeUp);
+        shutdownRequested, timeUp, security);
   }
 
   public SessionState withShutdownRequested() {
     return new SessionState(phase, client, greeting, transaction, chunk, errors, junkCommands,
-        true, timeUp);
+        true, timeUp, security);
   }
 
   public SessionState withTimeUp() {
     return new SessionState(phase, client, greeting, transaction, chunk, errors, junkCommands,
-        shutdownRequested, true);
+        shutdownRequested, true, security);
+  }
+
+  public SessionState withSecurity(SessionSecurity s) {
+    return new SessionState(phase, client, greeting, transaction, chunk, errors, junkCommands,
+        shutdownRequested, timeUp, s);
+  }
+
+  /**
+   * The state after a greeting (RFC 3207 4.2: after STARTTLS the client must forget what it knew
+   * and so does the server): no EHLO, no transaction; client, counts and security stay.
+   */
+  public SessionState withoutGreeting() {
+    return new SessionState(phase, client, Optional.empty(), Optional.empty(), Optional.empty(),
+        errors, junkCommands, shutdownRequested, timeUp, security);
   }
 
   /** Whether a spool entry is open (between OpenMessage and commit/abort). */

@@ -16,17 +16,24 @@ import relay.protocol.server.SessionState.Phase;
 final class SessionStep {
 
   private final SmtpServerSettings settings;
+  private final ListenerSecurity security;
   private SessionState state;
   private final List<SmtpReply> replies = new ArrayList<>(2);
   private final List<SessionEffect> effects = new ArrayList<>(2);
 
-  SessionStep(SmtpServerSettings settings, SessionState state) {
+  SessionStep(SmtpServerSettings settings, ListenerSecurity security, SessionState state) {
     this.settings = settings;
+    this.security = security;
     this.state = state;
   }
 
   SmtpServerSettings settings() {
     return settings;
+  }
+
+  /** What the listener asks of the connection (TLS, AUTH). */
+  ListenerSecurity security() {
+    return security;
   }
 
   SessionState state() {

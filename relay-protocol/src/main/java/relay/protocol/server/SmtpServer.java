@@ -35,8 +35,8 @@ public final class SmtpServer {
   public static Flow<ByteString, ByteString, NotUsed> connectionFlow(SmtpServerSettings settings,
       ClientPolicy policy, MessageSink sink, InetSocketAddress remote, InetSocketAddress local,
       ServerControl control, Clock clock) {
-    return Flow.fromGraph(
-        new SmtpServerStage(settings, policy, sink, remote, local, control, clock));
+    return Flow.fromGraph(new SmtpServerStage<>(settings, ListenerSecurity.PLAIN,
+        SmtpTransport.PLAIN, policy, sink, remote, local, control, clock));
   }
 
   /**

@@ -1,12 +1,10 @@
 package relay.protocol.server;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -20,6 +18,7 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogicWithLogging;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import relay.protocol.command.CommandParser;
+import relay.protocol.server.SessionState.Phase;
 import relay.protocol.reply.Replies;
 import relay.protocol.reply.SmtpReply;
 
@@ -50,9 +49,21 @@ import relay.protocol.reply.SmtpReply;
  *   <li>250 to the end of data only once {@link MessageWriter#commit} completed; a failed write or
  *       commit gives 451 4.3.0 (or the reply of a {@link MessageRefusedException}) and the session
  *       goes on.
+ *   <li>STARTTLS (RFC 3207, over an {@link SmtpTransport} that can switch): the 220 goes out as
+ *       the last plaintext of the switch; whatever the client pipelined after the command is
+ *       dropped unanswered and counted (CVE-2011-0411), as is any plaintext that still arrives;
+ *       the session starts over once the transport reports the TLS session. A failed or timed-out
+ *       handshake fails the transport, which ends the connection.
+ *   <li>AUTH (RFC 4954): the credentials go to {@link ClientPolicy#authenticate} without
+ *       blocking; no input is read until its verdict. On success the connection's slot is
+ *       released and the authenticated client's slot held instead, until the connection ends.
+ *       Credentials are never logged.
  * </ul>
+ *
+ * @param <I> what the stage reads from its transport ({@link ByteString} for plain TCP)
+ * @param <O> what it writes to it
  */
-public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, ByteString>> {
+public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
 
   /** A whole command line must arrive before it fires. */
   private static final String LINE_TIMER = "line";
@@ -62,14 +73,14 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
   private static final String LIFETIME_TIMER = "lifetime";
   /** Replies the client does not read. */
   private static final String WRITE_TIMER = "write";
-  /** Marks a stopped stage's slot holder: a slot that arrives later is released at once. */
-  private static final SessionSlot STOPPED = () -> { };
 
-  private final Inlet<ByteString> in = Inlet.create("SmtpServer.in");
-  private final Outlet<ByteString> out = Outlet.create("SmtpServer.out");
-  private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
+  private final Inlet<I> in = Inlet.create("SmtpServer.in");
+  private final Outlet<O> out = Outlet.create("SmtpServer.out");
+  private final FlowShape<I, O> shape = FlowShape.of(in, out);
 
   private final SmtpServerSettings settings;
+  private final ListenerSecurity security;
+  private final SmtpTransport<I, O> transport;
   private final ClientPolicy policy;
   private final MessageSink sink;
   private final InetSocketAddress remote;
@@ -77,9 +88,12 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
   private final ServerControl control;
   private final Clock clock;
 
-  public SmtpServerStage(SmtpServerSettings settings, ClientPolicy policy, MessageSink sink,
+  public SmtpServerStage(SmtpServerSettings settings, ListenerSecurity security,
+      SmtpTransport<I, O> transport, ClientPolicy policy, MessageSink sink,
       InetSocketAddress remote, InetSocketAddress local, ServerControl control, Clock clock) {
     this.settings = settings;
+    this.security = security;
+    this.transport = transport;
     this.policy = policy;
     this.sink = sink;
     this.remote = remote;
@@ -89,7 +103,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
   }
 
   @Override
-  public FlowShape<ByteString, ByteString> shape() {
+  public FlowShape<I, O> shape() {
     return shape;
   }
 
@@ -100,17 +114,13 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
 
   private final class Logic extends TimerGraphStageLogicWithLogging {
 
-    private final SmtpSession session = new SmtpSession(settings);
+    private final SmtpSession session = new SmtpSession(settings, security);
     private final InputDecoder decoder =
         new InputDecoder(settings.maxCommandLine(), settings.maxTextLine());
     private SessionState state = SessionState.initial();
     private ByteStringBuilder output = ByteString.createBuilder();
 
-    private MessageWriter writer; // open spool entry, if any
-    private HeaderAmender amender; // of the message being received
-    private boolean keepContent; // write the current content to the writer
-    private boolean lastChunk; // the current content ends the message (DATA or BDAT LAST)
-    private boolean storageFailed; // a write to the current message failed
+    private final MessageIntake message = new MessageIntake(settings, sink, this::log);
 
     private boolean waiting; // for the client policy or a commit
     private boolean committing;
@@ -123,14 +133,20 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     private boolean refusedDeadlineSet;
     /** When the current message content began (System.nanoTime). */
     private long contentStartedNanos;
+    /** STARTTLS was answered: plaintext from the client is dropped from now on. */
+    private boolean tlsAsked;
+    /** The switch to TLS (with the 220), until the transport takes it. */
+    private O pendingSwitch;
 
-    /** The admitted connection's slot; {@link #STOPPED} once the stage stopped. */
-    private final AtomicReference<SessionSlot> slot = new AtomicReference<>();
+    /** The connection's slot, released when the stage stops. */
+    private final HeldSlot slot = new HeldSlot();
 
     private final AsyncCallback<Optional<Admission>> identified =
         createAsyncCallback(this::onIdentified);
     private final AsyncCallback<Optional<Throwable>> committed =
         createAsyncCallback(this::onCommitted);
+    private final AsyncCallback<Optional<AuthOutcome>> authenticated =
+        createAsyncCallback(this::onAuthenticated);
     private final AsyncCallback<Done> shutdownRequested =
         createAsyncCallback(done -> onShutdown());
     private final Runnable shutdownHook = () -> shutdownRequested.invoke(Done.getInstance());
@@ -140,7 +156,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       setHandler(in, new AbstractInHandler() {
         @Override
         public void onPush() {
-          decoder.feed(grab(in));
+          received(grab(in));
           process();
         }
 
@@ -174,9 +190,9 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       try {
         policy.identify(remote, local).whenComplete((admission, error) -> {
           if (admission instanceof Admission.Admitted admitted) {
-            keepSlot(admitted.slot());
+            slot.keep(admitted.slot());
           } else if (admission instanceof Admission.Refused refused) {
-            refused.waitForQuit().ifPresent(this::keepSlot);
+            refused.waitForQuit().ifPresent(slot::keep);
           }
           identified.invoke(Optional.ofNullable(error == null ? admission : null));
         });
@@ -189,19 +205,16 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     @Override
     public void postStop() {
       control.deregister(shutdownHook);
-      SessionSlot held = slot.getAndSet(STOPPED);
-      if (held != null && held != STOPPED) {
-        held.release();
-      }
-      if (writer != null && !committing) {
-        abortWriter(); // connection lost in the middle of a message
+      slot.stopped();
+      if (message.isOpen() && !committing) {
+        message.abort(); // connection lost in the middle of a message
       }
     }
 
     @Override
     public void onTimer(Object key) {
       if (WRITE_TIMER.equals(key)) {
-        if (!output.isEmpty()) {
+        if (!written()) {
           // the client has not read a reply for write-timeout: abort, nothing can reach it
           failStage(new ClientNotReading(remote));
         }
@@ -216,16 +229,6 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     }
 
     // ---- async results -----------------------------------------------------------------------
-
-    /**
-     * Called on the policy's thread: the stage owns the slot from now on. If the stage has already
-     * stopped (the peer went away before the verdict), the slot is released at once.
-     */
-    private void keepSlot(SessionSlot admitted) {
-      if (!slot.compareAndSet(null, admitted)) {
-        admitted.release();
-      }
-    }
 
     private void onIdentified(Optional<Admission> admission) {
       if (state.phase() != SessionState.Phase.CONNECTING) {
@@ -243,21 +246,42 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
     private void onCommitted(Optional<Throwable> failure) {
       waiting = false;
       committing = false;
-      MessageWriter done = writer;
+      String queueId = message.queueId();
       if (failure.isEmpty()) {
-        writer = null;
-        amender = null;
-        input(new SessionInput.MessageQueued(done.queueId()));
+        message.forget();
+        input(new SessionInput.MessageQueued(queueId));
       } else if (MessageOutcomeUnknownException.in(failure.get())) {
         log().warning("commit of {}: outcome unknown, closing without a reply: {}",
-            done.queueId(), failure.get());
-        writer = null; // not aborted: the message may be queued
-        amender = null;
+            queueId, failure.get());
+        message.forget(); // not aborted: the message may be queued
         input(new SessionInput.MessageOutcomeUnknown());
       } else {
-        log().warning("commit of {} failed: {}", done.queueId(), failure.get());
+        log().warning("commit of {} failed: {}", queueId, failure.get());
         input(new SessionInput.MessageFailed(MessageRefusedException.replyFor(failure.get())));
       }
+      process();
+    }
+
+    /**
+     * Called on the policy's thread with an AUTH verdict: an authenticated client's slot
+     * replaces the connection's (released at once if the stage has stopped); a refusal's slot is
+     * not needed, the connection has its own.
+     */
+    private void takeSlot(AuthOutcome outcome) {
+      if (outcome instanceof AuthOutcome.Authenticated ok) {
+        slot.replace(ok.admission().slot());
+      } else if (outcome instanceof AuthOutcome.Refused refused) {
+        refused.refusal().waitForQuit().ifPresent(SessionSlot::release);
+      }
+    }
+
+    private void onAuthenticated(Optional<AuthOutcome> outcome) {
+      if (state.phase() != Phase.AUTHENTICATING) {
+        return;
+      }
+      waiting = false;
+      input(outcome.<SessionInput>map(SessionInput.AuthFinished::new)
+          .orElseGet(SessionInput.AuthUnavailable::new));
       process();
     }
 
@@ -282,7 +306,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       }
       flush();
       if (closing) {
-        if (output.isEmpty()) {
+        if (written()) {
           completeStage();
         }
         return;
@@ -295,30 +319,48 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
         return;
       }
       updateDeadlines();
-      if (output.isEmpty() && !hasBeenPulled(in) && !isClosed(in)) {
+      if (written() && !hasBeenPulled(in) && !isClosed(in)) {
         pull(in);
+      }
+    }
+
+    /** One element from the transport: bytes for the decoder, or the TLS session being up. */
+    private void received(I element) {
+      TlsInfo tls = transport.established(element);
+      if (tls != null) {
+        if (security.authOffered()) {
+          decoder.allowAuthLines(AuthExchange.MAX_LINE);
+        }
+        input(new SessionInput.TlsEstablished(tls));
+        return;
+      }
+      ByteString bytes = transport.bytes(element);
+      if (tlsAsked && transport.plaintext(element)) {
+        discarded(bytes.length()); // in clear after STARTTLS: never read (RFC 3207 4.2)
+        return;
+      }
+      decoder.feed(bytes);
+    }
+
+    private void discarded(int octets) {
+      if (octets > 0) {
+        control.discardedAfterStartTls();
+        log().warning("dropped {} octets {} sent in clear after STARTTLS, unanswered "
+            + "(RFC 3207 4.2, CVE-2011-0411)", octets, remote);
       }
     }
 
     private void decoded(DecoderEvent event) {
       if (event instanceof DecoderEvent.CommandLine line) {
-        input(new SessionInput.CommandLine(CommandParser.parse(line.line().toArray())));
+        input(state.phase() == Phase.AUTH
+            ? new SessionInput.SaslResponse(SaslDecoding.responseLine(line.line()))
+            : new SessionInput.CommandLine(CommandParser.parse(line.line().toArray())));
       } else if (event instanceof DecoderEvent.LineTooLong) {
         input(new SessionInput.LineTooLong());
       } else if (event instanceof DecoderEvent.DataChunk chunk) {
-        if (keepContent && writer != null && !storageFailed) {
-          write(amender.accept(chunk.bytes()));
-        }
+        message.chunk(chunk.bytes());
       } else if (event instanceof DecoderEvent.DataEnd end) {
-        boolean mailLoop = false;
-        if (keepContent && writer != null) {
-          if (lastChunk && !storageFailed && !end.stats().refused()) {
-            write(amender.finish());
-          }
-          mailLoop = amender.mailLoop();
-        }
-        input(new SessionInput.DataFinished(
-            new DataOutcome(end.stats(), mailLoop, keepContent && storageFailed)));
+        input(new SessionInput.DataFinished(message.end(end.stats())));
       }
     }
 
@@ -333,6 +375,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       for (SessionEffect effect : transition.effects()) {
         execute(effect);
       }
+      decoder.expectSaslResponse(state.phase() == Phase.AUTH);
     }
 
     private void execute(SessionEffect effect) {
@@ -343,45 +386,63 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
           log().warning("client policy failed to record a refusal for {}: {}", remote, e);
         }
       } else if (effect instanceof SessionEffect.OpenMessage) {
-        openMessage();
+        input(message.open().<SessionInput>map(id -> new SessionInput.MessageOpened(id,
+            clock.instant())).orElseGet(() -> new SessionInput.MessageFailed(Replies.LOCAL_ERROR)));
       } else if (effect instanceof SessionEffect.ExpectData data) {
-        amender = newAmender(data.trace());
-        keepContent = true;
-        lastChunk = true;
-        storageFailed = false;
+        message.expectData(data.trace());
         decoder.expectData(data.maxBytes());
         contentStartedNanos = System.nanoTime();
         flush(); // DATA ends a pipelined group: the client waits for the 354
       } else if (effect instanceof SessionEffect.ExpectBdat bdat) {
-        if (bdat.startsMessage().isPresent()) {
-          amender = newAmender(bdat.startsMessage().get());
-          storageFailed = false;
-        }
-        keepContent = !bdat.discard();
-        lastChunk = bdat.last();
+        message.expectBdat(bdat);
         contentStartedNanos = System.nanoTime();
         decoder.expectBdat(bdat.size(), bdat.last(),
             bdat.startsMessage().isPresent() || bdat.discard(), bdat.maxBytes());
       } else if (effect instanceof SessionEffect.CommitMessage commit) {
-        commit(amender == null ? commit.envelope()
-            : commit.envelope().withContentDigest(amender.contentDigest()));
+        commit(commit.envelope());
       } else if (effect instanceof SessionEffect.AbortMessage) {
-        abortWriter();
+        message.abort();
       } else if (effect instanceof SessionEffect.Close) {
         closing = true;
+      } else if (effect instanceof SessionEffect.StartTls) {
+        startTls();
+      } else if (effect instanceof SessionEffect.Authenticate credentials) {
+        authenticate(credentials);
       }
     }
 
-    private void openMessage() {
+    /**
+     * The replies so far (ending with the 220) become the switch's last plaintext; what the
+     * client pipelined after STARTTLS is dropped (RFC 3207 4.2).
+     */
+    private void startTls() {
+      int dropped = decoder.buffered();
+      decoder.clear();
+      discarded(dropped);
+      tlsAsked = true;
+      pendingSwitch = transport.startTls(output.result(), dropped);
+      output = ByteString.createBuilder();
+    }
+
+    private void authenticate(SessionEffect.Authenticate credentials) {
+      waiting = true;
       try {
-        writer = sink.begin();
-      } catch (IOException | RuntimeException e) {
-        log().warning("cannot open a spool entry: {}", e);
-        writer = null;
-        input(new SessionInput.MessageFailed(Replies.LOCAL_ERROR));
-        return;
+        policy.authenticate(remote, local, credentials.authorizationId(), credentials.username(),
+            credentials.password()).whenComplete((outcome, error) -> {
+              if (error != null || outcome == null) {
+                log().warning("client policy could not check credentials from {}: {}", remote,
+                    error == null ? "no verdict" : error.getClass().getName());
+                authenticated.invoke(Optional.empty());
+              } else {
+                takeSlot(outcome);
+                authenticated.invoke(Optional.of(outcome));
+              }
+            });
+      } catch (RuntimeException e) {
+        log().warning("client policy failed to check credentials from {}: {}", remote,
+            e.getClass().getName());
+        authenticated.invoke(Optional.empty());
       }
-      input(new SessionInput.MessageOpened(writer.queueId(), clock.instant()));
     }
 
     private void commit(Envelope envelope) {
@@ -392,7 +453,7 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       cancelTimer(CONTENT_TIMER);
       CompletionStage<Done> result;
       try {
-        result = writer.commit(envelope);
+        result = message.commit(envelope);
       } catch (RuntimeException e) {
         committed.invoke(Optional.of(e));
         return;
@@ -400,48 +461,31 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       result.whenComplete((done, error) -> committed.invoke(Optional.ofNullable(error)));
     }
 
-    private void write(ByteString bytes) {
-      if (bytes.isEmpty()) {
-        return;
-      }
-      try {
-        writer.write(bytes);
-      } catch (IOException | RuntimeException e) {
-        log().warning("write to {} failed: {}", writer.queueId(), e);
-        storageFailed = true;
-      }
-    }
-
-    private void abortWriter() {
-      if (writer != null) {
-        try {
-          writer.abort();
-        } catch (RuntimeException e) {
-          log().warning("abort of {} failed: {}", writer.queueId(), e);
-        }
-      }
-      writer = null;
-      amender = null;
-      keepContent = false;
-    }
-
-    private HeaderAmender newAmender(ReceivedTrace trace) {
-      return new HeaderAmender(trace, settings.hostname(), settings.maxReceivedHeaders(),
-          settings.maxTextLine());
-    }
-
-    /** Pushes the replies if the client takes them; otherwise the write deadline runs. */
+    /**
+     * Pushes the replies (or the switch to TLS) if the client takes them; otherwise the write
+     * deadline runs.
+     */
     private void flush() {
-      if (output.isEmpty()) {
+      if (output.isEmpty() && pendingSwitch == null) {
         return;
       }
       if (isAvailable(out)) {
-        push(out, output.result());
-        output = ByteString.createBuilder();
+        if (pendingSwitch != null) {
+          push(out, pendingSwitch);
+          pendingSwitch = null;
+        } else {
+          push(out, transport.send(output.result()));
+          output = ByteString.createBuilder();
+        }
         cancelTimer(WRITE_TIMER);
       } else if (!isTimerActive(WRITE_TIMER)) {
         scheduleOnce(WRITE_TIMER, settings.timeouts().write());
       }
+    }
+
+    /** Nothing is waiting to be written. */
+    private boolean written() {
+      return output.isEmpty() && pendingSwitch == null;
     }
 
     /**
@@ -477,16 +521,6 @@ public final class SmtpServerStage extends GraphStage<FlowShape<ByteString, Byte
       progressed = false;
       lineTimerSet = true;
       scheduleOnce(LINE_TIMER, settings.timeouts().command());
-    }
-  }
-
-  /** Why a connection was aborted: its client did not read a reply for write-timeout. */
-  static final class ClientNotReading extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ClientNotReading(InetSocketAddress remote) {
-      super("client " + remote + " did not read its replies within the write timeout", null,
-          false, false);
     }
   }
 }

@@ -14,10 +14,12 @@ import relay.protocol.server.SessionState.Phase;
 /**
  * The SMTP server session as a pure function: {@code next(state, input)} gives the new state, the
  * replies and the effects; it performs no I/O and reads no clock (RFC 5321, with RFC 1870 SIZE,
- * RFC 2920 PIPELINING, RFC 3030 CHUNKING, RFC 6152 8BITMIME, RFC 2034 ENHANCEDSTATUSCODES and
- * RFC 6531 SMTPUTF8).
+ * RFC 2920 PIPELINING, RFC 3030 CHUNKING, RFC 6152 8BITMIME, RFC 2034 ENHANCEDSTATUSCODES,
+ * RFC 6531 SMTPUTF8, and per listener RFC 3207 STARTTLS ({@link TlsCommands}) and RFC 4954 AUTH
+ * ({@link AuthExchange})).
  *
- * <p>Every command goes through the same checks in a fixed order: sequence (503), syntax (501),
+ * <p>Every command goes through the same checks in a fixed order: the listener's gates (530 before
+ * a required STARTTLS or AUTH), sequence (503), syntax (501),
  * parameters (555/504), relay policy (554 5.7.1), limits (452, 552), then acceptance. All replies
  * pass one choke point ({@link SessionStep}) that counts errors and junk commands; one more than
  * max-errors adds 421 4.7.0 and closes.
@@ -29,13 +31,24 @@ public final class SmtpSession {
       List.of("8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING", "HELP");
 
   private final SmtpServerSettings settings;
+  private final ListenerSecurity security;
 
+  /** A session of a plain listener (no TLS, no AUTH). */
   public SmtpSession(SmtpServerSettings settings) {
+    this(settings, ListenerSecurity.PLAIN);
+  }
+
+  public SmtpSession(SmtpServerSettings settings, ListenerSecurity security) {
     this.settings = settings;
+    this.security = security;
   }
 
   public Transition next(SessionState state, SessionInput input) {
-    SessionStep step = new SessionStep(settings, state);
+    SessionStep step = new SessionStep(settings, security, state);
+    if (input instanceof SessionInput.TlsEstablished tls) {
+      TlsCommands.established(step, tls);
+      return step.done();
+    }
     switch (state.phase()) {
       case CONNECTING:
         connecting(step, input);
@@ -55,6 +68,19 @@ public final class SmtpSession {
         break;
       case COMMITTING:
         committing(step, input);
+        break;
+      case STARTING_TLS:
+        TlsCommands.starting(step, input);
+        break;
+      case AUTH:
+        if (!AuthExchange.response(step, input)) {
+          connectionEvents(step, input);
+        }
+        break;
+      case AUTHENTICATING:
+        if (!AuthExchange.verdict(step, input)) {
+          lateEvents(step, input);
+        }
         break;
       case CLOSED:
       default:
@@ -237,7 +263,16 @@ public final class SmtpSession {
 
   private void command(SessionStep step, SmtpCommand command) {
     boolean junk = isJunk(step.state(), command);
-    if (command instanceof SmtpCommand.Ehlo ehlo) {
+    Optional<Verb> verb = command.knownVerb();
+    Optional<SmtpReply> gate = verb.flatMap(v -> TlsCommands.gate(step, v)
+        .or(() -> AuthExchange.gate(step, v)));
+    if (gate.isPresent()) {
+      refuseAtGate(step, command, gate.get());
+    } else if (verb.isPresent() && verb.get() == Verb.STARTTLS) {
+      TlsCommands.startTls(step, command);
+    } else if (verb.isPresent() && verb.get() == Verb.AUTH) {
+      AuthExchange.auth(step, command);
+    } else if (command instanceof SmtpCommand.Ehlo ehlo) {
       greet(step, ehlo.domain(), true);
     } else if (command instanceof SmtpCommand.Helo helo) {
       greet(step, helo.domain(), false);
@@ -274,6 +309,20 @@ public final class SmtpSession {
   }
 
   /**
+   * A command the listener does not take yet (530): a BDAT's octets still follow it and are
+   * consumed first, as for any refused BDAT.
+   */
+  private void refuseAtGate(SessionStep step, SmtpCommand command, SmtpReply refusal) {
+    if (command instanceof SmtpCommand.Bdat bdat) {
+      consumeRefusedChunk(step, bdat.size(), bdat.last(), refusal);
+    } else if (command instanceof SmtpCommand.BadBdat bad) {
+      badBdat(step, bad);
+    } else {
+      step.reply(refusal);
+    }
+  }
+
+  /**
    * Whether the command has the JUNK trait; the first EHLO/HELO of a session is not junk, a
    * repeated one is.
    */
@@ -303,6 +352,8 @@ public final class SmtpSession {
     List<String> keywords = new ArrayList<>(EXTENSIONS_BEFORE_SIZE);
     keywords.add("SIZE " + step.limits().maxMessageSize());
     keywords.addAll(EXTENSIONS_AFTER_SIZE);
+    TlsCommands.ehloKeyword(step).ifPresent(keywords::add);
+    AuthExchange.ehloKeyword(step).ifPresent(keywords::add);
     keywords.addAll(settings.extraEhloKeywords());
     step.reply(Replies.ehlo(settings.hostname(), keywords));
   }
@@ -394,12 +445,23 @@ public final class SmtpSession {
 
   // ---- envelope and trace --------------------------------------------------------------------
 
+  /**
+   * The "with" keyword of the Received: header and the envelope: SMTP after HELO; ESMTP or
+   * UTF8SMTP (RFC 6531 4.3), with "S" over TLS and "A" after AUTH (RFC 3848: ESMTPS,
+   * ESMTPSA).
+   */
   private String protocol(SessionState state) {
     boolean extended = state.greeting().map(SessionState.Greeting::extended).orElse(false);
     if (!extended) {
       return "SMTP";
     }
-    return state.transaction().map(Transaction::smtputf8).orElse(false) ? "UTF8SMTP" : "ESMTP";
+    String base = state.transaction().map(Transaction::smtputf8).orElse(false)
+        ? "UTF8SMTP" : "ESMTP";
+    SessionSecurity security = state.security();
+    if (!security.secure() && !security.authenticated()) {
+      return base;
+    }
+    return base + (security.secure() ? "S" : "") + (security.authenticated() ? "A" : "");
   }
 
   private ReceivedTrace trace(SessionState state) {
@@ -408,7 +470,7 @@ public final class SmtpSession {
         ? Optional.of(tx.recipients().get(0)) : Optional.empty();
     return new ReceivedTrace(state.greeting().orElseThrow().name(),
         state.client().orElseThrow().remoteIp(), protocol(state), tx.queueId().orElseThrow(),
-        single, tx.receivedAt().orElseThrow());
+        single, tx.receivedAt().orElseThrow(), state.security().tls());
   }
 
   /**

@@ -42,6 +42,17 @@ public final class UnidentifiedLimits implements ClientPolicy {
     identify.refused(refusal);
   }
 
+  /**
+   * AUTH goes to the node's policy as it is: an authenticated connection holds its client's
+   * slot, and the unidentified place it took at connect is given back when the stage releases
+   * that first slot.
+   */
+  @Override
+  public CompletionStage<AuthOutcome> authenticate(InetSocketAddress remote,
+      InetSocketAddress local, String authorizationId, String username, String password) {
+    return identify.authenticate(remote, local, authorizationId, username, password);
+  }
+
   /** Unidentified connections open now from {@code ip}. */
   public int open(String ip) {
     synchronized (perAddress) {

@@ -132,11 +132,46 @@ class CommandParserTest {
     assertEquals(new SmtpCommand.Unknown("FOO", false), parse("foo bar"));
     assertEquals(new SmtpCommand.Unknown("", false), parse(""));
     assertEquals(new SmtpCommand.Unknown("EXPN", true), parse("EXPN list"));
-    assertEquals(new SmtpCommand.Unknown("STARTTLS", true), parse("STARTTLS"));
+    assertEquals(new SmtpCommand.Unknown("STARTTLSX", false), parse("STARTTLSX"));
     assertEquals(new SmtpCommand.Unknown("MAILX", false), parse("MAILX FROM:<a@b>"));
     assertEquals(new SmtpCommand.Unknown("GET", false), parse("GET / HTTP/1.1"));
     assertEquals(16, ((SmtpCommand.Unknown) parse("X".repeat(400))).verb().length(),
         "an echoed verb is cut short");
+  }
+
+  @Test
+  void startTlsAndAuth() {
+    assertEquals(new SmtpCommand.StartTls(), parse("STARTTLS"));
+    assertEquals(new SmtpCommand.StartTls(), parse("starttls "));
+    assertEquals(malformed(Verb.STARTTLS, MalformedReason.SYNTAX), parse("STARTTLS now"));
+    assertEquals(new SmtpCommand.Auth("PLAIN", Optional.empty()), parse("AUTH PLAIN"));
+    assertEquals(new SmtpCommand.Auth("LOGIN", Optional.of("dXNlcg==")),
+        parse("auth login dXNlcg=="));
+    assertEquals(new SmtpCommand.Auth("PLAIN", Optional.of("=")), parse("AUTH plain ="));
+    assertEquals(new SmtpCommand.Auth("SCRAM-SHA-256", Optional.empty()),
+        parse("AUTH SCRAM-SHA-256"));
+    assertEquals(malformed(Verb.AUTH, MalformedReason.SYNTAX), parse("AUTH"));
+    assertEquals(malformed(Verb.AUTH, MalformedReason.SYNTAX), parse("AUTH PLAIN a b"));
+    assertEquals(malformed(Verb.AUTH, MalformedReason.SYNTAX), parse("AUTH PL@IN"));
+    assertEquals(malformed(Verb.AUTH, MalformedReason.SYNTAX), parse("AUTH " + "X".repeat(21)));
+    assertEquals(malformed(Verb.AUTH, MalformedReason.SYNTAX), parse("AUTH  PLAIN"));
+    assertEquals("Auth[PLAIN ****]", parse("AUTH PLAIN AHVzZXIAc2VjcmV0").toString(),
+        "the initial response may hold a password and never shows");
+  }
+
+  @Test
+  void mailAuthParameterIsXtext() {
+    assertEquals(Optional.of("<>"), mailParams("MAIL FROM:<a@b.example> AUTH=<>").auth());
+    assertEquals(Optional.of("e+3Dmc2@example.com"),
+        mailParams("MAIL FROM:<a@b.example> AUTH=e+3Dmc2@example.com").auth());
+    for (String bad : List.of("AUTH", "AUTH=a+3", "AUTH=a+3d", "AUTH=a AUTH=b", "AUTH=a+ZZb")) {
+      assertEquals(malformed(Verb.MAIL, MalformedReason.PARAMETER_SYNTAX),
+          parse("MAIL FROM:<a@b.example> " + bad), bad);
+    }
+  }
+
+  private static MailParameters mailParams(String line) {
+    return assertInstanceOf(SmtpCommand.Mail.class, parse(line)).params();
   }
 
   @Test

@@ -24,7 +24,9 @@ class VerbTest {
       "NOOP | ENDS_PIPELINE_GROUP JUNK BEFORE_TLS BEFORE_AUTH",
       "QUIT | ENDS_PIPELINE_GROUP BEFORE_TLS BEFORE_AUTH",
       "HELP | ENDS_PIPELINE_GROUP JUNK BEFORE_TLS BEFORE_AUTH",
-      "VRFY | ENDS_PIPELINE_GROUP JUNK"})
+      "VRFY | ENDS_PIPELINE_GROUP JUNK",
+      "STARTTLS | ENDS_PIPELINE_GROUP BEFORE_TLS BEFORE_AUTH",
+      "AUTH | ENDS_PIPELINE_GROUP BEFORE_AUTH"})
   void traits(Verb verb, String traits) {
     Set<Verb.Trait> expected = traits == null ? EnumSet.noneOf(Verb.Trait.class)
         : Arrays.stream(traits.trim().split(" ")).map(Verb.Trait::valueOf)
@@ -38,7 +40,8 @@ class VerbTest {
   @ParameterizedTest
   @CsvSource({"EHLO x, EHLO", "helo x, HELO", "MAIL FROM:<a@b.c>, MAIL", "RCPT TO:<a@b.c>, RCPT",
       "DATA, DATA", "BDAT 1, BDAT", "BDAT x, BDAT", "RSET, RSET", "NOOP, NOOP", "QUIT, QUIT",
-      "HELP, HELP", "VRFY x, VRFY", "DATA x, DATA"})
+      "HELP, HELP", "VRFY x, VRFY", "DATA x, DATA", "STARTTLS, STARTTLS",
+      "STARTTLS x, STARTTLS", "AUTH PLAIN, AUTH", "AUTH, AUTH"})
   void everyCommandKnowsItsVerb(String line, Verb verb) {
     assertEquals(verb, CommandParser.parse(line.getBytes()).knownVerb().orElseThrow());
   }

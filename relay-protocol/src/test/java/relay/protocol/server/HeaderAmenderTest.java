@@ -55,6 +55,18 @@ class HeaderAmenderTest {
   }
 
   @Test
+  void receivedRecordsTheTlsSessionInAComment() {
+    ReceivedTrace tls = new ReceivedTrace("client.example", "192.0.2.7", "ESMTPSA", "Q123",
+        Optional.of(new Mailbox("bob", "example.org")), AT,
+        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384")));
+    assertEquals("Received: from client.example ([192.0.2.7])\r\n"
+        + "\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)\r\n"
+        + "\tby relay.example with ESMTPSA id Q123\r\n"
+        + "\tfor <bob@example.org>; " + DATE + "\r\n",
+        HeaderAmender.receivedField(tls, "relay.example"));
+  }
+
+  @Test
   void receivedLinesStayBelow78Octets() {
     ReceivedTrace longNames = new ReceivedTrace("a-rather-long-client-name.department.example",
         "2001:db8:1234:5678:9abc:def0:1234:5678", "UTF8SMTP", "0123456789ABCDEF",

@@ -142,6 +142,46 @@ class InputDecoderTest {
   }
 
   @Test
+  void authLinesMayBeLongWhereAuthIsOffered() {
+    String response = "A".repeat(12_000);
+    String auth = "AUTH PLAIN " + response;
+    InputDecoder plain = new InputDecoder(512, 1000);
+    plain.feed(ByteString.fromString(auth + "\r\n"));
+    assertEquals(new DecoderEvent.LineTooLong(), plain.poll(), "no AUTH on offer: 512 as ever");
+
+    for (int step : new int[] {1, 7, 512, 5000, 20_000}) {
+      InputDecoder decoder = new InputDecoder(512, 1000);
+      decoder.allowAuthLines(12_288);
+      List<DecoderEvent> events = new ArrayList<>();
+      String input = auth + "\r\n" + "MAIL FROM:<" + "a".repeat(600) + ">\r\n"
+          + "auth login\r\n" + "x".repeat(12_287) + "\r\nNOOP\r\n";
+      for (int at = 0; at < input.length(); at += step) {
+        decoder.feed(ByteString.fromString(input.substring(at, Math.min(input.length(),
+            at + step))));
+        DecoderEvent event;
+        while ((event = decoder.poll()) != null) {
+          events.add(event);
+          // the session answers 334 to AUTH LOGIN: the next line is a response
+          decoder.expectSaslResponse(event instanceof DecoderEvent.CommandLine line
+              && line.line().utf8String().equals("auth login"));
+        }
+      }
+      assertEquals(List.of(new DecoderEvent.CommandLine(ByteString.fromString(auth)),
+          new DecoderEvent.LineTooLong(),
+          new DecoderEvent.CommandLine(ByteString.fromString("auth login")),
+          new DecoderEvent.LineTooLong(),
+          new DecoderEvent.CommandLine(ByteString.fromString("NOOP"))), events,
+          "AUTH up to 12288 octets, other commands 512, a response over 12288 too long; step "
+              + step);
+    }
+    InputDecoder decoder = new InputDecoder(512, 1000);
+    decoder.allowAuthLines(12_288);
+    decoder.expectSaslResponse(true);
+    decoder.feed(ByteString.fromString(response + "\r\n"));
+    assertEquals(new DecoderEvent.CommandLine(ByteString.fromString(response)), decoder.poll());
+  }
+
+  @Test
   void dataIsUnstuffedAndEndsOnlyAtCrlfDotCrlf() {
     assertEquals(List.of("CMD DATA", "CONTENT Subject: x\r\n\r\n.hello\r\n..\r\nbye\r\n",
             "END size=31", "CMD QUIT"),

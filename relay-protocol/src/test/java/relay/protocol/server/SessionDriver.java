@@ -11,12 +11,19 @@ import relay.protocol.reply.SmtpReply;
  */
 final class SessionDriver {
 
+  /** The TLS session a test's handshake "agreed on". */
+  static final TlsInfo TLS13 = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384");
+
   private final SmtpSession session;
   private SessionState state = SessionState.initial();
   private Transition last;
 
   SessionDriver(SmtpServerSettings settings) {
-    this.session = new SmtpSession(settings);
+    this(settings, ListenerSecurity.PLAIN);
+  }
+
+  SessionDriver(SmtpServerSettings settings, ListenerSecurity security) {
+    this.session = new SmtpSession(settings, security);
   }
 
   List<String> send(SessionInput input) {
@@ -38,6 +45,12 @@ final class SessionDriver {
       throw new AssertionError("expected one reply to " + commandLine + ", got " + replies);
     }
     return replies.get(0);
+  }
+
+  /** The lines of the single reply of one command line (e.g. an EHLO's keywords). */
+  List<String> replyLines(String commandLine) {
+    reply(commandLine);
+    return last.replies().get(0).lines();
   }
 
   List<SmtpReply> replies() {
