@@ -57,6 +57,7 @@ import relay.node.notice.NoticeSubmitter;
 import relay.node.notice.NoticeTemplates;
 import relay.persistence.notice.NoticeService;
 import relay.persistence.notice.NoticeSettings;
+import relay.persistence.lockout.LoginLockout;
 import relay.persistence.notice.Notices;
 import relay.node.delivery.OwnEndpoints;
 import relay.node.delivery.SmtpDeliveryTransport;
@@ -185,9 +186,11 @@ public final class RelayNode implements Readiness {
       QuotaLeases quotas = QuotaLeases.start(system, settings.quotas(), Clock.systemUTC());
       awaitMemberUp(system, settings.joinTimeout());
       awaitRegistry(registry, settings.joinTimeout());
+      LoginLockout lockout = LoginLockout.start(system, settings.lockout(), Clock.systemUTC(),
+          registry.service(), registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
-              Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused)), sink);
+              Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused), lockout), sink);
       metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 

@@ -138,6 +138,8 @@ class TokenRoutesTest extends ApiRouteTest {
     assertTrue(problem(create(ADMIN, "{\"name\":\"x\",\"role\":\"root\"}"), 422)
         .contains("admin, viewer, client"));
     assertTrue(problem(create(ADMIN, "{\"name\":\"x\"}"), 422).startsWith("role: required"));
+    assertTrue(problem(create(ADMIN, "{\"name\":\" lockout \",\"role\":\"admin\"}"), 422)
+        .startsWith("name: 'lockout' is the relay's own"));
     assertTrue(problem(create(ADMIN, "{\"role\":\"viewer\"}"), 422).startsWith("name: required"));
     assertTrue(problem(create(ADMIN, "{\"name\":\"x\",\"role\":\"client\",\"client\":\"Bad_Id\"}"),
         422).contains("client id"));

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.time.Duration;
 import relay.node.delivery.OutboundSettings;
 import relay.persistence.client.ClientSessionSettings;
+import relay.persistence.lockout.LockoutSettings;
 import relay.persistence.quota.QuotaSettings;
 import relay.persistence.queue.OrphanSweepSettings;
 import relay.persistence.queue.QueueSettings;
@@ -32,13 +33,14 @@ import relay.protocol.settings.Bounds;
  * @param registry relay.registry: the operator's client registry and block lists
  * @param history relay.history: the message history (retention, the writer's buffer)
  * @param quotas relay.quotas: the cluster-wide recipient quotas
+ * @param lockout relay.auth.lockout: failed logins that lock an address out
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
     OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry,
-    HistorySettings history, QuotaSettings quotas) {
+    HistorySettings history, QuotaSettings quotas, LockoutSettings lockout) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
@@ -80,7 +82,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         OrphanSweepSettings.fromConfig(relay.getConfig("queue")), defaultMaxSessions,
         RegistrySettings.fromConfig(relay.getConfig("registry")),
         HistorySettings.fromConfig(relay.getConfig("history")),
-        QuotaSettings.fromConfig(relay.getConfig("quotas")));
+        QuotaSettings.fromConfig(relay.getConfig("quotas")),
+        LockoutSettings.fromConfig(relay.getConfig("auth.lockout")));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import relay.persistence.client.ClientSessions;
+import relay.persistence.lockout.LoginFailures;
 import relay.persistence.quota.QuotaLeases;
 import relay.persistence.quota.QuotaLimits;
 import relay.persistence.registry.ClientRecord;
@@ -17,6 +18,7 @@ import relay.persistence.registry.IpAddresses;
 import relay.persistence.registry.RegistrySnapshot;
 import relay.persistence.registry.RegistryView;
 import relay.protocol.server.Admission;
+import relay.protocol.server.AuthOutcome;
 import relay.protocol.server.ClientIdentity;
 import relay.protocol.server.ClientPolicy;
 import relay.protocol.server.SessionRefusal;
@@ -44,15 +46,23 @@ public final class ClientRegistry implements ClientPolicy {
   private final QuotaLeases quotas;
   private final Clock clock;
   private final Consumer<SessionRefusal> refusals;
+  private final LoginFailures lockout;
 
   public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
       QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals) {
+    this(view, defaultMaxSessions, sessions, quotas, clock, refusals, LoginFailures.NONE);
+  }
+
+  /** As above; {@code lockout} counts failed logins and knows the addresses locked out. */
+  public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
+      QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals, LoginFailures lockout) {
     this.view = view;
     this.defaultMaxSessions = defaultMaxSessions;
     this.sessions = sessions;
     this.quotas = quotas;
     this.clock = clock;
     this.refusals = refusals;
+    this.lockout = lockout;
   }
 
   @Override
@@ -93,5 +103,17 @@ public final class ClientRegistry implements ClientPolicy {
   @Override
   public void refused(SessionRefusal refusal) {
     refusals.accept(refusal);
+  }
+
+  /**
+   * Under the login lockout ({@link LoginFailures#guard}): an address locked out is answered
+   * {@link AuthOutcome.LockedOut} at once, every invalid credential is counted.
+   * TODO(#12): the credentials check; until then no credential is valid.
+   */
+  @Override
+  public CompletionStage<AuthOutcome> authenticate(InetSocketAddress remote,
+      InetSocketAddress local, String authorizationId, String username, String password) {
+    return lockout.guard(IpAddresses.canonical(remote.getAddress()),
+        () -> CompletableFuture.completedFuture(new AuthOutcome.InvalidCredentials()));
   }
 }

@@ -2,6 +2,7 @@ package relay.node.smtp;
 
 import java.time.Instant;
 import java.util.Optional;
+import relay.persistence.lockout.Lockouts;
 import relay.persistence.registry.AddressRole;
 import relay.persistence.registry.BlockKind;
 import relay.persistence.registry.ClientAddress;
@@ -13,8 +14,10 @@ import relay.protocol.server.ClientIdentity;
 
 /**
  * The operator's verdict on a new connection, before any session slot is taken, in this order:
- * a block of the source address, a block of its client (554 5.7.1 with the operator's reason), a
- * suspended client, a {@code test} address outside its client's test window (554 5.7.1). A
+ * an operator's block of the source address, a block of its client (554 5.7.1 with the
+ * operator's reason), a lockout of the address after failed logins (421 4.7.0 with when it ends,
+ * registered client or not: the attacker may sit behind a client's address), a suspended
+ * client, a {@code test} address outside its client's test window (554 5.7.1). A
  * {@code production} or {@code standby} address, or a test address inside the window, passes.
  * An address no client registered passes too, as unidentified, but only once the node's view
  * of the registry is complete: before (seconds after a full cluster restart) it may be a client
@@ -33,11 +36,13 @@ final class ConnectCheck {
    */
   static Optional<Admission.Refused> check(RegistrySnapshot registry, boolean complete, String ip,
       Optional<ClientRecord> client, ClientIdentity identity, Instant now) {
-    Optional<Admission.Refused> blocked = registry.activeBlock(BlockKind.IP, ip, now)
+    Optional<Admission.Refused> blocked = Lockouts.operatorBlock(registry, ip, now)
         .map(b -> new Admission.Refused(identity, Admission.Refusal.BLOCKED, b.reason()))
         .or(() -> client.flatMap(c -> registry.activeBlock(BlockKind.CLIENT, c.id().value(), now))
             .map(b -> new Admission.Refused(identity, Admission.Refusal.CLIENT_BLOCKED,
-                b.reason())));
+                b.reason())))
+        .or(() -> Lockouts.active(registry, ip, now)
+            .map(b -> Admission.lockedOut(identity, b.until().get())));
     if (blocked.isPresent()) {
       return blocked;
     }

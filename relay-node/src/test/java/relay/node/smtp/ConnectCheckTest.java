@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import relay.persistence.lockout.Lockouts;
 import relay.persistence.registry.AddressRole;
 import relay.persistence.registry.Block;
 import relay.persistence.registry.BlockKind;
@@ -46,11 +47,47 @@ class ConnectCheckTest {
         NOW.minus(Duration.ofHours(1)));
   }
 
+  /** A lockout of {@code ip} until {@code until}, as the login lockout makes it. */
+  private static Block lockout(String ip, Instant until) {
+    return new Block("b-lockout-" + ip + "-" + until, BlockKind.IP, ip, "3 failed logins",
+        Optional.of(until), Lockouts.ACTOR, NOW.minus(Duration.ofMinutes(5)));
+  }
+
   static Stream<Arguments> cases() {
     ClientRecord active = app(ClientState.ACTIVE, Optional.empty());
     Optional<Instant> permanent = Optional.empty();
     Optional<Instant> ended = Optional.of(NOW.minusSeconds(1));
+    Instant lockedUntil = NOW.plus(Duration.ofMinutes(25));
     return Stream.of(
+        Arguments.of("lockout of an unregistered address", active,
+            List.of(lockout("198.51.100.1", lockedUntil)), "198.51.100.1",
+            "LOCKED_OUT 2026-12-05T07:10:00Z"),
+        Arguments.of("lockout of a client's address", active,
+            List.of(lockout("192.0.2.1", lockedUntil)), "192.0.2.1",
+            "LOCKED_OUT 2026-12-05T07:10:00Z"),
+        Arguments.of("the later of two lockouts", active,
+            List.of(lockout("192.0.2.1", lockedUntil),
+                lockout("192.0.2.1", lockedUntil.plusSeconds(60))), "192.0.2.1",
+            "LOCKED_OUT 2026-12-05T07:11:00Z"),
+        Arguments.of("ended lockout", active, List.of(lockout("192.0.2.1", NOW)), "192.0.2.1",
+            "admitted"),
+        Arguments.of("lockout of another address", active,
+            List.of(lockout("192.0.2.9", lockedUntil)), "192.0.2.1", "admitted"),
+        Arguments.of("operator's ip block before a lockout", active,
+            List.of(lockout("192.0.2.1", lockedUntil),
+                block(BlockKind.IP, "192.0.2.1", Optional.of(NOW.plusSeconds(60)))),
+            "192.0.2.1", "BLOCKED reason 192.0.2.1"),
+        Arguments.of("client block before a lockout", active,
+            List.of(lockout("192.0.2.1", lockedUntil),
+                block(BlockKind.CLIENT, "app", permanent)), "192.0.2.1",
+            "CLIENT_BLOCKED reason app"),
+        Arguments.of("lockout before suspension", app(ClientState.SUSPENDED, Optional.empty()),
+            List.of(lockout("192.0.2.1", lockedUntil)), "192.0.2.1",
+            "LOCKED_OUT 2026-12-05T07:10:00Z"),
+        Arguments.of("ip block by an operator of another name is no lockout", active,
+            List.of(new Block("b9", BlockKind.IP, "192.0.2.1", "3 failed logins",
+                Optional.of(lockedUntil), "ops", NOW)), "192.0.2.1",
+            "BLOCKED 3 failed logins"),
         Arguments.of("production", active, List.of(), "192.0.2.1", "admitted"),
         Arguments.of("standby", active, List.of(), "192.0.2.2", "admitted"),
         Arguments.of("unregistered", active, List.of(), "198.51.100.1", "admitted"),
@@ -104,6 +141,9 @@ class ConnectCheckTest {
         Arguments.of("known block of an unknown address", active,
             List.of(block(BlockKind.IP, "198.51.100.1", permanent)), "198.51.100.1",
             "BLOCKED reason 198.51.100.1"),
+        Arguments.of("known lockout of an unknown address", active,
+            List.of(lockout("198.51.100.1", NOW.plusSeconds(60))), "198.51.100.1",
+            "LOCKED_OUT 2026-12-05T06:46:00Z"),
         Arguments.of("known client, suspended", app(ClientState.SUSPENDED, Optional.empty()),
             List.of(), "192.0.2.1", "CLIENT_SUSPENDED "));
   }

@@ -109,18 +109,23 @@ public final class RegistrySnapshot {
    * several are: a permanent one first), or empty.
    */
   public Optional<Block> activeBlock(BlockKind kind, String value, Instant now) {
+    return activeBlocks(kind, value, now).stream()
+        .max(Comparator.comparing((Block b) -> b.until().orElse(Instant.MAX)));
+  }
+
+  /** Every block of {@code kind} on {@code value} in force at {@code now}, ordered by id. */
+  public List<Block> activeBlocks(BlockKind kind, String value, Instant now) {
     Map<String, List<Block>> ofKind = blocksByValue.get(kind);
     if (ofKind == null || value == null) {
-      return Optional.empty();
+      return List.of();
     }
     String key;
     try {
       key = kind.normalise(value);
     } catch (IllegalArgumentException e) {
-      return Optional.empty();
+      return List.of();
     }
-    return ofKind.getOrDefault(key, List.of()).stream().filter(b -> b.activeAt(now))
-        .max(Comparator.comparing((Block b) -> b.until().orElse(Instant.MAX)));
+    return ofKind.getOrDefault(key, List.of()).stream().filter(b -> b.activeAt(now)).toList();
   }
 
   public boolean isEmpty() {

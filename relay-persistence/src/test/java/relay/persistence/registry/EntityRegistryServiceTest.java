@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import relay.persistence.OneNodeCluster;
 
 /**
  * The service as the HTTP API uses it, on a one-node cluster with the in-memory journal: each
@@ -37,20 +33,10 @@ class EntityRegistryServiceTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("relay", ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        """).withFallback(PersistenceTestKitPlugin.getInstance().config())
-        .withFallback(ConfigFactory.load()));
+    testKit = OneNodeCluster.create();
     registry = Registry.start(testKit.system(), List.of(Registry.configured("Copier 3",
         List.of("192.0.2.7"), 5, "postmaster@localhost")));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
-      assertEquals(MemberStatus.up(), cluster.selfMember().status());
-      return null;
-    });
+    OneNodeCluster.join(testKit);
   }
 
   @AfterAll

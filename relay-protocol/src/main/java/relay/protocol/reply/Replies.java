@@ -354,6 +354,21 @@ public final class Replies {
 
   // ---- closing 421s --------------------------------------------------------------------------
 
+  /**
+   * 421 instead of the greeting, or to AUTH: too many failed logins from this address, which is
+   * locked out until {@code until} (RFC 3463 4.7.0: a security policy; temporary, the client may
+   * come back after that instant), then close.
+   */
+  public static SmtpReply lockedOut(String hostname, Instant until) {
+    return lockedOut(hostname, until.toString());
+  }
+
+  /** {@link #lockedOut(String, Instant)} with the instant as text (made safe for the line). */
+  public static SmtpReply lockedOut(String hostname, String until) {
+    return SmtpReply.of(421, "4.7.0", hostname + " Too many failed logins, try again after "
+        + operatorReason(until)).closing();
+  }
+
   /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */
   public static SmtpReply idleTimeout(String hostname) {
     return SmtpReply.of(421, "4.4.2", hostname + " Idle timeout, closing").closing();

@@ -1,5 +1,6 @@
 package relay.protocol.server;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,7 +40,13 @@ public sealed interface Admission {
      * The node does not know the whole registry yet (after a cluster restart) and the address is
      * not in what it knows: 421 4.3.0, the client retries, never a permanent refusal.
      */
-    REGISTRY_INCOMPLETE(RefusalReason.REGISTRY_INCOMPLETE);
+    REGISTRY_INCOMPLETE(RefusalReason.REGISTRY_INCOMPLETE),
+    /**
+     * Too many failed logins from the address, which is locked out for a while (a temporary
+     * block the relay made itself): 421 4.7.0 with when it ends, then close. The refusal's
+     * {@code reason} is that instant (ISO-8601).
+     */
+    LOCKED_OUT(RefusalReason.LOCKED_OUT);
 
     private final RefusalReason reason;
 
@@ -69,10 +76,11 @@ public sealed interface Admission {
 
   /**
    * Answer the refusal's reply; {@code reason} is the operator's reason of a {@link
-   * Refusal#BLOCKED} or {@link Refusal#CLIENT_BLOCKED} (shown in the reply, made safe), empty
-   * otherwise. With {@code waitForQuit} (only for a {@link Refusal#permanent} refusal) the
-   * session then waits for QUIT, answering 503 to anything else (RFC 5321 3.1), holding that
-   * slot until the connection ends; without it the connection closes after the reply.
+   * Refusal#BLOCKED} or {@link Refusal#CLIENT_BLOCKED} (shown in the reply, made safe), the end
+   * of a {@link Refusal#LOCKED_OUT} (see {@link Admission#lockedOut}), empty otherwise. With
+   * {@code waitForQuit} (only for a {@link Refusal#permanent} refusal) the session then waits
+   * for QUIT, answering 503 to anything else (RFC 5321 3.1), holding that slot until the
+   * connection ends; without it the connection closes after the reply.
    */
   record Refused(ClientIdentity client, Refusal refusal, String reason,
       Optional<SessionSlot> waitForQuit) implements Admission {
@@ -100,6 +108,11 @@ public sealed interface Admission {
     public Refused waitingForQuit(SessionSlot slot) {
       return new Refused(client, refusal, reason, Optional.of(slot));
     }
+  }
+
+  /** The refusal of an address locked out until {@code until}, closing after its reply. */
+  static Refused lockedOut(ClientIdentity client, Instant until) {
+    return new Refused(client, Refusal.LOCKED_OUT, until.toString());
   }
 
   /** Admits a connection that holds no slot (e.g. an unregistered client). */

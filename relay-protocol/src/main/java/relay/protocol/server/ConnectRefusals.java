@@ -30,6 +30,8 @@ final class ConnectRefusals {
         return Replies.outsideTestWindow(hostname);
       case REGISTRY_INCOMPLETE:
         return Replies.serviceUnavailable(hostname);
+      case LOCKED_OUT:
+        return Replies.lockedOut(hostname, reason);
       default:
         throw new IllegalArgumentException(refusal.toString());
     }

@@ -31,6 +31,8 @@ public enum RefusalReason {
   UNIDENTIFIED_CONNECTIONS,
   /** An address this node's incomplete registry view does not know yet (421 4.3.0). */
   REGISTRY_INCOMPLETE,
+  /** Too many failed logins from the address: locked out for a while (421 4.7.0 at connect). */
+  LOCKED_OUT,
   /** An unidentified client named a recipient the relay does not serve (554 5.7.1 at RCPT). */
   RELAY_DENIED,
   /** The sender's domain is not one of the client's allowed sender domains (550 5.7.1). */

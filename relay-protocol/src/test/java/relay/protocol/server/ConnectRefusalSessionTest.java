@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,10 +100,25 @@ class ConnectRefusalSessionTest {
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
   }
 
+  @Test
+  void aLockedOutAddressIsToldWhenTheLockoutEndsAndClosed() {
+    SessionDriver d = new SessionDriver(TestSettings.defaults());
+    Admission.Refused refused = Admission.lockedOut(BLOCKED_CLIENT,
+        Instant.parse("2026-12-05T14:30:00Z"));
+    assertEquals(List.of("421 4.7.0 relay.example Too many failed logins, try again after "
+        + "2026-12-05T14:30:00Z"), d.send(new SessionInput.Refused(refused.client(),
+            refused.refusal(), refused.reason(), true)));
+    assertEquals(SessionState.Phase.CLOSED, d.state().phase(), "a 421 never waits for QUIT");
+    SessionEffect.ReportRefusal report = (SessionEffect.ReportRefusal) d.effects().stream()
+        .filter(SessionEffect.ReportRefusal.class::isInstance).findFirst().orElseThrow();
+    assertEquals(RefusalReason.LOCKED_OUT, report.refusal().reason());
+    assertEquals("locked-out", report.refusal().reason().label());
+  }
+
   @ParameterizedTest
   @EnumSource(value = Admission.Refusal.class,
       names = {"TOO_MANY_SESSIONS", "TOO_MANY_FROM_ADDRESS", "TOO_MANY_UNIDENTIFIED",
-          "REGISTRY_INCOMPLETE"})
+          "REGISTRY_INCOMPLETE", "LOCKED_OUT"})
   void a421NeverWaits(Admission.Refusal refusal) {
     SessionDriver d = new SessionDriver(TestSettings.defaults());
     d.send(new SessionInput.Refused(BLOCKED_CLIENT, refusal, "", true));

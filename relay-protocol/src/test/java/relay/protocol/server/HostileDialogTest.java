@@ -210,6 +210,8 @@ class HostileDialogTest {
           "554 5.7.1 relay.example Test address outside its test window";
       case REGISTRY_INCOMPLETE ->
           "421 4.3.0 relay.example Service temporarily unavailable, closing";
+      case LOCKED_OUT ->
+          "421 4.7.0 relay.example Too many failed logins, try again after spam run??EHLO x";
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
