@@ -343,31 +343,25 @@ public final class Replies {
   }
 
   /**
-   * 421 to AUTH: this address failed to log in too often and is locked out until
-   * {@code until} (an ISO-8601 UTC instant, whole seconds), then close (RFC 3463 4.7.0).
+   * 421 to AUTH or instead of the greeting: this address failed to log in too often and is
+   * locked out until {@code until} (an ISO-8601 UTC instant, whole seconds), then close (RFC
+   * 3463 4.7.0: a security policy; temporary, the client may come back after that instant).
    */
   public static SmtpReply lockedOut(String hostname, Instant until) {
+    return lockedOut(hostname, until.truncatedTo(ChronoUnit.SECONDS).toString());
+  }
+
+  /**
+   * {@link #lockedOut(String, Instant)} with the end as text, as a connect-time refusal carries
+   * it (made safe for the line).
+   */
+  public static SmtpReply lockedOut(String hostname, String until) {
     return SmtpReply.of(421, "4.7.0", hostname
         + " Too many failed logins from your address, locked out until "
-        + until.truncatedTo(ChronoUnit.SECONDS) + ", closing").closing();
+        + operatorReason(until) + ", closing").closing();
   }
 
   // ---- closing 421s --------------------------------------------------------------------------
-
-  /**
-   * 421 instead of the greeting, or to AUTH: too many failed logins from this address, which is
-   * locked out until {@code until} (RFC 3463 4.7.0: a security policy; temporary, the client may
-   * come back after that instant), then close.
-   */
-  public static SmtpReply lockedOut(String hostname, Instant until) {
-    return lockedOut(hostname, until.toString());
-  }
-
-  /** {@link #lockedOut(String, Instant)} with the instant as text (made safe for the line). */
-  public static SmtpReply lockedOut(String hostname, String until) {
-    return SmtpReply.of(421, "4.7.0", hostname + " Too many failed logins, try again after "
-        + operatorReason(until)).closing();
-  }
 
   /** 421 after command-timeout or data-timeout (RFC 5321 4.5.3.2). */
   public static SmtpReply idleTimeout(String hostname) {

@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -112,7 +113,8 @@ public sealed interface Admission {
 
   /** The refusal of an address locked out until {@code until}, closing after its reply. */
   static Refused lockedOut(ClientIdentity client, Instant until) {
-    return new Refused(client, Refusal.LOCKED_OUT, until.toString());
+    return new Refused(client, Refusal.LOCKED_OUT,
+        until.truncatedTo(ChronoUnit.SECONDS).toString());
   }
 
   /** Admits a connection that holds no slot (e.g. an unregistered client). */

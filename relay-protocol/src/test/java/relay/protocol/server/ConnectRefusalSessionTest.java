@@ -104,9 +104,9 @@ class ConnectRefusalSessionTest {
   void aLockedOutAddressIsToldWhenTheLockoutEndsAndClosed() {
     SessionDriver d = new SessionDriver(TestSettings.defaults());
     Admission.Refused refused = Admission.lockedOut(BLOCKED_CLIENT,
-        Instant.parse("2026-12-05T14:30:00Z"));
-    assertEquals(List.of("421 4.7.0 relay.example Too many failed logins, try again after "
-        + "2026-12-05T14:30:00Z"), d.send(new SessionInput.Refused(refused.client(),
+        Instant.parse("2026-12-05T14:30:00.250Z"));
+    assertEquals(List.of("421 4.7.0 relay.example Too many failed logins from your address,"
+        + " locked out until 2026-12-05T14:30:00Z, closing"), d.send(new SessionInput.Refused(refused.client(),
             refused.refusal(), refused.reason(), true)));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase(), "a 421 never waits for QUIT");
     SessionEffect.ReportRefusal report = (SessionEffect.ReportRefusal) d.effects().stream()

@@ -211,7 +211,8 @@ class HostileDialogTest {
       case REGISTRY_INCOMPLETE ->
           "421 4.3.0 relay.example Service temporarily unavailable, closing";
       case LOCKED_OUT ->
-          "421 4.7.0 relay.example Too many failed logins, try again after spam run??EHLO x";
+          "421 4.7.0 relay.example Too many failed logins from your address, locked out until"
+              + " spam run??EHLO x, closing";
     };
     assertEquals(expected, replies.get(0));
     assertEquals(SessionState.Phase.CLOSED, d.state().phase());
