@@ -3,10 +3,6 @@ package relay.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,8 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import relay.persistence.log.MessageEventLog;
 import relay.persistence.quota.QuotaWindows;
 import relay.persistence.registry.AddressRole;
 import relay.persistence.registry.ClientAddress;
@@ -93,13 +87,8 @@ class RecipientQuotaTest {
 
   @Test
   void theSixthRecipientOfFiveAnHourGets452WithTheResetAndARaiseLetsMoreIn() throws Exception {
-    Logger eventLogger = (Logger) LoggerFactory.getLogger(MessageEventLog.LOGGER);
-    Level level = eventLogger.getLevel();
-    ListAppender<ILoggingEvent> events = new ListAppender<>();
-    eventLogger.setLevel(Level.INFO);
-    events.start();
-    eventLogger.addAppender(events);
-    try (RelayFixture relay = RelayFixture.create(RelayFixture.Storage.H2)
+    try (EventLogLines events = EventLogLines.capture();
+        RelayFixture relay = RelayFixture.create(RelayFixture.Storage.H2)
         .with("relay.quotas.used-up-recheck = 200ms").start()) {
       RelayNode node = relay.node();
       ok(node.registry().service().createClient(client("quota-app", FROM, 5), "test"));
@@ -122,8 +111,7 @@ class RecipientQuotaTest {
         JsonNode refused = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (refused == null && System.nanoTime() < deadline) {
-          for (ILoggingEvent e : List.copyOf(events.list)) {
-            JsonNode line = JSON.readTree(e.getFormattedMessage());
+          for (JsonNode line : events.lines()) {
             if ("refused".equals(line.path("event").asText())) {
               refused = line;
             }
@@ -163,9 +151,6 @@ class RecipientQuotaTest {
         assertEquals("250 2.1.5 Ok", rcpt(second, "r9@dest.test"));
         assertTrue(isHourlyQuotaReply(rcpt(second, "r10@dest.test"), before));
       }
-    } finally {
-      eventLogger.detachAppender(events);
-      eventLogger.setLevel(level);
     }
   }
 }

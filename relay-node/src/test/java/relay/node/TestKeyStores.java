@@ -1,9 +1,8 @@
 package relay.node;
 
+import static relay.testing.TestCertificates.keytool;
+
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * PKCS12 key and trust stores made with the JDK's keytool: one self-signed key pair named by
@@ -24,16 +23,5 @@ record TestKeyStores(Path keyStore, Path trustStore, String password) {
     keytool("-importcert", "-noprompt", "-alias", name, "-file", cert.toString(), "-storetype",
         "PKCS12", "-keystore", trust.toString(), "-storepass", password);
     return new TestKeyStores(keys, trust, password);
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
-    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param recipients accepted forward paths, in RCPT order
  * @param data the message as received, dot-unstuffed, CRLF lines, without the final "."
  * @param arrivedAt when the final dot was read
+ * @param tls "TLSv1.3 TLS_AES_256_GCM_SHA384" when it came over STARTTLS, "" in clear
  */
 public record ReceivedMessage(
     int connection,
@@ -22,7 +23,8 @@ public record ReceivedMessage(
     String mailParameters,
     List<String> recipients,
     byte[] data,
-    Instant arrivedAt) {
+    Instant arrivedAt,
+    String tls) {
 
   public ReceivedMessage {
     recipients = List.copyOf(recipients);

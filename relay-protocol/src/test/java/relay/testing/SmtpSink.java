@@ -1,26 +1,18 @@
 package relay.testing;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real SMTP server for tests, in the spirit of Postfix's smtp-sink: a plain {@link ServerSocket}
@@ -41,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code stall-} 354 to DATA, then the sink stops reading (the client's write timeout).
  * </ul>
  * and by the sender's: {@code tempfail-} 451 4.3.0 at MAIL, {@code reject-} 550 5.7.1 at MAIL.
+ * With {@link Builder#startTls} the sink offers STARTTLS (RFC 3207) and each received message
+ * records the TLS protocol and cipher it came over ({@link ReceivedMessage#tls()}); {@link
+ * Builder#brokenStartTls()} offers it and drops the connection instead of the handshake.
  * Global switches: {@link #greeting421(boolean)}, {@link #down()} / {@link #up()} (stop and start
  * listening on the same port), {@link #slow(Duration)} (a delay before every reply).
  *
@@ -55,27 +50,28 @@ public final class SmtpSink implements AutoCloseable {
 
   private static final int MAX_COMMAND_LOG = 100_000;
 
-  private final Builder config;
+  final Builder config;
   private final InetSocketAddress address;
-  private final Object lock = new Object();
-  private final List<ReceivedMessage> messages = new ArrayList<>();
-  private final List<String> commandLog = new ArrayList<>();
+  final Object lock = new Object();
+  final List<ReceivedMessage> messages = new ArrayList<>();
+  final List<String> commandLog = new ArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionNumbers = new AtomicInteger();
-  private final AtomicInteger current = new AtomicInteger();
+  final AtomicInteger current = new AtomicInteger();
   private final AtomicInteger maxConcurrent = new AtomicInteger();
-  private final AtomicInteger maxMessagesPerConnection = new AtomicInteger();
-  private final AtomicInteger maxRecipientsPerTransaction = new AtomicInteger();
-  private final AtomicInteger pipelinedGroups = new AtomicInteger();
-  private final AtomicInteger pipelinedResets = new AtomicInteger();
-  private final AtomicInteger refusedTransactions = new AtomicInteger();
+  final AtomicInteger maxMessagesPerConnection = new AtomicInteger();
+  final AtomicInteger maxRecipientsPerTransaction = new AtomicInteger();
+  final AtomicInteger pipelinedGroups = new AtomicInteger();
+  final AtomicInteger pipelinedResets = new AtomicInteger();
+  final AtomicInteger refusedTransactions = new AtomicInteger();
+  final AtomicInteger tlsHandshakes = new AtomicInteger();
   /** tempfail<N>- addresses: how many times each was refused so far. */
-  private final Map<String, AtomicInteger> tempfailCounts = new ConcurrentHashMap<>();
+  final Map<String, AtomicInteger> tempfailCounts = new ConcurrentHashMap<>();
   private volatile ServerSocket listener;
   private volatile Thread acceptor;
-  private volatile boolean greeting421;
-  private volatile long slowMillis;
-  private volatile boolean closed;
+  volatile boolean greeting421;
+  volatile long slowMillis;
+  volatile boolean closed;
 
   private SmtpSink(Builder config) throws IOException {
     this.config = config;
@@ -95,20 +91,38 @@ public final class SmtpSink implements AutoCloseable {
 
   /** What the sink advertises and where it listens. */
   public static final class Builder {
-    private String host = "127.0.0.1";
-    private int port;
-    private String hostname = "sink.test";
-    private boolean pipelining = true;
-    private boolean eightBitMime = true;
-    private boolean smtpUtf8;
-    private boolean enhancedStatusCodes = true;
-    private boolean advertiseSize = true;
-    private long sizeLimit;
-    private boolean refuseEhlo;
-    private boolean refuseRset;
-    private int maxRecipients;
+    String host = "127.0.0.1";
+    int port;
+    String hostname = "sink.test";
+    boolean pipelining = true;
+    boolean eightBitMime = true;
+    boolean smtpUtf8;
+    boolean enhancedStatusCodes = true;
+    boolean advertiseSize = true;
+    long sizeLimit;
+    boolean refuseEhlo;
+    boolean refuseRset;
+    int maxRecipients;
+
+    /** Offer STARTTLS (RFC 3207) with this server context; null: do not offer it. */
+    SSLContext tls;
+    /** Answer STARTTLS with 220, then close the connection instead of the handshake. */
+    boolean brokenTls;
 
     private Builder() {}
+
+    /** Offer STARTTLS and run the server side of the handshake with {@code context}. */
+    public Builder startTls(SSLContext context) {
+      this.tls = context;
+      return this;
+    }
+
+    /** Offer STARTTLS, answer it 220, then close the connection: a handshake that fails. */
+    public Builder brokenStartTls() {
+      this.brokenTls = true;
+      return this;
+    }
+
 
     /** Loopback address and port to listen on; port 0 = ephemeral. */
     public Builder bind(String host, int port) {
@@ -302,6 +316,11 @@ public final class SmtpSink implements AutoCloseable {
     return pipelinedResets.get();
   }
 
+  /** TLS handshakes completed after STARTTLS. */
+  public int tlsHandshakes() {
+    return tlsHandshakes.get();
+  }
+
   /** Transactions whose data got a failure reply (datafail-, datatemp-, size). */
   public int refusedTransactions() {
     return refusedTransactions.get();
@@ -350,21 +369,21 @@ public final class SmtpSink implements AutoCloseable {
 
   private void serve(Socket socket, int number) {
     maxConcurrent.accumulateAndGet(current.incrementAndGet(), Math::max);
-    Session session = null;
+    SinkSession session = null;
     try (socket) {
-      session = new Session(socket, number);
+      session = new SinkSession(this, socket, number);
       session.run();
     } catch (IOException e) {
       // client went away or the sink went down
     } finally {
-      if (session == null || !session.quit) {
+      if (session == null || !session.quit()) {
         current.decrementAndGet();
       }
       open.remove(socket);
     }
   }
 
-  private void log(String line) {
+  void log(String line) {
     synchronized (lock) {
       if (commandLog.size() < MAX_COMMAND_LOG) {
         commandLog.add(line);
@@ -372,7 +391,7 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(AutoCloseable c) {
+  static void closeQuietly(AutoCloseable c) {
     try {
       c.close();
     } catch (Exception ignored) {
@@ -380,348 +399,5 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
-  private static String localPart(String path) {
-    int at = path.lastIndexOf('@');
-    return (at < 0 ? path : path.substring(0, at)).toLowerCase(Locale.ROOT);
-  }
 
-  /** One SMTP session: the sink side of RFC 5321, lenient on syntax. */
-  private final class Session {
-    private final Socket socket;
-    private final int number;
-    private final InputStream in;
-    private final OutputStream out;
-    private byte[] line = new byte[1024];
-    private String helo;
-    private String mailFrom;
-    private String mailParameters = "";
-    private final List<String> recipients = new ArrayList<>();
-    private int messagesHere;
-    /**
-     * The client sent QUIT: the connection no longer counts as open. Counted when QUIT arrives,
-     * not when this thread ends, because the client may read 221, close and connect again
-     * before this thread gets to run once more.
-     */
-    private volatile boolean quit;
-
-    Session(Socket socket, int number) throws IOException {
-      this.socket = socket;
-      this.number = number;
-      this.in = new BufferedInputStream(socket.getInputStream(), 65536);
-      this.out = new BufferedOutputStream(socket.getOutputStream(), 65536);
-    }
-
-    void run() throws IOException {
-      if (greeting421) {
-        reply(421, "4.3.2", config.hostname + " Service not available, closing");
-        out.flush();
-        return;
-      }
-      reply(220, "", config.hostname + " ESMTP test sink");
-      while (true) {
-        int length = readLine();
-        if (length < 0) {
-          return;
-        }
-        String command = trimmedCommand(length);
-        log(command);
-        String verb = (command.length() >= 4 ? command.substring(0, 4) : command).toUpperCase(Locale.ROOT);
-        if (verb.equals("EHLO")) {
-          ehlo(command);
-        } else if (verb.equals("HELO")) {
-          helo = command;
-          resetTransaction();
-          reply(250, "", config.hostname);
-        } else if (verb.equals("MAIL")) {
-          mail(command);
-        } else if (verb.equals("RCPT")) {
-          if (!rcpt(command)) {
-            return;
-          }
-        } else if (verb.equals("DATA")) {
-          if (!data()) {
-            return;
-          }
-        } else if (verb.equals("RSET")) {
-          if (in.available() > 0) {
-            pipelinedResets.incrementAndGet();
-          }
-          if (config.refuseRset) {
-            reply(554, "5.5.1", "RSET refused");
-          } else {
-            resetTransaction();
-            reply(250, "2.0.0", "Ok");
-          }
-        } else if (verb.equals("NOOP")) {
-          reply(250, "2.0.0", "Ok");
-        } else if (verb.equals("QUIT")) {
-          quit = true;
-          current.decrementAndGet();
-          reply(221, "2.0.0", "Bye");
-          out.flush();
-          return;
-        } else {
-          reply(500, "5.5.2", "Command not recognized");
-        }
-      }
-    }
-
-    private void ehlo(String command) throws IOException {
-      if (config.refuseEhlo) {
-        reply(502, "5.5.2", "EHLO not implemented");
-        return;
-      }
-      helo = command;
-      resetTransaction();
-      List<String> lines = new ArrayList<>();
-      lines.add(config.hostname);
-      if (config.pipelining) {
-        lines.add("PIPELINING");
-      }
-      if (config.advertiseSize) {
-        lines.add(config.sizeLimit > 0 ? "SIZE " + config.sizeLimit : "SIZE");
-      }
-      if (config.eightBitMime) {
-        lines.add("8BITMIME");
-      }
-      if (config.enhancedStatusCodes) {
-        lines.add("ENHANCEDSTATUSCODES");
-      }
-      if (config.smtpUtf8) {
-        lines.add("SMTPUTF8");
-      }
-      pause();
-      for (int i = 0; i < lines.size(); i++) {
-        write("250" + (i == lines.size() - 1 ? ' ' : '-') + lines.get(i));
-      }
-    }
-
-    private void mail(String command) throws IOException {
-      if (in.available() > 0) {
-        pipelinedGroups.incrementAndGet();
-      }
-      if (helo == null) {
-        reply(503, "5.5.1", "Send EHLO or HELO first");
-        return;
-      }
-      if (mailFrom != null) {
-        reply(503, "5.5.1", "Nested MAIL command");
-        return;
-      }
-      String rest = afterColon(command);
-      String path = path(rest);
-      if (path == null) {
-        reply(501, "5.5.4", "Syntax: MAIL FROM:<address>");
-        return;
-      }
-      String sender = localPart(path);
-      if (sender.startsWith("tempfail-")) {
-        reply(451, "4.3.0", "Sender temporarily refused");
-        return;
-      }
-      if (sender.startsWith("reject-")) {
-        reply(550, "5.7.1", "Sender refused");
-        return;
-      }
-      mailFrom = path;
-      mailParameters = rest.substring(rest.indexOf('>') + 1).trim();
-      reply(250, "2.1.0", "Ok");
-    }
-
-    /** False when the session must end. */
-    private boolean rcpt(String command) throws IOException {
-      if (mailFrom == null) {
-        reply(503, "5.5.1", "Need MAIL command");
-        return true;
-      }
-      String path = path(afterColon(command));
-      if (path == null || path.isEmpty()) {
-        reply(501, "5.5.4", "Syntax: RCPT TO:<address>");
-        return true;
-      }
-      String local = localPart(path);
-      int refuseTimes = local.matches("tempfail[0-9]-.*") ? local.charAt(8) - '0' : 0;
-      int refused = refuseTimes == 0 ? 0
-          : tempfailCounts.computeIfAbsent(path, k -> new AtomicInteger()).get();
-      if (refused < refuseTimes) {
-        tempfailCounts.get(path).incrementAndGet();
-        reply(451, "4.3.0", "Try again later (" + (refused + 1) + " of " + refuseTimes + ")");
-      } else if (local.startsWith("tempfail-")) {
-        reply(451, "4.3.0", "Recipient temporarily unavailable");
-      } else if (local.startsWith("reject-")) {
-        reply(550, "5.1.1", "No such user");
-      } else if (local.startsWith("shutdown-")) {
-        reply(421, "4.3.2", config.hostname + " Service shutting down, closing");
-        out.flush();
-        return false;
-      } else if (local.startsWith("disconnect-")) {
-        return false;
-      } else if (config.maxRecipients > 0 && recipients.size() >= config.maxRecipients) {
-        reply(452, "4.5.3", "Too many recipients");
-      } else {
-        recipients.add(path);
-        maxRecipientsPerTransaction.accumulateAndGet(recipients.size(), Math::max);
-        reply(250, "2.1.5", "Ok");
-      }
-      return true;
-    }
-
-    /** False when the session must end. */
-    private boolean data() throws IOException {
-      if (mailFrom == null) {
-        reply(503, "5.5.1", "Need MAIL command");
-        return true;
-      }
-      if (recipients.isEmpty()) {
-        reply(554, "5.5.1", "No valid recipients");
-        return true;
-      }
-      reply(354, "", "End data with <CR><LF>.<CR><LF>");
-      if (has("stall-")) {
-        out.flush();
-        hold();
-        return false;
-      }
-      ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
-      while (true) {
-        int length = readLine();
-        if (length < 0) {
-          return false;
-        }
-        if (line[0] == '.' && (length == 1 || (length == 2 && line[1] == '\r'))) {
-          break;
-        }
-        int skip = line[0] == '.' ? 1 : 0; // RFC 5321 4.5.2 transparency
-        body.write(line, skip, length - skip);
-        body.write('\n');
-      }
-      Instant arrived = Instant.now();
-      if (has("hang-")) {
-        out.flush();
-        hold();
-        return false;
-      }
-      if (config.sizeLimit > 0 && body.size() > config.sizeLimit) {
-        refusedTransactions.incrementAndGet();
-        reply(552, "5.3.4", "Message size exceeds fixed limit");
-      } else if (has("datafail-")) {
-        refusedTransactions.incrementAndGet();
-        reply(554, "5.6.0", "Message content refused");
-      } else if (has("datatemp-")) {
-        refusedTransactions.incrementAndGet();
-        reply(451, "4.3.0", "Temporary failure storing message");
-      } else {
-        messagesHere++;
-        maxMessagesPerConnection.accumulateAndGet(messagesHere, Math::max);
-        int id;
-        synchronized (lock) {
-          messages.add(new ReceivedMessage(number, helo, mailFrom, mailParameters, recipients, body.toByteArray(),
-              arrived));
-          id = messages.size();
-          lock.notifyAll();
-        }
-        reply(250, "2.0.0", "Ok: queued as " + id);
-      }
-      resetTransaction();
-      return true;
-    }
-
-    private boolean has(String prefix) {
-      for (String r : recipients) {
-        if (localPart(r).startsWith(prefix)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /** Stops reading until the client or the sink closes the connection (at most a minute). */
-    private void hold() {
-      long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (!socket.isClosed() && !closed && System.nanoTime() < until) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-
-    private void resetTransaction() {
-      mailFrom = null;
-      mailParameters = "";
-      recipients.clear();
-    }
-
-    private void reply(int code, String enhanced, String text) throws IOException {
-      pause();
-      String enh = config.enhancedStatusCodes && !enhanced.isEmpty() ? enhanced + " " : "";
-      write(code + " " + enh + text);
-    }
-
-    private void pause() throws IOException {
-      long delay = slowMillis;
-      if (delay > 0) {
-        out.flush();
-        try {
-          Thread.sleep(delay);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted");
-        }
-      }
-    }
-
-    private void write(String replyLine) throws IOException {
-      out.write(replyLine.getBytes(StandardCharsets.UTF_8));
-      out.write('\r');
-      out.write('\n');
-    }
-
-    /**
-     * Reads one line into {@link #line}, without LF (a CR before it is kept for data lines and
-     * trimmed for commands). Flushes pending replies first when no input is waiting, which is
-     * how a pipelining server answers a whole group at once (RFC 2920 3.2). -1 at end of input.
-     */
-    private int readLine() throws IOException {
-      if (in.available() == 0) {
-        out.flush();
-      }
-      int n = 0;
-      while (true) {
-        int b = in.read();
-        if (b < 0) {
-          return -1;
-        }
-        if (b == '\n') {
-          return n;
-        }
-        if (n == line.length) {
-          line = Arrays.copyOf(line, n * 2);
-        }
-        line[n++] = (byte) b;
-      }
-    }
-
-    private String trimmedCommand(int length) {
-      int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-      return new String(line, 0, end, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static String afterColon(String command) {
-    int colon = command.indexOf(':');
-    return colon < 0 ? "" : command.substring(colon + 1).trim();
-  }
-
-  /** The address between angle brackets, or null. */
-  private static String path(String text) {
-    int open = text.indexOf('<');
-    int close = text.indexOf('>');
-    if (open != 0 || close < 0) {
-      return null;
-    }
-    return text.substring(1, close);
-  }
 }

@@ -29,14 +29,18 @@ final class MessageJson {
     }
   }
 
-  /** One event: {@code attempt} 0 when not an attempt; {@code detail} for a dsn event. */
+  /**
+   * One event: {@code attempt} 0 when not an attempt; {@code detail} for a dsn event; {@code tls}
+   * for an attempt, what protected its connection ("TLSv1.3 TLS_AES_256_GCM_SHA384 verified",
+   * "... unverified" or "none").
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   record Event(Instant at, String kind, Optional<String> recipient, Optional<String> remoteHost,
-      Optional<String> reply, int attempt, Optional<String> detail) {
+      Optional<String> reply, int attempt, Optional<String> detail, Optional<String> tls) {
 
     static Event of(StoredEvent e) {
       return new Event(e.at(), e.kind().wireName(), e.recipient(), e.remoteHost(), e.reply(),
-          e.attempt(), e.detail());
+          e.attempt(), e.detail(), e.tls());
     }
   }
 

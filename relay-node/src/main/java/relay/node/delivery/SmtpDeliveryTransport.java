@@ -20,10 +20,13 @@ import relay.persistence.queue.DeliveryRequest;
 import relay.persistence.queue.DeliveryTransport;
 import relay.persistence.queue.RecipientResult;
 import relay.protocol.client.ClientSettings;
+import relay.protocol.client.ClientTls;
 import relay.protocol.client.Deadline;
 import relay.protocol.client.OutboundEnvelope;
 import relay.protocol.client.SmtpClientConnection;
 import relay.protocol.client.SmtpClientException;
+import relay.protocol.client.TlsPolicy;
+import relay.protocol.client.TlsStatus;
 import relay.protocol.client.TransactionResult;
 import relay.protocol.dns.MxHost;
 import relay.protocol.dns.MxResolver;
@@ -52,6 +55,14 @@ import relay.protocol.reply.SmtpReply;
  * 5.4.6). MX hosts of the same or a worse preference than a looping one are not tried (as
  * Postfix does when it finds itself in an MX list). Routes are the operator's own choice and are
  * only checked for loops.
+ *
+ * <p>Outbound TLS (RFC 3207): every connection says STARTTLS when the server offers it (unless
+ * relay.smtp.client.tls.starttls is off) and records what protected it ({@link TlsStatus}, in
+ * the event log and history). The queue passes the destination's {@link TlsPolicy} (its shaping
+ * block's {@code tls}). Opportunistic (RFC 7435): a failed handshake is retried once on the same
+ * address in clear, as Postfix does. Required or verify: a host without STARTTLS, or whose
+ * handshake or certificate fails, is skipped for the next one, and when none is left the
+ * attempt is deferred with that host's 451 4.7.x; nothing is ever sent in clear.
  */
 public final class SmtpDeliveryTransport implements DeliveryTransport {
 
@@ -64,9 +75,18 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   private final DestinationPolicy policy;
   private final DestinationHealth health;
   private final Set<String> ownNames;
+  /** Null when STARTTLS is off. */
+  private final ClientTls tls;
 
   SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes,
       DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames) {
+    this(resolver, client, routes, delivery, own, ownNames, null);
+  }
+
+  /** @param tls the STARTTLS side of the client; null: never STARTTLS */
+  SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes,
+      DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames, ClientTls tls) {
+    this.tls = tls;
     this.resolver = resolver;
     this.client = client;
     this.routes = Map.copyOf(routes);
@@ -84,7 +104,8 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   public static SmtpDeliveryTransport create(NodeSettings settings, OwnEndpoints own) {
     OutboundSettings out = settings.outbound();
     return new SmtpDeliveryTransport(new MxResolver(out.dns()), out.client(), settings.routes(),
-        out.delivery(), own, loopNames(settings.hostname(), out.client().heloName()));
+        out.delivery(), own, loopNames(settings.hostname(), out.client().heloName()),
+        out.tls().startTls() ? ClientTls.create(out.tls()) : null);
   }
 
   /**
@@ -109,7 +130,7 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   }
 
   @Override
-  public DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure {
+  public DeliveryConnection connect(String domain, TlsPolicy policy, Deadline deadline) throws DeliveryFailure {
     List<Candidate> candidates = candidates(domain);
     DestinationHealth.Ticket ticket = health.enter(domain);
     if (ticket == null) {
@@ -132,8 +153,7 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
         }
         tried++;
         try {
-          SmtpClientConnection smtp = SmtpClientConnection.open(candidate.address(), candidate.name(), client,
-              deadline, ownNames);
+          SmtpClientConnection smtp = open(candidate, policy, deadline);
           health.succeeded(domain);
           return new Connection(smtp, domain);
         } catch (SmtpClientException e) {
@@ -159,6 +179,29 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
       throw new DeliveryFailure(reply, false, null);
     } finally {
       health.leave(ticket);
+    }
+  }
+
+  /**
+   * One connection to {@code candidate} under {@code policy}; an opportunistic one whose TLS
+   * handshake failed is made once more in clear (RFC 7435: better unencrypted than not at all).
+   */
+  private SmtpClientConnection open(Candidate candidate, TlsPolicy policy, Deadline deadline)
+      throws SmtpClientException {
+    try {
+      return SmtpClientConnection.open(candidate.address(), candidate.name(), client, deadline, ownNames, tls,
+          policy);
+    } catch (SmtpClientException e) {
+      if (e.kind() != SmtpClientException.Kind.TLS_FAILED || policy.requiresTls()) {
+        if (e.kind() == SmtpClientException.Kind.TLS_FAILED || e.isTlsPolicy()) {
+          LOG.info("not delivering to {} at {}: {}", candidate.name(), candidate.address(), e.reply().summary());
+        }
+        throw e;
+      }
+      LOG.info("TLS handshake with {} at {} failed ({}); trying once more in clear", candidate.name(),
+          candidate.address(), String.valueOf(e.getCause()));
+      return SmtpClientConnection.open(candidate.address(), candidate.name(), client, deadline, ownNames, null,
+          TlsPolicy.OPPORTUNISTIC);
     }
   }
 
@@ -231,6 +274,11 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
     @Override
     public String remoteHost() {
       return smtp.remoteName() + "[" + smtp.address().getAddress().getHostAddress() + "]";
+    }
+
+    @Override
+    public TlsStatus tls() {
+      return smtp.tls();
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import relay.persistence.queue.DeliveryFailure;
 import relay.protocol.client.ClientSettings;
 import relay.protocol.client.Deadline;
+import relay.protocol.client.TlsPolicy;
 import relay.protocol.dns.MxResolver;
 import relay.testing.HostileServer;
 import relay.testing.TestDnsServer;
@@ -72,7 +73,7 @@ class SmtpDeliveryTransportTest {
     SmtpDeliveryTransport transport = transport(Duration.ZERO);
     long start = System.nanoTime();
     DeliveryFailure f = assertThrows(DeliveryFailure.class,
-        () -> transport.connect("many.test", Deadline.after(Duration.ofMinutes(1))));
+        () -> transport.connect("many.test", TlsPolicy.OPPORTUNISTIC, Deadline.after(Duration.ofMinutes(1))));
     long took = (System.nanoTime() - start) / 1_000_000;
 
     assertEquals(5, connections(), "of 10 MX hosts, max-addresses-per-attempt = 5 were tried");
@@ -86,7 +87,7 @@ class SmtpDeliveryTransportTest {
     SmtpDeliveryTransport transport = transport(Duration.ZERO);
     long start = System.nanoTime();
     DeliveryFailure f = assertThrows(DeliveryFailure.class,
-        () -> transport.connect("many.test", Deadline.after(Duration.ofMillis(700))));
+        () -> transport.connect("many.test", TlsPolicy.OPPORTUNISTIC, Deadline.after(Duration.ofMillis(700))));
     long took = (System.nanoTime() - start) / 1_000_000;
 
     assertTrue(connections() <= 3, "700 ms hold at most three 300 ms greetings: " + connections());
@@ -102,7 +103,7 @@ class SmtpDeliveryTransportTest {
     Thread.sleep(1_000); // both failed their first address; one goes on as the probe
 
     DeliveryFailure third = assertThrows(DeliveryFailure.class,
-        () -> transport.connect("many.test", Deadline.after(Duration.ofMinutes(1))));
+        () -> transport.connect("many.test", TlsPolicy.OPPORTUNISTIC, Deadline.after(Duration.ofMinutes(1))));
     assertEquals("451 4.4.1 many.test is not responding; delivery deferred", third.reply().summary());
     assertTrue(third.destinationDegraded());
 
@@ -115,7 +116,7 @@ class SmtpDeliveryTransportTest {
   private CompletableFuture<DeliveryFailure> attemptInBackground(SmtpDeliveryTransport transport) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        transport.connect("many.test", Deadline.after(Duration.ofMinutes(1))).close();
+        transport.connect("many.test", TlsPolicy.OPPORTUNISTIC, Deadline.after(Duration.ofMinutes(1))).close();
         throw new AssertionError("connected to a silent server");
       } catch (DeliveryFailure f) {
         return f;

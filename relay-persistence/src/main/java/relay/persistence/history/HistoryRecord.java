@@ -40,11 +40,19 @@ public sealed interface HistoryRecord {
    * Something the queue did with a message for {@code recipients} (one event row each):
    * {@code remoteHost} and {@code reply} the remote server's answer ("451 4.3.0 Try later"),
    * {@code attempt} the attempt's number (0 when not an attempt), {@code detail} extra words
-   * (the DSN's queue id).
+   * (the DSN's queue id), {@code tls} what protected the attempt's connection ("TLSv1.3
+   * TLS_AES_256_GCM_SHA384 verified", "... unverified" or "none"; empty when not an attempt).
    */
   record Outcome(String queueId, EventKind kind, List<String> recipients,
       Optional<String> remoteHost, Optional<String> reply, int attempt, Optional<String> detail,
-      Instant at) implements HistoryRecord {
+      Instant at, Optional<String> tls) implements HistoryRecord {
+
+    /** An outcome of no connection (a DSN queued, an operator's bounce): no TLS to record. */
+    public Outcome(String queueId, EventKind kind, List<String> recipients,
+        Optional<String> remoteHost, Optional<String> reply, int attempt, Optional<String> detail,
+        Instant at) {
+      this(queueId, kind, recipients, remoteHost, reply, attempt, detail, at, Optional.empty());
+    }
 
     public Outcome {
       Objects.requireNonNull(queueId, "queueId");
@@ -54,6 +62,7 @@ public sealed interface HistoryRecord {
       reply = reply == null ? Optional.empty() : reply.filter(r -> !r.isEmpty());
       detail = detail == null ? Optional.empty() : detail;
       Objects.requireNonNull(at, "at");
+      tls = tls == null ? Optional.empty() : tls;
     }
   }
 }

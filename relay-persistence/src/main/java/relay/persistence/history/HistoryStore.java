@@ -52,8 +52,8 @@ public final class HistoryStore {
           PreparedStatement recipient = c.prepareStatement("INSERT INTO relay_history_recipient"
               + " (queue_id, seq, address, address_key) VALUES (?, ?, ?, ?)");
           PreparedStatement event = c.prepareStatement("INSERT INTO relay_history_event "
-              + "(queue_id, event_at, kind, recipient, remote_host, reply, attempt, detail) "
-              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+              + "(queue_id, event_at, kind, recipient, remote_host, reply, attempt, detail, tls) "
+              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         int messages = 0;
         int recipients = 0;
         int events = 0;
@@ -120,6 +120,7 @@ public final class HistoryStore {
     setOptional(ps, 6, o.reply(), HistoryTables.REPLY);
     ps.setInt(7, o.attempt());
     setOptional(ps, 8, o.detail(), HistoryTables.DETAIL);
+    setOptional(ps, 9, o.tls(), HistoryTables.TLS);
     ps.addBatch();
   }
 
@@ -195,7 +196,7 @@ public final class HistoryStore {
           Optional.empty(), Optional.empty(), 0, Optional.empty()));
       boolean truncated = false;
       try (PreparedStatement ps = c.prepareStatement("SELECT event_at, kind, recipient, "
-          + "remote_host, reply, attempt, detail FROM relay_history_event WHERE queue_id = ? "
+          + "remote_host, reply, attempt, detail, tls FROM relay_history_event WHERE queue_id = ? "
           + "ORDER BY event_at, attempt, recipient LIMIT ?")) {
         ps.setString(1, id);
         ps.setInt(2, MAX_EVENTS + 1);
@@ -208,7 +209,7 @@ public final class HistoryStore {
             events.add(new StoredEvent(instant(rs, 1), EventKind.ofWireName(rs.getString(2)),
                 Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)),
                 Optional.ofNullable(rs.getString(5)), rs.getInt(6),
-                Optional.ofNullable(rs.getString(7))));
+                Optional.ofNullable(rs.getString(7)), Optional.ofNullable(rs.getString(8))));
           }
         }
       }

@@ -15,7 +15,8 @@ import javax.sql.DataSource;
  *   <li>{@code relay_history_recipient}: its recipients in RCPT order, with the lower-case form
  *       searched by; indexed by that form.
  *   <li>{@code relay_history_event}: one row per outcome and recipient (remote host, reply,
- *       attempt); indexed by message and time, and by time for the retention purge of events
+ *       attempt, tls: what protected the attempt's connection, a column added to tables made
+ *       before it existed); indexed by message and time, and by time for the retention purge of events
  *       whose message row was never written.
  * </ul>
  *
@@ -32,6 +33,7 @@ final class HistoryTables {
   static final int HOST = 255;
   static final int REPLY = 1000;
   static final int DETAIL = 200;
+  static final int TLS = 120;
 
   private HistoryTables() {}
 
@@ -60,7 +62,9 @@ final class HistoryTables {
           + "event_at" + time + ", kind VARCHAR(16) NOT NULL, "
           + "recipient VARCHAR(" + ADDRESS + "), remote_host VARCHAR(" + HOST + "), "
           + "reply VARCHAR(" + REPLY + "), attempt INTEGER NOT NULL, "
-          + "detail VARCHAR(" + DETAIL + "))");
+          + "detail VARCHAR(" + DETAIL + "), tls VARCHAR(" + TLS + "))");
+      // Tables made before outbound TLS was recorded (H2 and PostgreSQL both know IF NOT EXISTS).
+      st.execute("ALTER TABLE relay_history_event ADD COLUMN IF NOT EXISTS tls VARCHAR(" + TLS + ")");
       st.execute("CREATE INDEX IF NOT EXISTS relay_history_event_message "
           + "ON relay_history_event (queue_id, event_at)");
       st.execute("CREATE INDEX IF NOT EXISTS relay_history_event_time "

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import relay.protocol.client.TlsStatus;
 
 /**
  * Writes one structured JSON line per message event to the logger {@code relay.events}.
@@ -14,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * <p>Fields: {@code event} (received, refused, delivered, deferred, bounced, expired), {@code queue_id},
  * {@code client} (received only), {@code sender} ({@code ""} for the null sender), {@code
  * recipients}, {@code domain}, {@code remote_host}, {@code reply} ("250 2.0.0 Ok"), {@code
- * attempt}, {@code delay_ms} (since reception) and {@code size}. The queues log after the event is
+ * attempt}, {@code delay_ms} (since reception), {@code size} and, for outcomes, {@code tls}: what
+ * protected the attempt's connection, {@code {"protocol":"TLSv1.3","cipher":"TLS_AES_256_GCM_SHA384",
+ * "verified":true}} (verified: the certificate chain is trusted and valid for the MX host name),
+ * or {@code "none"} in clear or when no server was reached. The queues log after the event is
  * persisted, never during replay; the node logs {@code received} itself.
  */
 public final class MessageEventLog {
@@ -70,21 +74,21 @@ public final class MessageEventLog {
   }
 
   public void delivered(String queueId, String domain, String sender, List<String> recipients,
-      String remoteHost, String reply, int attempt, long delayMs, long size) {
+      String remoteHost, String reply, int attempt, long delayMs, long size, TlsStatus tls) {
     write(outcome("delivered", queueId, domain, sender, recipients, remoteHost, reply, attempt,
-        delayMs, size));
+        delayMs, size, tls));
   }
 
   public void deferred(String queueId, String domain, String sender, List<String> recipients,
-      String remoteHost, String reply, int attempt, long delayMs, long size) {
+      String remoteHost, String reply, int attempt, long delayMs, long size, TlsStatus tls) {
     write(outcome("deferred", queueId, domain, sender, recipients, remoteHost, reply, attempt,
-        delayMs, size));
+        delayMs, size, tls));
   }
 
   public void bounced(String queueId, String domain, String sender, List<String> recipients,
-      String remoteHost, String reply, int attempt, long delayMs, long size) {
+      String remoteHost, String reply, int attempt, long delayMs, long size, TlsStatus tls) {
     write(outcome("bounced", queueId, domain, sender, recipients, remoteHost, reply, attempt,
-        delayMs, size));
+        delayMs, size, tls));
   }
 
   /**
@@ -108,14 +112,14 @@ public final class MessageEventLog {
   }
 
   public void expired(String queueId, String domain, String sender, List<String> recipients,
-      String remoteHost, String reply, int attempt, long delayMs, long size) {
+      String remoteHost, String reply, int attempt, long delayMs, long size, TlsStatus tls) {
     write(outcome("expired", queueId, domain, sender, recipients, remoteHost, reply, attempt,
-        delayMs, size));
+        delayMs, size, tls));
   }
 
   private static ObjectNode outcome(String event, String queueId, String domain, String sender,
       List<String> recipients, String remoteHost, String reply, int attempt, long delayMs,
-      long size) {
+      long size, TlsStatus tls) {
     ObjectNode line = base(event, queueId, sender, recipients);
     line.put("domain", domain);
     line.put("remote_host", remoteHost);
@@ -123,6 +127,14 @@ public final class MessageEventLog {
     line.put("attempt", attempt);
     line.put("delay_ms", delayMs);
     line.put("size", size);
+    if (tls == null || !tls.encrypted()) {
+      line.put("tls", "none");
+    } else {
+      ObjectNode t = line.putObject("tls");
+      t.put("protocol", tls.protocol());
+      t.put("cipher", tls.cipher());
+      t.put("verified", tls.verified());
+    }
     return line;
   }
 

@@ -3,6 +3,7 @@ package relay.persistence.queue;
 import java.io.InputStream;
 import java.util.List;
 import relay.protocol.client.Deadline;
+import relay.protocol.client.TlsStatus;
 
 /**
  * One open outbound SMTP connection, used by one worker thread at a time. Implemented by the node.
@@ -27,6 +28,14 @@ public interface DeliveryConnection extends AutoCloseable {
 
   /** RSET between two transactions on this connection (RFC 5321 §4.1.1.5), by {@code deadline}. */
   void reset(Deadline deadline) throws DeliveryFailure;
+
+  /**
+   * What protects the connection: TLS protocol, cipher and whether the certificate verified, or
+   * {@link TlsStatus#NONE} in clear; recorded with each outcome in the event log and history.
+   */
+  default TlsStatus tls() {
+    return TlsStatus.NONE;
+  }
 
   /** Whether another transaction can be attempted (not closed, no 421 seen, no I/O error). */
   boolean isUsable();

@@ -132,7 +132,7 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
     }
     if (connection == null) {
       try {
-        connection = transport.connect(domain, deadline);
+        connection = transport.connect(domain, shaping.tls(), deadline);
         messagesOnConnection = 0;
         transactionsOnConnection = 0;
       } catch (DeliveryFailure f) {
@@ -185,7 +185,7 @@ final class DeliveryWorker extends AbstractBehavior<DeliveryWorker.Command> {
       out.add(new AttemptOutcome.RecipientReply(r,
           replies.getOrDefault(r, AttemptPlanner.NO_RESULT)));
     }
-    return new AttemptOutcome(job.queueId(), host, out);
+    return new AttemptOutcome(job.queueId(), host, out, connection.tls());
   }
 
   /** A reply for recipients that were not tried: the failure if transient, else a generic 451. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import relay.persistence.history.EventKind;
 import relay.persistence.history.HistoryRecord;
 import relay.persistence.history.MessageHistory;
@@ -14,6 +15,7 @@ import relay.persistence.queue.DeliveryQueue.MessageExpired;
 import relay.persistence.queue.DeliveryQueue.RecipientsBounced;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
 import relay.persistence.queue.DeliveryQueue.RecipientsDelivered;
+import relay.protocol.client.TlsStatus;
 
 /**
  * The message event log lines and message history entries of a queue's persisted attempt
@@ -40,50 +42,56 @@ final class OutcomeLog {
     this.counter = counter;
   }
 
+  /** {@link #persisted(Event, Map, Function)} for events of no connection (TLS none). */
+  void persisted(Event e, Map<String, PendingMessage> before) {
+    persisted(e, before, id -> TlsStatus.NONE);
+  }
+
   /**
    * Logs a persisted event and hands it to the message history; {@code before}: the pending
-   * messages as they were before it.
+   * messages as they were before it; {@code tls}: what protected the connection of each message's
+   * attempt.
    */
-  void persisted(Event e, Map<String, PendingMessage> before) {
+  void persisted(Event e, Map<String, PendingMessage> before, Function<String, TlsStatus> tls) {
     if (e instanceof RecipientsDelivered d) {
       PendingMessage m = before.get(d.queueId());
       int attempt = m.attempts() + 1;
       counter.delivered(d.recipients().size());
       log.delivered(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
-          d.reply().summary(), attempt, delayMs(m, d.at()), m.size());
+          d.reply().summary(), attempt, delayMs(m, d.at()), m.size(), tls.apply(d.queueId()));
       history(d.queueId(), EventKind.DELIVERED, d.recipients(), d.remoteHost(), d.reply(),
-          attempt, d.at());
+          attempt, d.at(), tls.apply(d.queueId()));
     } else if (e instanceof RecipientsDeferred d) {
       PendingMessage m = before.get(d.queueId());
       counter.deferred(d.recipients().size());
       log.deferred(d.queueId(), domain, m.sender(), d.recipients(), d.remoteHost(),
-          d.reply().summary(), d.attempt(), delayMs(m, d.at()), m.size());
+          d.reply().summary(), d.attempt(), delayMs(m, d.at()), m.size(), tls.apply(d.queueId()));
       history(d.queueId(), EventKind.DEFERRED, d.recipients(), d.remoteHost(), d.reply(),
-          d.attempt(), d.at());
+          d.attempt(), d.at(), tls.apply(d.queueId()));
     } else if (e instanceof RecipientsBounced b) {
       PendingMessage m = before.get(b.queueId());
       int attempt = m.attempts() + 1;
       counter.bounced(b.recipients().size());
       log.bounced(b.queueId(), domain, m.sender(), b.recipients(), b.remoteHost(),
-          b.reply().summary(), attempt, delayMs(m, b.at()), m.size());
+          b.reply().summary(), attempt, delayMs(m, b.at()), m.size(), tls.apply(b.queueId()));
       history(b.queueId(), EventKind.BOUNCED, b.recipients(), b.remoteHost(), b.reply(),
-          attempt, b.at());
+          attempt, b.at(), tls.apply(b.queueId()));
     } else if (e instanceof MessageExpired x) {
       PendingMessage m = before.get(x.queueId());
       int attempt = m.attempts() + 1;
       counter.expired(x.recipients().size());
       log.expired(x.queueId(), domain, m.sender(), x.recipients(), x.remoteHost(),
-          x.lastReply().summary(), attempt, delayMs(m, x.at()), m.size());
+          x.lastReply().summary(), attempt, delayMs(m, x.at()), m.size(), tls.apply(x.queueId()));
       history(x.queueId(), EventKind.EXPIRED, x.recipients(), x.remoteHost(), x.lastReply(),
-          attempt, x.at());
+          attempt, x.at(), tls.apply(x.queueId()));
     }
   }
 
   private void history(String queueId, EventKind kind, List<String> recipients,
-      String remoteHost, RecordedReply reply, int attempt, Instant at) {
+      String remoteHost, RecordedReply reply, int attempt, Instant at, TlsStatus tls) {
     history.record(new HistoryRecord.Outcome(queueId, kind, recipients,
         Optional.ofNullable(remoteHost), Optional.of(reply.summary()), attempt,
-        Optional.empty(), at));
+        Optional.empty(), at, Optional.of(tls.summary())));
   }
 
   static long delayMs(PendingMessage m, Instant at) {

@@ -87,7 +87,7 @@ final class QueueFollowUp {
    * new DSNs, the release of what finished.
    */
   void persisted(QueueState state, OutcomeWrite write) {
-    write.events().forEach(e -> outcomeLog.persisted(e, write.before()));
+    write.events().forEach(e -> outcomeLog.persisted(e, write.before(), write::tlsOf));
     clientDelays.persisted(write.events(), state, clock.instant());
     for (String dsnId : write.newDsnIds()) {
       state.pendingDsn(dsnId).ifPresent(this::submitDsn);

@@ -1,6 +1,7 @@
 package relay.persistence.queue;
 
 import com.typesafe.config.Config;
+import relay.protocol.client.TlsPolicy;
 import relay.protocol.settings.Bounds;
 
 /**
@@ -14,15 +15,19 @@ import relay.protocol.settings.Bounds;
  * @param messagesPerMinute messages started per minute, 0 = unlimited
  * @param subQueues DeliveryQueue entities that serve the domain (see {@link SubQueueId}); each
  *     needs at least one connection and, when the rate is limited, one message per minute
+ * @param tls how much TLS delivery to the domain demands (opportunistic, required, verify); the
+ *     transport reads it from here because the queue hands it each connect, and a per-domain
+ *     override belongs with the domain's other outbound rules
  */
 public record ShapingSettings(int maxConnections, int messagesPerConnection,
-    int recipientsPerTransaction, int messagesPerMinute, int subQueues) {
+    int recipientsPerTransaction, int messagesPerMinute, int subQueues, TlsPolicy tls) {
 
   /**
    * Checks the bounds; keys in the errors are relative to the shaping block, {@link
    * #fromConfig} puts the block's full path in front.
    */
   public ShapingSettings {
+    java.util.Objects.requireNonNull(tls, "tls");
     Bounds.within("max-connections", maxConnections, 1, 1000);
     Bounds.within("messages-per-connection", messagesPerConnection, 1, 100_000);
     Bounds.within("recipients-per-transaction", recipientsPerTransaction, 1, 10_000);
@@ -38,6 +43,13 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
           + " is more than messages-per-minute = " + messagesPerMinute
           + ": every sub-queue needs at least one message per minute");
     }
+  }
+
+  /** Opportunistic TLS. */
+  public ShapingSettings(int maxConnections, int messagesPerConnection,
+      int recipientsPerTransaction, int messagesPerMinute, int subQueues) {
+    this(maxConnections, messagesPerConnection, recipientsPerTransaction, messagesPerMinute, subQueues,
+        TlsPolicy.OPPORTUNISTIC);
   }
 
   /** One queue for the domain (sub-queues = 1). */
@@ -57,7 +69,8 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
           c.getInt("messages-per-connection"),
           c.getInt("recipients-per-transaction"),
           c.getInt("messages-per-minute"),
-          c.getInt("sub-queues"));
+          c.getInt("sub-queues"),
+          TlsPolicy.parse("tls", c.getString("tls")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(path + "." + e.getMessage(), e);
     }
@@ -85,10 +98,10 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
     }
     if (index >= subQueues) {
       return new ShapingSettings(1, messagesPerConnection, recipientsPerTransaction,
-          messagesPerMinute / subQueues, 1);
+          messagesPerMinute / subQueues, 1, tls);
     }
     return new ShapingSettings(share(maxConnections, index), messagesPerConnection,
-        recipientsPerTransaction, share(messagesPerMinute, index), 1);
+        recipientsPerTransaction, share(messagesPerMinute, index), 1, tls);
   }
 
   /** Whether sub-queue {@code index} is one of the configured ones (not only draining). */

@@ -58,8 +58,10 @@ abstract class HistoryStoreContractTest {
             "bob@dest.test")));
     store.write(List.of(accepted("Q1", "billing", "Owner@Sender.test", T0, "bob@dest.test",
         "amy@dest.test")));
-    store.write(List.of(outcome("Q1", EventKind.DELIVERED, "250 2.0.0 Ok: queued as 7", 3,
-        T0.plusSeconds(7), "bob@dest.test", "amy@dest.test")));
+    store.write(List.of(new HistoryRecord.Outcome("Q1", EventKind.DELIVERED,
+        List.of("bob@dest.test", "amy@dest.test"), Optional.of("mx.dest.test"),
+        Optional.of("250 2.0.0 Ok: queued as 7"), 3, Optional.empty(), T0.plusSeconds(7),
+        Optional.of("TLSv1.3 TLS_AES_256_GCM_SHA384 verified"))));
 
     StoredMessage m = store.find("Q1").orElseThrow();
     assertEquals(Optional.of("billing"), m.client());
@@ -84,6 +86,8 @@ abstract class HistoryStoreContractTest {
     assertEquals(Optional.of("amy@dest.test"), e.get(3).recipient(), "same time: by recipient");
     assertEquals(Optional.of("bob@dest.test"), e.get(4).recipient());
     assertEquals(Optional.of("250 2.0.0 Ok: queued as 7"), e.get(4).reply());
+    assertEquals(Optional.of("TLSv1.3 TLS_AES_256_GCM_SHA384 verified"), e.get(4).tls());
+    assertEquals(Optional.empty(), e.get(1).tls(), "none recorded for that one");
     assertFalse(m.eventsTruncated());
 
     assertTrue(store.find("Q2").isEmpty());

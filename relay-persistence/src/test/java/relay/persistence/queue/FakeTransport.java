@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import relay.protocol.client.Deadline;
+import relay.protocol.client.TlsPolicy;
 import relay.protocol.reply.SmtpReply;
 
 /**
@@ -59,7 +60,7 @@ final class FakeTransport implements DeliveryTransport {
   }
 
   @Override
-  public DeliveryConnection connect(String domain, Deadline deadline) throws DeliveryFailure {
+  public DeliveryConnection connect(String domain, TlsPolicy tls, Deadline deadline) throws DeliveryFailure {
     CountDownLatch g = gate;
     if (g != null) {
       try {

@@ -20,21 +20,32 @@ import relay.persistence.history.MessageHistory;
 import relay.persistence.log.MessageEventLog;
 import relay.persistence.queue.DeliveryQueue.DsnQueued;
 import relay.persistence.queue.DeliveryQueue.RecipientsDeferred;
+import relay.protocol.client.TlsStatus;
 
 /** The event log lines of persisted outcomes alone, on a logger of its own. */
 class OutcomeLogTest {
 
   static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
-  @Test
-  void aDeferralIsLoggedAndRecordedWithItsAttemptAndDelayAndADsnEventIsNot() {
-    Logger logger = (Logger) LoggerFactory.getLogger("test.outcome-log");
+  private static Logger logger(String name) {
+    return (Logger) LoggerFactory.getLogger(name);
+  }
+
+  /** The lines written from now on to the logger {@code name}, at level INFO. */
+  private static ListAppender<ILoggingEvent> lines(String name) {
+    Logger logger = logger(name);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     logger.setLevel(ch.qos.logback.classic.Level.INFO);
     lines.start();
     logger.addAppender(lines);
+    return lines;
+  }
+
+  @Test
+  void aDeferralIsLoggedAndRecordedWithItsAttemptAndDelayAndADsnEventIsNot() {
+    ListAppender<ILoggingEvent> lines = lines("test.outcome-log");
     List<HistoryRecord> history = new ArrayList<>();
-    OutcomeLog log = new OutcomeLog(new MessageEventLog(logger), history::add, "d.example");
+    OutcomeLog log = new OutcomeLog(new MessageEventLog(logger("test.outcome-log")), history::add, "d.example");
     PendingMessage m = new PendingMessage("Q", "s@x.example", List.of("a@d.example"), 42, T,
         false, false, 1, T, false);
     log.persisted(new RecipientsDeferred("Q", List.of("a@d.example"), "mx.d.example",
@@ -50,7 +61,26 @@ class OutcomeLogTest {
     assertEquals(0, OutcomeLog.delayMs(m, T.minusSeconds(5)), "never negative");
     assertEquals(List.of(new HistoryRecord.Outcome("Q", EventKind.DEFERRED,
         List.of("a@d.example"), Optional.of("mx.d.example"), Optional.of("451 4.2.0 Later"), 2,
-        Optional.empty(), T.plusSeconds(90))), history, "the history gets the deferral too");
+        Optional.empty(), T.plusSeconds(90), Optional.of("none"))), history,
+        "the history gets the deferral too, in clear");
+    assertTrue(line.contains("\"tls\":\"none\""), line);
+  }
+
+  @Test
+  void aDeliveryOverTlsCarriesItsTlsToTheLogAndTheHistory() {
+    ListAppender<ILoggingEvent> lines = lines("test.outcome-log-tls");
+    List<HistoryRecord> history = new ArrayList<>();
+    OutcomeLog log = new OutcomeLog(new MessageEventLog(logger("test.outcome-log-tls")), history::add, "d.example");
+    PendingMessage m = new PendingMessage("Q", "s@x.example", List.of("a@d.example"), 42, T,
+        false, false, 0, T, false);
+    TlsStatus tls = new TlsStatus("TLSv1.3", "TLS_AES_128_GCM_SHA256", false);
+    log.persisted(new DeliveryQueue.RecipientsDelivered("Q", List.of("a@d.example"), "mx",
+        new RecordedReply(250, "2.0.0", "Ok"), T), Map.of("Q", m), id -> tls);
+    String line = lines.list.get(0).getFormattedMessage();
+    assertTrue(line.contains("\"tls\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\","
+        + "\"verified\":false}"), line);
+    assertEquals(Optional.of("TLSv1.3 TLS_AES_128_GCM_SHA256 unverified"),
+        ((HistoryRecord.Outcome) history.get(0)).tls());
   }
 
   @Test

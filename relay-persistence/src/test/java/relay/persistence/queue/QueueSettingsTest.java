@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import relay.protocol.client.TlsPolicy;
 
 class QueueSettingsTest {
 
@@ -77,6 +78,20 @@ class QueueSettingsTest {
     assertEquals(new ShapingSettings(1, 50, 20, 33, 1), domain.forSubQueue(7));
     ShapingSettings single = new ShapingSettings(10, 50, 20, 100);
     assertEquals(new ShapingSettings(1, 50, 20, 100, 1), single.forSubQueue(2));
+  }
+
+  @Test
+  void tlsIsOpportunisticByDefaultAndSetPerDomainAndSubQueuesKeepIt() {
+    QueueSettings s = TestQueues.settings("relay.queue.shaping.domains {"
+        + " \"bank.example\" { tls = verify, max-connections = 4, sub-queues = 2 },"
+        + " \"secure.example\" { tls = REQUIRED } }");
+    assertEquals(TlsPolicy.OPPORTUNISTIC, s.defaultShaping().tls());
+    assertEquals(TlsPolicy.VERIFY, s.shapingFor("bank.example").tls());
+    assertEquals(TlsPolicy.VERIFY, s.shapingFor(SubQueueId.parse("bank.example#1")).tls());
+    assertEquals(TlsPolicy.REQUIRED, s.shapingFor("secure.example").tls());
+    String m = refusal("relay.queue.shaping.domains.\"x.example\" { tls = always }");
+    assertTrue(m.startsWith("relay.queue.shaping.domains.\"x.example\".tls = \"always\": expected "
+        + "opportunistic, required or verify"), m);
   }
 
   /** The message of the error that loading {@code hocon} over the defaults gives. */

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param smtpUtf8 RFC 6531
  * @param chunking RFC 3030 (noted, not used: we send with DATA)
  * @param enhancedStatusCodes RFC 2034
- * @param startTls RFC 3207 (noted, not used yet)
+ * @param startTls RFC 3207 (used when the client has TLS configured)
  * @param keywords every EHLO keyword, upper case
  */
 public record Capabilities(

@@ -22,7 +22,7 @@ import relay.protocol.reply.SmtpReply;
 
 /**
  * One outbound SMTP connection over a blocking socket (RFC 5321 client side, RFC 2920
- * PIPELINING, RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8). Not thread-safe: one thread
+ * PIPELINING, RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 6531 SMTPUTF8, RFC 3207 STARTTLS). Not thread-safe: one thread
  * owns it from {@link #open} to {@link #close()}, on a dispatcher meant for blocking work.
  *
  * <p>A transaction either returns a {@link TransactionResult} (the server answered every step;
@@ -33,17 +33,21 @@ import relay.protocol.reply.SmtpReply;
  */
 public final class SmtpClientConnection implements AutoCloseable {
 
-  private final Socket socket;
   private final InetSocketAddress address;
   private final String remoteName;
   private final ClientSettings settings;
-  private final WriteWatchdog watchdog;
-  private final OutputStream out;
-  private final DeadlineInputStream input;
-  private final ReplyReader replies;
   private final byte[] transferBuffer;
+  // The socket and its streams: replaced once, by their TLS form, after STARTTLS.
+  private Socket socket;
+  private WriteWatchdog watchdog;
+  private OutputStream out;
+  private DeadlineInputStream input;
+  private BufferedInputStream buffered;
+  private ReplyReader replies;
   private SmtpReply greeting;
   private Capabilities capabilities = Capabilities.none();
+  private TlsStatus tlsStatus = TlsStatus.NONE;
+  private ClientTls.Unverified unverified;
   /** The 421 the server closed with, once it did. */
   private SmtpReply closedWith;
   private boolean usable = true;
@@ -55,17 +59,25 @@ public final class SmtpClientConnection implements AutoCloseable {
 
   private SmtpClientConnection(Socket socket, InetSocketAddress address, String remoteName, ClientSettings settings,
       Deadline attempt) throws IOException {
-    this.socket = socket;
     this.address = address;
     this.remoteName = remoteName;
     this.settings = settings;
     this.attempt = attempt;
-    this.watchdog = new WriteWatchdog(socket.getOutputStream(), socket, settings.dataBlockTimeout(), attempt);
-    this.out = new BufferedOutputStream(watchdog, settings.bufferSize());
-    this.input = new DeadlineInputStream(socket.getInputStream(), socket, attempt);
-    this.replies = new ReplyReader(new BufferedInputStream(input, settings.bufferSize()),
-        settings.maxReplyLineLength(), settings.maxReplyLines());
     this.transferBuffer = new byte[settings.bufferSize()];
+    useSocket(socket);
+  }
+
+  /** Talks over {@code s} from now on: the plain socket first, its TLS form after STARTTLS. */
+  private void useSocket(Socket s) throws IOException {
+    if (watchdog != null) {
+      watchdog.stop();
+    }
+    this.socket = s;
+    this.watchdog = new WriteWatchdog(s.getOutputStream(), s, settings.dataBlockTimeout(), attempt);
+    this.out = new BufferedOutputStream(watchdog, settings.bufferSize());
+    this.input = new DeadlineInputStream(s.getInputStream(), s, attempt);
+    this.buffered = new BufferedInputStream(input, settings.bufferSize());
+    this.replies = new ReplyReader(buffered, settings.maxReplyLineLength(), settings.maxReplyLines());
   }
 
   /** {@link #open(InetSocketAddress, String, ClientSettings, Deadline, Set)} as an attempt of its own, no loop check. */
@@ -89,6 +101,28 @@ public final class SmtpClientConnection implements AutoCloseable {
    */
   public static SmtpClientConnection open(InetSocketAddress address, String remoteName, ClientSettings settings,
       Deadline attempt, Set<String> ownNames) throws SmtpClientException {
+    return open(address, remoteName, settings, attempt, ownNames, null, TlsPolicy.OPPORTUNISTIC);
+  }
+
+  /**
+   * {@link #open(InetSocketAddress, String, ClientSettings, Deadline, Set)}, then STARTTLS (RFC
+   * 3207) when the server offers it and {@code tls} is given: the handshake with SNI {@code
+   * remoteName}, then EHLO again over TLS, as RFC 3207 4.2 requires. {@link #tls()} says what
+   * came of it. Under {@code policy}:
+   *
+   * <ul>
+   *   <li>opportunistic: no STARTTLS offered, or STARTTLS refused: on in clear; a failed
+   *       handshake throws {@link Kind#TLS_FAILED} (the caller may connect again without TLS);
+   *   <li>required or verify: no STARTTLS offered or refused throws {@link Kind#TLS_UNAVAILABLE}
+   *       (451 4.7.4), a failed handshake {@link Kind#TLS_FAILED}, and under verify a certificate
+   *       that does not verify for {@code remoteName} {@link Kind#TLS_UNVERIFIED} (451 4.7.5).
+   *       Nothing of a transaction is ever sent before TLS is up.
+   * </ul>
+   *
+   * @param tls null: never STARTTLS (a policy that requires TLS then fails as not offered)
+   */
+  public static SmtpClientConnection open(InetSocketAddress address, String remoteName, ClientSettings settings,
+      Deadline attempt, Set<String> ownNames, ClientTls tls, TlsPolicy policy) throws SmtpClientException {
     Deadline connectBy = attempt.within(settings.connectTimeout());
     if (connectBy.expired()) {
       throw new SmtpClientException(Kind.ATTEMPT_EXPIRED,
@@ -112,6 +146,7 @@ public final class SmtpClientConnection implements AutoCloseable {
     }
     try {
       connection.greetAndHello(ownNames);
+      connection.negotiateTls(ownNames, tls, policy);
       return connection;
     } catch (SmtpClientException e) {
       connection.close();
@@ -138,16 +173,80 @@ public final class SmtpClientConnection implements AutoCloseable {
     if (!ehlo.isPermanent()) {
       throw refused(ehlo);
     }
-    command("HELO " + settings.heloName(), Step.HELO);
-    SmtpReply helo = read(settings.heloTimeout(), Step.HELO);
-    if (helo.code() != 250) {
-      if (!helo.closesConnection()) {
+    hello("HELO", Step.HELO, ownNames);
+    capabilities = Capabilities.none();
+  }
+
+  /** Says EHLO or HELO and takes only 250 (anything else ends the connection), loop checked. */
+  private SmtpReply hello(String verb, Step step, Set<String> ownNames) throws SmtpClientException {
+    command(verb + " " + settings.heloName(), step);
+    SmtpReply reply = read(settings.heloTimeout(), step);
+    if (reply.code() != 250) {
+      if (!reply.closesConnection()) {
         quit();
       }
-      throw refused(helo);
+      throw refused(reply);
     }
-    refuseLoop(helo, ownNames);
+    refuseLoop(reply, ownNames);
+    return reply;
+  }
+
+  /** STARTTLS as {@link #open(InetSocketAddress, String, ClientSettings, Deadline, Set, ClientTls, TlsPolicy)} says. */
+  private void negotiateTls(Set<String> ownNames, ClientTls tls, TlsPolicy policy) throws SmtpClientException {
+    if (tls == null || !capabilities.startTls()) {
+      if (policy.requiresTls()) {
+        quit();
+        throw new SmtpClientException(Kind.TLS_UNAVAILABLE, DeliveryReplies.tlsNotOffered(remoteName, address), null);
+      }
+      return;
+    }
+    command("STARTTLS", Step.STARTTLS);
+    SmtpReply reply = read(settings.heloTimeout(), Step.STARTTLS);
+    if (reply.code() != 220) {
+      if (reply.closesConnection()) {
+        throw refused(reply);
+      }
+      if (policy.requiresTls()) {
+        quit();
+        throw new SmtpClientException(Kind.TLS_UNAVAILABLE,
+            DeliveryReplies.startTlsRefused(remoteName, address, reply.code()), null);
+      }
+      return; // RFC 3207 4.1: the client may go on in clear, as an opportunistic one does
+    }
+    try {
+      if (buffered.available() > 0) {
+        // Anything the server sent after its 220 and before the handshake could be a
+        // man-in-the-middle's injection; RFC 3207 5 makes both sides discard it. We stop here.
+        close();
+        throw new SmtpClientException(Kind.PROTOCOL_ERROR, DeliveryReplies.dataBeforeTls(remoteName, address), null);
+      }
+    } catch (IOException e) {
+      close();
+      throw new SmtpClientException(Kind.LOST,
+          DeliveryReplies.connectionLost(remoteName, address, Step.STARTTLS, false, NetworkFailures.of(e)), e);
+    }
+    ClientTls.Upgraded upgraded;
+    try {
+      upgraded = tls.upgrade(socket, remoteName, address.getPort(), policy.requiresVerified(), attempt);
+    } catch (ClientTls.HandshakeFailed e) {
+      close();
+      if (e.unverified() != null) {
+        throw new SmtpClientException(Kind.TLS_UNVERIFIED,
+            DeliveryReplies.certificateNotVerified(remoteName, address, e.unverified().text()), e);
+      }
+      throw new SmtpClientException(Kind.TLS_FAILED, DeliveryReplies.tlsHandshakeFailed(remoteName, address), e);
+    }
+    try {
+      useSocket(upgraded.socket());
+    } catch (IOException e) {
+      close();
+      throw new SmtpClientException(Kind.TLS_FAILED, DeliveryReplies.tlsHandshakeFailed(remoteName, address), e);
+    }
+    tlsStatus = upgraded.status();
+    unverified = upgraded.unverified();
+    // RFC 3207 4.2: forget what the server said before TLS and ask again.
     capabilities = Capabilities.none();
+    capabilities = Capabilities.parse(hello("EHLO", Step.EHLO, ownNames).lines());
   }
 
   /**
@@ -164,6 +263,16 @@ public final class SmtpClientConnection implements AutoCloseable {
   /** The server's 220 greeting. */
   public SmtpReply greeting() {
     return greeting;
+  }
+
+  /** What protects this connection: {@link TlsStatus#NONE} in clear. */
+  public TlsStatus tls() {
+    return tlsStatus;
+  }
+
+  /** Why the server's certificate did not verify; empty when it did or in clear. */
+  public Optional<ClientTls.Unverified> unverified() {
+    return Optional.ofNullable(unverified);
   }
 
   /** What the server offered in EHLO; {@link Capabilities#none()} after HELO. */

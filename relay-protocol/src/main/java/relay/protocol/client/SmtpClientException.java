@@ -38,7 +38,16 @@ public final class SmtpClientException extends Exception {
     /** A transaction was asked of a connection already closed. */
     CLOSED,
     /** The message could not be read locally (not the remote host's fault). */
-    LOCAL
+    LOCAL,
+    /**
+     * The destination's TLS policy requires TLS and the server did not offer STARTTLS or refused
+     * it (RFC 3207); nothing was sent in clear.
+     */
+    TLS_UNAVAILABLE,
+    /** The TLS handshake after STARTTLS failed (an opportunistic sender may retry in clear). */
+    TLS_FAILED,
+    /** The policy requires a verified certificate and the server's did not verify. */
+    TLS_UNVERIFIED
   }
 
   private final transient SmtpReply reply;
@@ -69,6 +78,11 @@ public final class SmtpClientException extends Exception {
   /** True when {@link #reply()} is the server's own reply (e.g. a 554 greeting), not made here. */
   public boolean isFromServer() {
     return kind == Kind.SERVER_REFUSED;
+  }
+
+  /** True when the destination's TLS policy was not met (never a reason to send in clear). */
+  public boolean isTlsPolicy() {
+    return kind == Kind.TLS_UNAVAILABLE || kind == Kind.TLS_UNVERIFIED;
   }
 
   /** True when the server did not answer or read in time: a slow or hostile destination. */

@@ -62,6 +62,20 @@ final class WriteWatchdog extends OutputStream {
     this.attempt = deadline;
   }
 
+  /**
+   * Closes {@code socket} when {@code deadline} passes, unless the returned future is cancelled
+   * first: bounds a TLS handshake, whose reads a server could otherwise drip out for ever.
+   */
+  static ScheduledFuture<?> closeAt(Socket socket, Deadline deadline) {
+    return CHECKER.schedule(() -> {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // the blocked handshake fails either way
+      }
+    }, Math.max(1, deadline.waitMillis()), TimeUnit.MILLISECONDS);
+  }
+
   /** Stops watching; call when the connection closes. */
   void stop() {
     check.cancel(false);

@@ -4,8 +4,11 @@
  *
  * <p>Implements the client side of RFC 5321 (EHLO with HELO fallback 3.2, transactions 3.3,
  * dot-stuffing 4.5.2, timeouts 4.5.3.2), RFC 2920 PIPELINING, RFC 1870 SIZE, RFC 6152 8BITMIME,
- * RFC 6531 SMTPUTF8 and RFC 2034/3463 enhanced status codes. Not yet: STARTTLS (RFC 3207) and
- * CHUNKING (RFC 3030), which are recognised in EHLO but not used.
+ * RFC 6531 SMTPUTF8, RFC 2034/3463 enhanced status codes and RFC 3207 STARTTLS ({@code
+ * ClientTls}: TLSv1.3/1.2, SNI, the certificate checked against the trust store and the MX host
+ * name, recorded as {@code TlsStatus}; {@code TlsPolicy} says whether TLS and a verified
+ * certificate are required, RFC 7435 opportunistic otherwise). Not yet: CHUNKING (RFC 3030),
+ * recognised in EHLO but not used.
  *
  * <p>Time is bounded per reply and per attempt: each reply must be complete by its step's
  * timeout counted from when the client starts waiting ({@link relay.protocol.client.Deadline};

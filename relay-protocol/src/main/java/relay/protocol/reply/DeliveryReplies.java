@@ -19,7 +19,9 @@ import java.net.InetSocketAddress;
  * <p>Enhanced codes follow RFC 3463: 4.4.1 no answer from host, 4.4.2 bad connection, 4.4.3
  * directory (DNS) failure, 5.4.4 unable to route, 5.4.6 routing loop, 4.5.0 protocol error,
  * 5.6.3 / 5.6.7 conversion required but not supported (RFC 6152, RFC 6531), 5.3.4 message too
- * big for the system (RFC 1870), 5.1.2 bad destination system, 5.1.10 null MX (RFC 7505), 4.3.0 /
+ * big for the system (RFC 1870), 4.7.4 security features not supported (TLS required but not
+ * offered, as Postfix says it), 4.7.5 cryptographic failure (handshake, certificate, MTA-STS
+ * policy), 5.1.2 bad destination system, 5.1.10 null MX (RFC 7505), 4.3.0 /
  * 5.3.0 the relay's own system trouble.
  */
 public final class DeliveryReplies {
@@ -53,6 +55,7 @@ public final class DeliveryReplies {
     GREETING("the greeting", "connecting"),
     EHLO("the reply to EHLO", "sending EHLO"),
     HELO("the reply to HELO", "sending HELO"),
+    STARTTLS("the reply to STARTTLS", "sending STARTTLS"),
     MAIL("the reply to MAIL FROM", "sending MAIL FROM"),
     RCPT("the reply to RCPT TO", "sending RCPT TO"),
     DATA("the reply to DATA", "sending DATA"),
@@ -158,6 +161,42 @@ public final class DeliveryReplies {
   /** 451 4.3.0: the message could not be read from the relay's own storage while sending. */
   public static SmtpReply messageUnreadable() {
     return SmtpReply.of(451, "4.3.0", "Local error reading the message");
+  }
+
+  // ---- outbound TLS (RFC 3207, RFC 8461): always transient, the message waits for TLS
+
+  /** 451 4.7.4: the policy requires TLS and the server did not offer STARTTLS. */
+  public static SmtpReply tlsNotOffered(String host, InetSocketAddress address) {
+    return SmtpReply.of(451, "4.7.4", "TLS required but " + describe(host, address) + " did not offer STARTTLS");
+  }
+
+  /** 451 4.7.4: the policy requires TLS and the server answered STARTTLS with something else than 220. */
+  public static SmtpReply startTlsRefused(String host, InetSocketAddress address, int code) {
+    return SmtpReply.of(451, "4.7.4", "TLS required but " + describe(host, address) + " refused STARTTLS with reply "
+        + code);
+  }
+
+  /** 451 4.7.5: the TLS handshake after STARTTLS failed. */
+  public static SmtpReply tlsHandshakeFailed(String host, InetSocketAddress address) {
+    return SmtpReply.of(451, "4.7.5", "TLS handshake with " + describe(host, address) + " failed");
+  }
+
+  /** 451 4.7.5: the policy requires a verified certificate and the server's did not verify. */
+  public static SmtpReply certificateNotVerified(String host, InetSocketAddress address, String why) {
+    return SmtpReply.of(451, "4.7.5", "TLS with a verified certificate required but " + describe(host, address)
+        + " presented a certificate that did not verify: " + printable(why));
+  }
+
+  /** 451 4.7.5: the domain's MTA-STS policy (enforce) lists none of its mail exchangers (RFC 8461 4.1). */
+  public static SmtpReply noMxMatchesStsPolicy(String domain) {
+    return SmtpReply.of(451, "4.7.5", "No mail exchanger of " + printable(domain)
+        + " matches its MTA-STS policy (enforce)");
+  }
+
+  /** 451 4.5.0: the server sent data after its 220 to STARTTLS, before the handshake (RFC 3207 5). */
+  public static SmtpReply dataBeforeTls(String host, InetSocketAddress address) {
+    return SmtpReply.of(451, "4.5.0", "Protocol error from " + describe(host, address)
+        + ": data sent before the TLS handshake");
   }
 
   // ---- the SMTP client: refused before sending, for every recipient
