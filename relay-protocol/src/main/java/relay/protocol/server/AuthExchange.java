@@ -153,7 +153,9 @@ final class AuthExchange {
           Optional.empty(), reply)));
       step.reply(reply);
     } else if (outcome instanceof AuthOutcome.LockedOut locked) {
-      step.closeWith(Replies.lockedOut(step.settings().hostname(), locked.until()));
+      SmtpReply reply = Replies.lockedOut(step.settings().hostname(), locked.until());
+      step.report(SessionRefusal.Stage.AUTH, RefusalReason.LOCKED_OUT, Optional.empty(), reply);
+      step.closeWith(reply);
     } else {
       step.reply(Replies.AUTH_INVALID);
     }

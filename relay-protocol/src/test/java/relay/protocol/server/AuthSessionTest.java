@@ -214,6 +214,11 @@ class AuthSessionTest {
             + " locked out until 2026-12-05T10:41:12Z, closing"),
         verdict(locked, new AuthOutcome.LockedOut(AT.plusSeconds(1800).plusMillis(300))));
     assertTrue(locked.effects().contains(new SessionEffect.Close()));
+    SessionEffect.ReportRefusal lockout = (SessionEffect.ReportRefusal) locked.effects().stream()
+        .filter(SessionEffect.ReportRefusal.class::isInstance).findFirst().orElseThrow();
+    assertEquals(List.of(SessionRefusal.Stage.AUTH, RefusalReason.LOCKED_OUT),
+        List.of(lockout.refusal().stage(), lockout.refusal().reason()),
+        "in the event log and the metrics as locked-out");
   }
 
   @Test
