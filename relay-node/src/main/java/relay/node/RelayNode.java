@@ -35,6 +35,7 @@ import relay.http.HealthRoutes;
 import relay.http.api.ApiErrors;
 import relay.http.api.AnnouncementRoutes;
 import relay.http.api.ApiRoutes;
+import relay.http.api.CredentialRoutes;
 import relay.http.api.BulkNoticeRoutes;
 import relay.http.api.QueueRoutes;
 import relay.http.api.ApiSettings;
@@ -51,6 +52,10 @@ import relay.http.metrics.RelayMetrics;
 import relay.http.Readiness;
 import relay.node.cluster.ClusterQuorum;
 import relay.node.config.NodeSettings;
+import relay.node.smtp.AuthSettings;
+import relay.node.smtp.CredentialCheck;
+import relay.persistence.auth.PasswordHasher;
+import relay.persistence.auth.Passwords;
 import relay.node.delivery.DsnSubmitter;
 import relay.node.delivery.OwnMail;
 import relay.node.notice.NoticeSubmitter;
@@ -99,6 +104,7 @@ public final class RelayNode implements Readiness {
   private final BulkNoticeService bulkNotices;
   private volatile ServerBinding http; // set once, right after the node is built
   private volatile QueueService queues; // set once, right after the node is built
+  private volatile Passwords passwords; // set once, right after the node is built
   private final AtomicBoolean accepting = new AtomicBoolean(true);
 
   private RelayNode(ActorSystem<Void> system, NodeStorage storage, SmtpListeners listeners,
@@ -184,19 +190,24 @@ public final class RelayNode implements Readiness {
           new AcceptanceEvents(history, metrics), io, quorum);
       ClientSessions sessions = ClientSessions.start(system, settings.clientSessions());
       QuotaLeases quotas = QuotaLeases.start(system, settings.quotas(), Clock.systemUTC());
+      AuthSettings auth = AuthSettings.fromConfig(config);
+      Passwords passwords = new Passwords(new PasswordHasher(auth.argon2()), auth.threads(),
+          auth.queue());
       awaitMemberUp(system, settings.joinTimeout());
       awaitRegistry(registry, settings.joinTimeout());
       LoginLockout lockout = LoginLockout.start(system, settings.lockout(), Clock.systemUTC(),
           registry.service(), registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
-              Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused), lockout), sink);
+              Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused), lockout,
+              Optional.of(new CredentialCheck(view, passwords, Clock.systemUTC()))), sink);
       metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 
       RelayNode node = new RelayNode(system, storage, listeners, quorum, registry,
           notices.service(system, registry.view(), registry.service()), quotas,
           EntityBulkNoticeService.of(system, view, settings.quotas()));
+      node.passwords = passwords;
       node.queues = ShardedQueueService.start(system, queueSettings, registry.service(),
           settings.registry().askTimeout());
       node.http = Http.get(system).newServerAt(settings.httpHost(), settings.httpPort())
@@ -234,6 +245,7 @@ public final class RelayNode implements Readiness {
             .with(new QueueRoutes(node.queues()))
             .with(new AnnouncementRoutes(node.notices))
             .with(new BulkNoticeRoutes(node.bulkNotices(), node.registry().service()))
+            .with(new CredentialRoutes(node.registry().service(), node.passwords))
             .documenting(MetricsRoutes.ENDPOINT).route(),
         new MetricsRoutes(scrape, tokens, metricsSettings).route()));
   }
@@ -285,6 +297,7 @@ public final class RelayNode implements Readiness {
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "relay-http-unbind",
         () -> http.unbind().thenApply(u -> Done.getInstance()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "relay-storage-close", () -> {
+      passwords.close();
       storage.close();
       if ("false".equals(System.getProperty(Main.DNSJAVA_SHUTDOWN_HOOK))) {
         org.xbill.DNS.NioClient.close(); // the process's resolver networking, after the last delivery

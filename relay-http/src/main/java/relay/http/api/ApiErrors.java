@@ -114,6 +114,11 @@ public final class ApiErrors {
         || e instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
       return body(e);
     }
+    if (e instanceof java.util.concurrent.RejectedExecutionException) {
+      LOG.warn("relay.http: refused, a bounded executor is full: {}", e.getMessage());
+      return Problem.complete(StatusCodes.SERVICE_UNAVAILABLE,
+          "the relay is busy (password hashing saturated); nothing was changed: retry shortly");
+    }
     if (e instanceof TimeoutException
         || e.getClass().getName().equals("org.apache.pekko.pattern.AskTimeoutException")) {
       LOG.warn("relay.http: the registry did not answer in time: {}", e.toString());

@@ -94,6 +94,25 @@ class ApiErrorTableTest extends ApiRouteTest {
         row("POST /api/v1/clients/{id}/bulk-notices", "no expectedRecipients", json(
             HttpMethods.POST, "/api/v1/clients/billing/bulk-notices", ADMIN,
             "{\"from\":\"2030-01-01T00:00:00Z\",\"until\":\"2030-01-02T00:00:00Z\"}"), 422)));
+    String k = "/api/v1/clients/{id}/credentials";
+    rows.addAll(List.of(
+        row("POST " + k, "unknown client", json(HttpMethods.POST,
+            "/api/v1/clients/nobody/credentials", ADMIN, "{}"), 404),
+        row("POST " + k, "username taken", json(HttpMethods.POST,
+            "/api/v1/clients/" + ApiProbe.OWN + "/credentials", ADMIN,
+            "{\"username\":\"SEEDED-user\"}"), 409),
+        row("POST " + k, "username with a space", json(HttpMethods.POST,
+            "/api/v1/clients/" + ApiProbe.OWN + "/credentials", ADMIN,
+            "{\"username\":\"two words\"}"), 422),
+        row("POST " + k, "expires in the past", json(HttpMethods.POST,
+            "/api/v1/clients/" + ApiProbe.OWN + "/credentials", ADMIN,
+            "{\"expires\":\"2020-01-01T00:00:00Z\"}"), 422),
+        row("GET " + k, "unknown client", req(HttpMethods.GET,
+            "/api/v1/clients/nobody/credentials", ADMIN), 404),
+        row("DELETE " + k + "/{credentialId}", "unknown credential", req(HttpMethods.DELETE,
+            "/api/v1/clients/" + ApiProbe.OWN + "/credentials/c99", ADMIN), 404),
+        row("DELETE " + k + "/{credentialId}", "another client's", req(HttpMethods.DELETE,
+            "/api/v1/clients/" + ApiProbe.OTHER + "/credentials/c1", ADMIN), 404)));
     for (String action : List.of("resume", "retry", "bounce")) {
       rows.add(row("POST " + q + "/{domain}/" + action, "no queue", req(HttpMethods.POST,
           q + "/nowhere.example/" + action, ADMIN), 404));
@@ -136,6 +155,8 @@ class ApiErrorTableTest extends ApiRouteTest {
         client(ApiProbe.OTHER, "192.0.2.20", ""))).assertStatusCode(201);
     route.run(json(HttpMethods.POST, "/api/v1/tokens", ADMIN,
         "{\"name\":\"seeded\",\"role\":\"viewer\"}")).assertStatusCode(201);
+    route.run(json(HttpMethods.POST, "/api/v1/clients/" + ApiProbe.OWN + "/credentials", ADMIN,
+        "{\"username\":\"seeded-user\"}")).assertStatusCode(201);
     long changes = api.registry.changes();
     String state = api.registry.state();
 

@@ -31,6 +31,9 @@ import relay.http.testing.InMemoryNoticeService;
 import relay.http.testing.InMemoryBulkNoticeService;
 import relay.http.testing.InMemoryQueueService;
 import relay.http.testing.InMemoryRegistryService;
+import relay.persistence.auth.Argon2Settings;
+import relay.persistence.auth.PasswordHasher;
+import relay.persistence.auth.Passwords;
 import relay.persistence.history.HistoryStore;
 import relay.persistence.history.JdbcHistoryReader;
 import relay.persistence.registry.ClientId;
@@ -51,6 +54,10 @@ final class ApiFixture {
   final HistoryStore history = history();
   final Route route = ApiErrors.seal(Directives.concat(api(registry, history).route(),
       metrics().route()));
+
+  /** Password hashing of the fixture's API: cheap Argon2id parameters, real threads. */
+  static final Passwords PASSWORDS = new Passwords(new PasswordHasher(
+      new Argon2Settings(64, 1, 1)), 2, 64);
 
   /** Largest request body of the fixture's API. */
   static final int MAX_BODY = 64 * 1024;
@@ -123,6 +130,7 @@ final class ApiFixture {
         .with(new AnnouncementRoutes(new InMemoryNoticeService(registry)))
         .with(new BulkNoticeRoutes(new InMemoryBulkNoticeService(registry, Clock.systemUTC()),
             registry))
+        .with(new CredentialRoutes(registry, PASSWORDS))
         .documenting(MetricsRoutes.ENDPOINT);
   }
 

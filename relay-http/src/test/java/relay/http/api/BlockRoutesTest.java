@@ -85,7 +85,7 @@ class BlockRoutesTest extends ApiRouteTest {
     problem(add(ADMIN, "{\"kind\":\"ip\",\"value\":19202,\"reason\":\"x\"}"), 400);
     problem(add(ADMIN, "{\"kind\":[\"ip\"],\"value\":\"192.0.2.1\",\"reason\":\"x\"}"), 400);
     assertEquals(0, api.registry.changes());
-    assertEquals("[] [] []", api.registry.state());
+    assertEquals("[] [] [] []", api.registry.state());
   }
 
   @Test

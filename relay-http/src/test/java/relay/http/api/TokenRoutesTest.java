@@ -30,10 +30,7 @@ class TokenRoutesTest extends ApiRouteTest {
 
   @BeforeEach
   void clients() {
-    route.run(json(HttpMethods.POST, "/api/v1/clients", ADMIN,
-        client("billing", "192.0.2.10", ""))).assertStatusCode(201);
-    route.run(json(HttpMethods.POST, "/api/v1/clients", ADMIN,
-        client("payroll", "192.0.2.20", ""))).assertStatusCode(201);
+    billingAndPayroll();
   }
 
   private TestRouteResult create(String token, String body) {

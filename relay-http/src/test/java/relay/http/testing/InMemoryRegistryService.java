@@ -18,6 +18,7 @@ import relay.persistence.registry.BlockKind;
 import relay.persistence.registry.ClientAddress;
 import relay.persistence.registry.ClientId;
 import relay.persistence.registry.ClientRecord;
+import relay.persistence.registry.Credential;
 import relay.persistence.registry.RegistryResult;
 import relay.persistence.registry.RegistryService;
 import relay.persistence.registry.RegistrySnapshot;
@@ -27,7 +28,8 @@ import relay.persistence.registry.TokenRole;
 /**
  * TEST DOUBLE: a {@link RegistryService} in memory, for route tests of status codes and bodies
  * until the entity-backed service can run in them. It refuses what the registry entity refuses
- * (an id that exists, an address of another client, a token name in use: Conflict; an unknown
+ * (an id that exists, an address of another client, a token name or a username in use:
+ * Conflict; an unknown
  * id: NotFound; a block value, reason or until, a token value or a token's unknown client the
  * model refuses: Invalid), records an audit entry per change and offers the snapshot a view
  * would show (tokens authenticate through it). Not
@@ -41,6 +43,8 @@ public final class InMemoryRegistryService implements RegistryService {
   private final List<AuditEntry> audit = new ArrayList<>();
   private final Map<String, ApiToken> tokens = new TreeMap<>();
   private long tokensAdded;
+  private final Map<String, Credential> credentials = new LinkedHashMap<>();
+  private long credentialsAdded;
   private long changes;
   private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
@@ -55,7 +59,8 @@ public final class InMemoryRegistryService implements RegistryService {
 
   /** Everything held, for before/after comparisons. */
   public synchronized String state() {
-    return clients.values() + " " + blocks.values() + " " + tokens.values();
+    return clients.values() + " " + blocks.values() + " " + tokens.values() + " "
+        + credentials.values();
   }
 
   /** What a node's view would show: clients, blocks and tokens, after each change. */
@@ -93,6 +98,12 @@ public final class InMemoryRegistryService implements RegistryService {
       if (t.client().equals(Optional.of(id))) {
         tokens.remove(t.id());
         record(actor, "token-revoked", t.id(), t.name());
+      }
+    }
+    for (Credential c : List.copyOf(credentials.values())) {
+      if (c.client().equals(id)) {
+        credentials.remove(c.id());
+        record(actor, "credential-removed", c.id(), c.username());
       }
     }
     return done(RegistryResult.ok(removed));
@@ -197,6 +208,58 @@ public final class InMemoryRegistryService implements RegistryService {
     return done(RegistryResult.ok(List.copyOf(tokens.values())));
   }
 
+  @Override
+  public synchronized CompletionStage<RegistryResult<Credential>> addCredential(ClientId client,
+      Optional<String> username, Optional<String> note, Optional<Instant> expires, String hash,
+      String actor) {
+    if (!clients.containsKey(client)) {
+      return done(new RegistryResult.NotFound<>("no client " + client));
+    }
+    String id = "c" + (credentialsAdded + 1);
+    String name = username.orElse(client.value() + "-" + id);
+    if (credentials.values().stream().anyMatch(c -> c.usernameKey()
+        .equals(Credential.key(name)))) {
+      return done(new RegistryResult.Conflict<>("username '" + name + "' is taken"));
+    }
+    if (expires.isPresent() && !expires.get().isAfter(clock.instant())) {
+      return done(new RegistryResult.Invalid<>("expires: " + expires.get()
+          + " is not in the future"));
+    }
+    Credential credential;
+    try {
+      credential = new Credential(id, client, name, hash, note, expires, actor, clock.instant());
+    } catch (IllegalArgumentException e) {
+      return done(new RegistryResult.Invalid<>(e.getMessage()));
+    }
+    credentialsAdded++;
+    credentials.put(id, credential);
+    record(actor, "credential-added", id, name);
+    return done(RegistryResult.ok(credential));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<Credential>> removeCredential(
+      ClientId client, String id, String actor) {
+    Credential c = credentials.get(id);
+    if (c == null || !c.client().equals(client)) {
+      return done(new RegistryResult.NotFound<>("client " + client + " has no credential "
+          + id));
+    }
+    credentials.remove(id);
+    record(actor, "credential-removed", id, c.username());
+    return done(RegistryResult.ok(c));
+  }
+
+  @Override
+  public synchronized CompletionStage<RegistryResult<List<Credential>>> credentials(
+      ClientId client) {
+    if (!clients.containsKey(client)) {
+      return done(new RegistryResult.NotFound<>("no client " + client));
+    }
+    return done(RegistryResult.ok(credentials.values().stream()
+        .filter(c -> c.client().equals(client)).toList()));
+  }
+
   private CompletionStage<RegistryResult<ClientRecord>> store(ClientRecord client, String actor,
       String action) {
     Optional<String> taken = addressOfAnother(client);
@@ -224,7 +287,8 @@ public final class InMemoryRegistryService implements RegistryService {
 
   private void record(String actor, String action, String subject, String detail) {
     changes++;
-    snapshot = new RegistrySnapshot(clients.values(), blocks.values(), tokens.values());
+    snapshot = new RegistrySnapshot(clients.values(), blocks.values(), tokens.values(),
+        credentials.values());
     audit.add(new AuditEntry(clock.instant(), actor, action, subject, detail));
   }
 

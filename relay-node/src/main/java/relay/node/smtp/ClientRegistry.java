@@ -35,6 +35,8 @@ import relay.protocol.server.SessionRefusal;
  * session count gives no verdict in time
  * the stage fails and the session answers 421 4.3.0: a registered client is never admitted
  * blindly. Every refusal the sessions answer is handed to {@code refusals} (the event log).
+ * SMTP AUTH ({@link #authenticate}) identifies the client by its credentials instead and then
+ * applies the same checks and takes the same slot.
  */
 public final class ClientRegistry implements ClientPolicy {
 
@@ -47,15 +49,23 @@ public final class ClientRegistry implements ClientPolicy {
   private final Clock clock;
   private final Consumer<SessionRefusal> refusals;
   private final LoginFailures lockout;
+  private final Optional<CredentialCheck> credentials;
 
+  /** Without SMTP AUTH credentials: every AUTH is invalid. */
   public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
       QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals) {
-    this(view, defaultMaxSessions, sessions, quotas, clock, refusals, LoginFailures.NONE);
+    this(view, defaultMaxSessions, sessions, quotas, clock, refusals, LoginFailures.NONE,
+        Optional.empty());
   }
 
-  /** As above; {@code lockout} counts failed logins and knows the addresses locked out. */
+  /**
+   * As above; {@code lockout} counts failed logins and knows the addresses locked out, AUTH
+   * checks {@code credentials}.
+   */
   public ClientRegistry(RegistryView view, int defaultMaxSessions, ClientSessions sessions,
-      QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals, LoginFailures lockout) {
+      QuotaLeases quotas, Clock clock, Consumer<SessionRefusal> refusals, LoginFailures lockout,
+      Optional<CredentialCheck> credentials) {
+    this.credentials = credentials;
     this.view = view;
     this.defaultMaxSessions = defaultMaxSessions;
     this.sessions = sessions;
@@ -85,9 +95,56 @@ public final class ClientRegistry implements ClientPolicy {
     if (client.isEmpty()) {
       return CompletableFuture.completedFuture(Admission.withoutSlot(identity));
     }
-    String name = client.get().id().value();
-    quotas.prepare(name, QuotaLimits.of(client.get().limits())); // a lease before the first RCPT
-    int maxSessions = client.get().limits().maxSessions().orElse(defaultMaxSessions);
+    return slot(client.get(), identity, ip);
+  }
+
+  /**
+   * SMTP AUTH (RFC 4954): the credentials' client ({@link CredentialCheck}), then exactly the
+   * checks of a connection from one of its registered addresses: {@link ConnectCheck} (blocks
+   * of the address and the client, suspension, test window) and one of its session slots. So an
+   * authenticated session is its client, with its envelope rules, quotas and session count.
+   * Invalid credentials are {@link AuthOutcome.InvalidCredentials}; saturated verification a
+   * failed stage (454 4.7.0). All of it under the login lockout ({@link LoginFailures#guard}):
+   * an address locked out is {@link AuthOutcome.LockedOut} without a verification, and every
+   * invalid credential counts as a failure.
+   */
+  @Override
+  public CompletionStage<AuthOutcome> authenticate(InetSocketAddress remote,
+      InetSocketAddress local, String authorizationId, String username, String password) {
+    String ip = IpAddresses.canonical(remote.getAddress());
+    return lockout.guard(ip, () -> check(ip, authorizationId, username, password));
+  }
+
+  private CompletionStage<AuthOutcome> check(String ip, String authorizationId, String username,
+      String password) {
+    if (credentials.isEmpty()) {
+      return CompletableFuture.completedFuture(new AuthOutcome.InvalidCredentials());
+    }
+    return credentials.get().verify(authorizationId, username, password).thenCompose(client -> {
+      if (client.isEmpty()) {
+        LOG.debug("AUTH from {}: invalid credentials", ip);
+        return CompletableFuture.completedFuture(new AuthOutcome.InvalidCredentials());
+      }
+      ClientRecord record = client.get();
+      ClientIdentity identity = ClientIdentity.registered(ip, record.id().value())
+          .withEnvelope(new RegistryEnvelopePolicy(view, Optional.of(record.id()), quotas,
+              clock));
+      Optional<Admission.Refused> refused = ConnectCheck.check(view.current(), true, ip,
+          client, identity, clock.instant());
+      CompletionStage<Admission> admission = refused.isPresent()
+          ? CompletableFuture.completedFuture(refused.get()) : slot(record, identity, ip);
+      return admission.thenApply(a -> a instanceof Admission.Admitted admitted
+          ? new AuthOutcome.Authenticated(admitted)
+          : new AuthOutcome.Refused((Admission.Refused) a));
+    });
+  }
+
+  /** One of {@code client}'s cluster-wide session slots, or its refusal (421 4.4.5). */
+  private CompletionStage<Admission> slot(ClientRecord client, ClientIdentity identity,
+      String ip) {
+    String name = client.id().value();
+    quotas.prepare(name, QuotaLimits.of(client.limits())); // a lease before the first RCPT
+    int maxSessions = client.limits().maxSessions().orElse(defaultMaxSessions);
     return sessions.acquire(name, maxSessions)
         .whenComplete((slot, error) -> {
           if (error != null) {
@@ -103,17 +160,5 @@ public final class ClientRegistry implements ClientPolicy {
   @Override
   public void refused(SessionRefusal refusal) {
     refusals.accept(refusal);
-  }
-
-  /**
-   * Under the login lockout ({@link LoginFailures#guard}): an address locked out is answered
-   * {@link AuthOutcome.LockedOut} at once, every invalid credential is counted.
-   * TODO(#12): the credentials check; until then no credential is valid.
-   */
-  @Override
-  public CompletionStage<AuthOutcome> authenticate(InetSocketAddress remote,
-      InetSocketAddress local, String authorizationId, String username, String password) {
-    return lockout.guard(IpAddresses.canonical(remote.getAddress()),
-        () -> CompletableFuture.completedFuture(new AuthOutcome.InvalidCredentials()));
   }
 }

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import relay.persistence.registry.RegistryEntity.BlockDone;
 import relay.persistence.registry.RegistryEntity.ClientDone;
+import relay.persistence.registry.RegistryEntity.CredentialDone;
 import relay.persistence.registry.RegistryEntity.Refused;
 import relay.persistence.registry.RegistryEntity.Reply;
 import relay.persistence.registry.RegistryEntity.TokenDone;
@@ -59,7 +60,8 @@ public final class EntityRegistryService implements RegistryService {
   public CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id, String actor) {
     return change(replyTo -> new RegistryEntity.DeleteClient(id, actor, replyTo),
         ClientDone.class, ClientDone::client, c -> s -> s.client(c.id()).isEmpty()
-            && s.tokens().stream().noneMatch(t -> t.client().equals(Optional.of(c.id()))));
+            && s.tokens().stream().noneMatch(t -> t.client().equals(Optional.of(c.id())))
+            && s.credentialsOf(c.id()).isEmpty());
   }
 
   @Override
@@ -131,6 +133,37 @@ public final class EntityRegistryService implements RegistryService {
   @Override
   public CompletionStage<RegistryResult<List<ApiToken>>> tokens() {
     return CompletableFuture.completedFuture(RegistryResult.ok(view.current().tokens()));
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<Credential>> addCredential(ClientId client,
+      Optional<String> username, Optional<String> note, Optional<Instant> expires, String hash,
+      String actor) {
+    return change(replyTo -> new RegistryEntity.AddCredential(client, orEmpty(username),
+            orEmpty(note), orEmpty(expires), hash, actor, replyTo),
+        CredentialDone.class, CredentialDone::credential,
+        k -> s -> s.credentialByUsername(k.username()).isPresent());
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<Credential>> removeCredential(ClientId client, String id,
+      String actor) {
+    return change(replyTo -> new RegistryEntity.RemoveCredential(client, id, actor, replyTo),
+        CredentialDone.class, CredentialDone::credential,
+        k -> s -> s.credentialByUsername(k.username()).filter(c -> c.id().equals(k.id()))
+            .isEmpty());
+  }
+
+  @Override
+  public CompletionStage<RegistryResult<List<Credential>>> credentials(ClientId client) {
+    RegistrySnapshot now = view.current();
+    return CompletableFuture.completedFuture(now.client(client).isEmpty()
+        ? new RegistryResult.NotFound<>("no client " + client)
+        : RegistryResult.ok(now.credentialsOf(client)));
+  }
+
+  private static <T> Optional<T> orEmpty(Optional<T> value) {
+    return value == null ? Optional.empty() : value;
   }
 
   /** Asks for a change; on success waits until this node's view shows it (bounded). */

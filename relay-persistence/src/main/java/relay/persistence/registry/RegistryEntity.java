@@ -63,7 +63,8 @@ public final class RegistryEntity
 
   public sealed interface Command extends CborSerializable
       permits CreateClient, ReplaceClient, DeleteClient, AddBlock, RemoveBlock,
-          ImportConfigClients, GetAudit, ExpireBlocks, RecordAction, CreateToken, RevokeToken {}
+          ImportConfigClients, GetAudit, ExpireBlocks, RecordAction, CreateToken, RevokeToken,
+          AddCredential, RemoveCredential {}
 
   public record CreateClient(ClientRecord client, String actor, ActorRef<Reply> replyTo)
       implements Command {}
@@ -105,6 +106,20 @@ public final class RegistryEntity
   public record RevokeToken(String id, String actor, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /**
+   * A new SMTP AUTH credential of {@code client}: only the password's Argon2id PHC string comes
+   * here. {@code username} empty: one is made from the client id ({@link RegistryCredentials}).
+   * NotFound for an unknown client; Conflict when the username is taken (ignoring case) or the
+   * registry holds relay.registry.max-credentials; Invalid for a bad value.
+   */
+  public record AddCredential(ClientId client, Optional<String> username, Optional<String> note,
+      Optional<Instant> expires, String hash, String actor, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** Removes credential {@code id} of {@code client}; NotFound when the client has none such. */
+  public record RemoveCredential(ClientId client, String id, String actor,
+      ActorRef<Reply> replyTo) implements Command {}
+
   /** Timer: persist the expiry of every block past its {@code until}. */
   public record ExpireBlocks() implements Command {}
 
@@ -119,7 +134,8 @@ public final class RegistryEntity
   // ---------------------------------------------------------------- replies
 
   public sealed interface Reply extends CborSerializable
-      permits ClientDone, BlockDone, TokenDone, Refused, AuditPage, Imported, Recorded {}
+      permits ClientDone, BlockDone, TokenDone, CredentialDone, Refused, AuditPage, Imported,
+          Recorded {}
 
   /** The client as created, replaced or deleted. */
   public record ClientDone(ClientRecord client) implements Reply {}
@@ -129,6 +145,9 @@ public final class RegistryEntity
 
   /** The token as created or revoked. */
   public record TokenDone(ApiToken token) implements Reply {}
+
+  /** The credential as added or removed (its hash, never a password). */
+  public record CredentialDone(Credential credential) implements Reply {}
 
   public enum RefusalKind { NOT_FOUND, CONFLICT, INVALID }
 
@@ -150,7 +169,8 @@ public final class RegistryEntity
   /** Every change, with who made it and when: the audit log. */
   public sealed interface Event extends CborSerializable
       permits ClientCreated, ClientReplaced, ClientDeleted, ClientImported, BlockAdded,
-          BlockRemoved, BlockExpired, ActionRecorded, TokenCreated, TokenRevoked {}
+          BlockRemoved, BlockExpired, ActionRecorded, TokenCreated, TokenRevoked,
+          CredentialAdded, CredentialRemoved {}
 
   public record ClientCreated(ClientRecord client, String actor, Instant at) implements Event {}
 
@@ -175,25 +195,40 @@ public final class RegistryEntity
   /** Revoked through the API, or because its client was deleted (then with the same actor). */
   public record TokenRevoked(String id, String actor, Instant at) implements Event {}
 
+  /** The credential carries its actor ({@code createdBy}) and time ({@code createdAt}). */
+  public record CredentialAdded(Credential credential) implements Event {}
+
+  /** Removed through the API, or because its client was deleted (then with the same actor). */
+  public record CredentialRemoved(String id, String actor, Instant at) implements Event {}
+
   // ---------------------------------------------------------------- state
 
   /**
    * Clients by id, blocks by id, the newest audit entries (newest first), the number of blocks
    * ever added (block ids are "b" + that number), API tokens by id and the number of tokens ever
-   * created (ids "t" + that number). Immutable; each event makes a new one. A snapshot from
-   * before tokens existed reads as no tokens.
+   * created (ids "t" + that number), SMTP AUTH credentials by id and the number ever added (ids
+   * "c" + that number). Immutable; each event makes a new one. A snapshot from before tokens or
+   * credentials existed reads as none.
    */
   public record State(Map<String, ClientRecord> clients, Map<String, Block> blocks,
-      List<AuditEntry> audit, long blocksAdded, Map<String, ApiToken> tokens, long tokensAdded)
-      implements CborSerializable {
+      List<AuditEntry> audit, long blocksAdded, Map<String, ApiToken> tokens, long tokensAdded,
+      Map<String, Credential> credentials, long credentialsAdded) implements CborSerializable {
 
-    public static final State EMPTY = new State(Map.of(), Map.of(), List.of(), 0, Map.of(), 0);
+    public static final State EMPTY = new State(Map.of(), Map.of(), List.of(), 0, Map.of(), 0,
+        Map.of(), 0);
 
     public State {
       clients = Collections.unmodifiableMap(new TreeMap<>(clients));
       blocks = Collections.unmodifiableMap(new TreeMap<>(blocks));
       audit = List.copyOf(audit);
       tokens = Collections.unmodifiableMap(new TreeMap<>(tokens == null ? Map.of() : tokens));
+      credentials = Collections.unmodifiableMap(new TreeMap<>(
+          credentials == null ? Map.of() : credentials));
+    }
+
+    /** The credentials of {@code client}, by id. */
+    List<Credential> credentialsOf(ClientId client) {
+      return credentials.values().stream().filter(c -> c.client().equals(client)).toList();
     }
 
     /** The tokens bound to {@code client}. */
@@ -294,8 +329,10 @@ public final class RegistryEntity
   @Override
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
-        .onCommand(CreateClient.class, this::onCreate)
-        .onCommand(ReplaceClient.class, this::onReplace)
+        .onCommand(CreateClient.class, (state, cmd) -> decided(RegistryClients.create(state,
+            cmd.client(), settings, actor(cmd.actor()), clock.instant()), cmd.replyTo()))
+        .onCommand(ReplaceClient.class, (state, cmd) -> decided(RegistryClients.replace(state,
+            cmd.client(), actor(cmd.actor()), clock.instant()), cmd.replyTo()))
         .onCommand(DeleteClient.class, this::onDelete)
         .onCommand(AddBlock.class, this::onAddBlock)
         .onCommand(RemoveBlock.class, this::onRemoveBlock)
@@ -309,48 +346,15 @@ public final class RegistryEntity
           return Effect().persist(new ActionRecorded(entry))
               .thenReply(cmd.replyTo(), s -> new Recorded(entry));
         })
-        .onCommand(CreateToken.class, this::onCreateToken)
-        .onCommand(RevokeToken.class, this::onRevokeToken)
+        .onCommand(CreateToken.class, (state, cmd) -> decided(RegistryTokens.create(state, cmd,
+            settings, actor(cmd.actor()), clock.instant()), cmd.replyTo()))
+        .onCommand(RevokeToken.class, (state, cmd) -> decided(RegistryTokens.revoke(state, cmd,
+            actor(cmd.actor()), clock.instant()), cmd.replyTo()))
+        .onCommand(AddCredential.class, (state, cmd) -> decided(RegistryCredentials.add(state,
+            cmd, settings, actor(cmd.actor()), clock.instant()), cmd.replyTo()))
+        .onCommand(RemoveCredential.class, (state, cmd) -> decided(RegistryCredentials.remove(
+            state, cmd, actor(cmd.actor()), clock.instant()), cmd.replyTo()))
         .build();
-  }
-
-  private ReplyEffect<Event, State> onCreate(State state, CreateClient cmd) {
-    ClientRecord client = cmd.client().withOrigin(ClientOrigin.API);
-    if (state.client(client.id()).isPresent()) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "client " + client.id() + " exists");
-    }
-    if (state.clients().size() >= settings.maxClients()) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "the registry holds its maximum of "
-          + settings.maxClients() + " clients (relay.registry.max-clients)");
-    }
-    Optional<String> conflict = state.addressConflict(client);
-    if (conflict.isPresent()) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, conflict.get());
-    }
-    return persist(new ClientCreated(client, actor(cmd.actor()), clock.instant()), cmd.replyTo(),
-        new ClientDone(client));
-  }
-
-  /**
-   * A replace of an API client. A client of the configuration file (origin CONFIG) is refused
-   * (CONFLICT): the file is where it is changed, and each node's import at its start would undo
-   * or fight a change made here; a block of kind client stops it at once all the same.
-   */
-  private ReplyEffect<Event, State> onReplace(State state, ReplaceClient cmd) {
-    ClientRecord client = cmd.client().withOrigin(ClientOrigin.API);
-    Optional<ClientRecord> existing = state.client(client.id());
-    if (existing.isEmpty()) {
-      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no client " + client.id());
-    }
-    if (existing.get().origin() == ClientOrigin.CONFIG) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, configClientRefusal(client.id()));
-    }
-    Optional<String> conflict = state.addressConflict(client);
-    if (conflict.isPresent()) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, conflict.get());
-    }
-    return persist(new ClientReplaced(client, actor(cmd.actor()), clock.instant()),
-        cmd.replyTo(), new ClientDone(client));
   }
 
   /** Why a client of the configuration file is not changed here. */
@@ -373,42 +377,10 @@ public final class RegistryEntity
     List<Event> events = new ArrayList<>();
     events.add(new ClientDeleted(cmd.id(), actor, now));
     state.tokensOf(cmd.id()).forEach(t -> events.add(new TokenRevoked(t.id(), actor, now)));
+    state.credentialsOf(cmd.id())
+        .forEach(c -> events.add(new CredentialRemoved(c.id(), actor, now)));
     ClientDone reply = new ClientDone(existing.get());
     return Effect().persist(events).thenRun(this::changed).thenReply(cmd.replyTo(), s -> reply);
-  }
-
-  private ReplyEffect<Event, State> onCreateToken(State state, CreateToken cmd) {
-    if (cmd.name() != null && state.tokens().values().stream()
-        .anyMatch(t -> t.name().equals(cmd.name().strip()))) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "a token named '" + cmd.name().strip()
-          + "' exists; revoke it first or choose another name");
-    }
-    if (state.tokens().size() >= settings.maxTokens()) {
-      return refuse(cmd.replyTo(), RefusalKind.CONFLICT, "the registry holds its maximum of "
-          + settings.maxTokens() + " tokens (relay.registry.max-tokens)");
-    }
-    if (cmd.client() != null && cmd.client().isPresent()
-        && state.client(cmd.client().get()).isEmpty()) {
-      return refuse(cmd.replyTo(), RefusalKind.INVALID, "client: no client "
-          + cmd.client().get().value());
-    }
-    ApiToken token;
-    try {
-      token = new ApiToken("t" + (state.tokensAdded() + 1), cmd.name(), cmd.role(),
-          cmd.client(), cmd.hash(), actor(cmd.actor()), clock.instant());
-    } catch (IllegalArgumentException e) {
-      return refuse(cmd.replyTo(), RefusalKind.INVALID, e.getMessage());
-    }
-    return persist(new TokenCreated(token), cmd.replyTo(), new TokenDone(token));
-  }
-
-  private ReplyEffect<Event, State> onRevokeToken(State state, RevokeToken cmd) {
-    ApiToken token = state.tokens().get(cmd.id());
-    if (token == null) {
-      return refuse(cmd.replyTo(), RefusalKind.NOT_FOUND, "no token " + cmd.id());
-    }
-    return persist(new TokenRevoked(cmd.id(), actor(cmd.actor()), clock.instant()),
-        cmd.replyTo(), new TokenDone(token));
   }
 
   private ReplyEffect<Event, State> onAddBlock(State state, AddBlock cmd) {
@@ -474,6 +446,13 @@ public final class RegistryEntity
         .thenReply(replyTo, s -> new BlockDone(change.block()));
   }
 
+  /** A decision of a helper: its event persisted and its reply, or only its refusal. */
+  private ReplyEffect<Event, State> decided(Decision d,
+      ActorRef<Reply> replyTo) {
+    return d.event().map(e -> persist(e, replyTo, d.reply()))
+        .orElseGet(() -> Effect().reply(replyTo, d.reply()));
+  }
+
   private ReplyEffect<Event, State> refuse(ActorRef<Reply> replyTo, RefusalKind kind,
       String detail) {
     return Effect().reply(replyTo, new Refused(kind, detail));
@@ -482,7 +461,7 @@ public final class RegistryEntity
   /** After recovery and every persisted change: publish, and set the expiry timer anew. */
   private void changed(State state) {
     publisher.tell(new RegistryPublisher.Publish(state.clients(), state.blocks(),
-        state.tokens(), lastSequenceNumber(context)));
+        state.tokens(), state.credentials(), lastSequenceNumber(context)));
     scheduleExpiry(state);
   }
 

@@ -12,6 +12,8 @@ import relay.persistence.registry.RegistryEntity.ClientCreated;
 import relay.persistence.registry.RegistryEntity.ClientDeleted;
 import relay.persistence.registry.RegistryEntity.ClientImported;
 import relay.persistence.registry.RegistryEntity.ClientReplaced;
+import relay.persistence.registry.RegistryEntity.CredentialAdded;
+import relay.persistence.registry.RegistryEntity.CredentialRemoved;
 import relay.persistence.registry.RegistryEntity.Event;
 import relay.persistence.registry.RegistryEntity.State;
 import relay.persistence.registry.RegistryEntity.TokenCreated;
@@ -43,7 +45,8 @@ final class RegistryEvents {
     if (event instanceof ClientDeleted e) {
       Map<String, ClientRecord> rest = new TreeMap<>(s.clients());
       rest.remove(e.id().value());
-      return audited(new State(rest, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded()), auditEntries,
+      return audited(new State(rest, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(),
+          s.tokensAdded(), s.credentials(), s.credentialsAdded()), auditEntries,
           new AuditEntry(e.at(), e.actor(), "client-deleted", e.id().value(), ""));
     }
     if (event instanceof BlockAdded e) {
@@ -51,7 +54,7 @@ final class RegistryEvents {
       Map<String, Block> more = new TreeMap<>(s.blocks());
       more.put(b.id(), b);
       return audited(new State(s.clients(), more, s.audit(), s.blocksAdded() + 1, s.tokens(),
-          s.tokensAdded()), auditEntries,
+          s.tokensAdded(), s.credentials(), s.credentialsAdded()), auditEntries,
           new AuditEntry(b.createdAt(), b.createdBy(), "block-added", b.id(),
               b.kind().wireName() + " " + b.value() + b.until().map(u -> " until " + u)
                   .orElse("") + ": " + b.reason()));
@@ -68,16 +71,33 @@ final class RegistryEvents {
       Map<String, ApiToken> more = new TreeMap<>(s.tokens());
       more.put(t.id(), t);
       return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), more,
-          s.tokensAdded() + 1), auditEntries, new AuditEntry(t.createdAt(), t.createdBy(),
-          "token-created", t.id(), t.describe()));
+          s.tokensAdded() + 1, s.credentials(), s.credentialsAdded()), auditEntries,
+          new AuditEntry(t.createdAt(), t.createdBy(), "token-created", t.id(), t.describe()));
     }
     if (event instanceof TokenRevoked e) {
       ApiToken t = s.tokens().get(e.id());
       Map<String, ApiToken> rest = new TreeMap<>(s.tokens());
       rest.remove(e.id());
       return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), rest,
-          s.tokensAdded()), auditEntries, new AuditEntry(e.at(), e.actor(), "token-revoked",
-          e.id(), t == null ? "" : t.describe()));
+          s.tokensAdded(), s.credentials(), s.credentialsAdded()), auditEntries,
+          new AuditEntry(e.at(), e.actor(), "token-revoked", e.id(),
+              t == null ? "" : t.describe()));
+    }
+    if (event instanceof CredentialAdded e) {
+      Credential c = e.credential();
+      Map<String, Credential> more = new TreeMap<>(s.credentials());
+      more.put(c.id(), c);
+      return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), s.tokens(),
+          s.tokensAdded(), more, s.credentialsAdded() + 1), auditEntries, new AuditEntry(
+          c.createdAt(), c.createdBy(), "credential-added", c.id(), c.describe()));
+    }
+    if (event instanceof CredentialRemoved e) {
+      Credential c = s.credentials().get(e.id());
+      Map<String, Credential> rest = new TreeMap<>(s.credentials());
+      rest.remove(e.id());
+      return audited(new State(s.clients(), s.blocks(), s.audit(), s.blocksAdded(), s.tokens(),
+          s.tokensAdded(), rest, s.credentialsAdded()), auditEntries, new AuditEntry(e.at(),
+          e.actor(), "credential-removed", e.id(), c == null ? "" : c.describe()));
     }
     BlockExpired e = (BlockExpired) event;
     return audited(withoutBlock(s, e.id()), auditEntries, new AuditEntry(e.at(),
@@ -92,13 +112,15 @@ final class RegistryEvents {
   private static State withClient(State s, ClientRecord client) {
     Map<String, ClientRecord> more = new TreeMap<>(s.clients());
     more.put(client.id().value(), client);
-    return new State(more, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded());
+    return new State(more, s.blocks(), s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded(),
+        s.credentials(), s.credentialsAdded());
   }
 
   private static State withoutBlock(State s, String id) {
     Map<String, Block> rest = new TreeMap<>(s.blocks());
     rest.remove(id);
-    return new State(s.clients(), rest, s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded());
+    return new State(s.clients(), rest, s.audit(), s.blocksAdded(), s.tokens(), s.tokensAdded(),
+        s.credentials(), s.credentialsAdded());
   }
 
   private static State audited(State s, int max, AuditEntry entry) {
@@ -109,6 +131,6 @@ final class RegistryEvents {
     newest.add(entry);
     newest.addAll(s.audit().subList(0, Math.min(s.audit().size(), max - 1)));
     return new State(s.clients(), s.blocks(), newest, s.blocksAdded(), s.tokens(),
-        s.tokensAdded());
+        s.tokensAdded(), s.credentials(), s.credentialsAdded());
   }
 }

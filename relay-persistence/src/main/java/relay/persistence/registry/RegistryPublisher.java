@@ -23,8 +23,9 @@ import relay.persistence.CborSerializable;
 /**
  * Writes the registry entity's state into Distributed Data, where every node's {@link
  * ReplicatedRegistryView} reads it: {@value #BUCKETS} {@link LWWMap}s ({@link #KEYS}) holding
- * clients under "c:" + id, blocks under "b:" + id and API tokens (their hashes) under "t:" + id,
- * each entry in the bucket its key hashes to.
+ * clients under "c:" + id, blocks under "b:" + id, API tokens (their hashes) under "t:" + id and
+ * SMTP AUTH credentials (their Argon2id hashes) under "k:" + id, each entry in the bucket its key
+ * hashes to.
  * Buckets keep each replicated value well under Artery's frame size (256 KiB), which bounds what
  * one Distributed Data entry may hold; one value type lets one actor handle all of them.
  *
@@ -56,14 +57,17 @@ public final class RegistryPublisher {
     return Math.floorMod(entryKey.hashCode(), BUCKETS);
   }
 
-  /** The entity's whole state, as entries: "c:" + client id, "b:" + block id, "t:" + token id. */
-  static Map<String, CborSerializable> entries(Map<String, ClientRecord> clients,
-      Map<String, Block> blocks, Map<String, ApiToken> tokens) {
-    Map<String, CborSerializable> all = new HashMap<>(clients.size() + blocks.size()
-        + tokens.size());
-    clients.forEach((id, c) -> all.put("c:" + id, c));
-    blocks.forEach((id, b) -> all.put("b:" + id, b));
-    tokens.forEach((id, t) -> all.put("t:" + id, t));
+  /**
+   * The entity's whole state, as entries: "c:" + client id, "b:" + block id, "t:" + token id,
+   * "k:" + credential id.
+   */
+  static Map<String, CborSerializable> entries(Publish p) {
+    Map<String, CborSerializable> all = new HashMap<>(p.clients().size() + p.blocks().size()
+        + p.tokens().size() + p.credentials().size());
+    p.clients().forEach((id, c) -> all.put("c:" + id, c));
+    p.blocks().forEach((id, b) -> all.put("b:" + id, b));
+    p.tokens().forEach((id, t) -> all.put("t:" + id, t));
+    p.credentials().forEach((id, k) -> all.put("k:" + id, k));
     return all;
   }
 
@@ -71,7 +75,8 @@ public final class RegistryPublisher {
 
   /** The entity's whole state after event {@code sequenceNr}. */
   public record Publish(Map<String, ClientRecord> clients, Map<String, Block> blocks,
-      Map<String, ApiToken> tokens, long sequenceNr) implements Command, CborSerializable {}
+      Map<String, ApiToken> tokens, Map<String, Credential> credentials, long sequenceNr)
+      implements Command, CborSerializable {}
 
   /** A bucket's write finished (acknowledged by all, or left to gossip). */
   record Written(boolean complete) implements Command {}
@@ -121,7 +126,7 @@ public final class RegistryPublisher {
 
     /** Starts the writes of the buckets that changed; returns how many answers to wait for. */
     int write(Publish p) {
-      Map<String, CborSerializable> wanted = entries(p.clients(), p.blocks(), p.tokens());
+      Map<String, CborSerializable> wanted = entries(p);
       Set<Integer> buckets = new HashSet<>();
       if (written == null) {
         IntStream.range(0, BUCKETS).forEach(buckets::add);

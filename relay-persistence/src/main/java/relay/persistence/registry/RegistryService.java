@@ -27,7 +27,7 @@ public interface RegistryService {
   CompletionStage<RegistryResult<ClientRecord>> replaceClient(ClientRecord client, String actor);
 
   /**
-   * Removes a client and revokes its client tokens; Ok with the removed record, NotFound when
+   * Removes a client, revokes its client tokens and removes its credentials; Ok with the removed record, NotFound when
    * there is none.
    */
   CompletionStage<RegistryResult<ClientRecord>> deleteClient(ClientId id, String actor);
@@ -74,4 +74,22 @@ public interface RegistryService {
 
   /** Every token in force, by id (from this node's view). */
   CompletionStage<RegistryResult<List<ApiToken>>> tokens();
+
+  /**
+   * Records an SMTP AUTH credential of {@code client} by its password's Argon2id PHC string
+   * ({@code hash}; the password itself never comes here), with a generated id, and the username
+   * given or, when empty, one made from the client id. NotFound for an unknown client; Conflict
+   * when the username is taken (ignoring case) or the registry is full; Invalid for a bad value
+   * (username, note, an {@code expires} not in the future).
+   */
+  CompletionStage<RegistryResult<Credential>> addCredential(ClientId client,
+      Optional<String> username, Optional<String> note, Optional<Instant> expires, String hash,
+      String actor);
+
+  /** Removes credential {@code id} of {@code client}; NotFound when it has none such. */
+  CompletionStage<RegistryResult<Credential>> removeCredential(ClientId client, String id,
+      String actor);
+
+  /** The credentials of {@code client} (from this node's view); NotFound for no such client. */
+  CompletionStage<RegistryResult<List<Credential>>> credentials(ClientId client);
 }

@@ -18,14 +18,15 @@ import relay.protocol.settings.Bounds;
  * @param maxClients most clients the registry holds (every node keeps them all in memory)
  * @param maxBlocks most blocks the registry holds
  * @param maxTokens most API tokens the registry holds
+ * @param maxCredentials most SMTP AUTH credentials the registry holds (all clients together)
  * @param snapshotEvery a snapshot of the entity every this many events
  * @param importContact contact address given to clients imported from relay.clients (the
  *     configuration file has no contacts)
  * @param importRetry how often the node retries the import while the registry is not reachable
  */
 public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Duration viewWait,
-    int auditEntries, int maxClients, int maxBlocks, int maxTokens, int snapshotEvery, String importContact,
-    Duration importRetry) {
+    int auditEntries, int maxClients, int maxBlocks, int maxTokens, int maxCredentials,
+    int snapshotEvery, String importContact, Duration importRetry) {
 
   public RegistrySettings {
     Bounds.within("relay.registry.ask-timeout", askTimeout, Duration.ofMillis(100),
@@ -37,6 +38,7 @@ public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Durat
     Bounds.within("relay.registry.max-clients", maxClients, 1, 50_000);
     Bounds.within("relay.registry.max-blocks", maxBlocks, 1, 50_000);
     Bounds.within("relay.registry.max-tokens", maxTokens, 1, 10_000);
+    Bounds.within("relay.registry.max-credentials", maxCredentials, 1, 50_000);
     Bounds.within("relay.registry.snapshot-every", snapshotEvery, 1, 100_000);
     importContact = Names.mailbox("relay.registry.import.contact", importContact, false);
     Bounds.within("relay.registry.import.retry", importRetry, Duration.ofMillis(10),
@@ -49,6 +51,7 @@ public record RegistrySettings(Duration askTimeout, Duration writeTimeout, Durat
         section.getDuration("write-timeout"), section.getDuration("view-wait"),
         section.getInt("audit-entries"), section.getInt("max-clients"),
         section.getInt("max-blocks"), section.getInt("max-tokens"),
+        section.getInt("max-credentials"),
         section.getInt("snapshot-every"),
         section.getString("import.contact"), section.getDuration("import.retry"));
   }

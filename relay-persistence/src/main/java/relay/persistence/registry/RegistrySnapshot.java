@@ -36,14 +36,27 @@ public final class RegistrySnapshot {
   private final Map<String, ClientRecord> byAddress;
   private final Map<BlockKind, Map<String, List<Block>>> blocksByValue;
   private final Map<String, ApiToken> tokens;
+  private final Map<String, Credential> credentials;
+  private final Map<String, Credential> byUsername;
 
   /** Clients and blocks, no API tokens. */
   public RegistrySnapshot(Collection<ClientRecord> clients, Collection<Block> blocks) {
     this(clients, blocks, List.of());
   }
 
+  /** Clients, blocks and API tokens, no credentials. */
   public RegistrySnapshot(Collection<ClientRecord> clients, Collection<Block> blocks,
       Collection<ApiToken> tokens) {
+    this(clients, blocks, tokens, List.of());
+  }
+
+  /**
+   * The whole registry. Two credentials with one username (ignoring case) are in the source of
+   * truth never; a replica may briefly see it (one removed, the other added, not both arrived):
+   * the lowest id keeps the username, as for addresses.
+   */
+  public RegistrySnapshot(Collection<ClientRecord> clients, Collection<Block> blocks,
+      Collection<ApiToken> tokens, Collection<Credential> credentials) {
     TreeMap<ClientId, ClientRecord> byId = new TreeMap<>();
     clients.forEach(c -> byId.put(c.id(), c));
     Map<String, ClientRecord> addresses = new HashMap<>();
@@ -65,6 +78,24 @@ public final class RegistrySnapshot {
     TreeMap<String, ApiToken> tokensById = new TreeMap<>();
     tokens.forEach(t -> tokensById.put(t.id(), t));
     this.tokens = Collections.unmodifiableMap(tokensById);
+    TreeMap<String, Credential> credentialsById = new TreeMap<>(Comparator
+        .comparingInt(String::length).thenComparing(Comparator.naturalOrder())); // c2 < c10
+    credentials.forEach(c -> credentialsById.put(c.id(), c));
+    Map<String, Credential> usernames = new HashMap<>();
+    credentialsById.values().forEach(c -> usernames.putIfAbsent(c.usernameKey(), c));
+    this.credentials = Collections.unmodifiableMap(credentialsById);
+    this.byUsername = Map.copyOf(usernames);
+  }
+
+  /** The credential whose username is {@code username} ignoring case, if any. */
+  public Optional<Credential> credentialByUsername(String username) {
+    return username == null ? Optional.empty()
+        : Optional.ofNullable(byUsername.get(Credential.key(username)));
+  }
+
+  /** The credentials of {@code client} (hashes only), in the order they were added. */
+  public List<Credential> credentialsOf(ClientId client) {
+    return credentials.values().stream().filter(c -> c.client().equals(client)).toList();
   }
 
   /** Every API token in force (hashes only), ordered by id. */
@@ -129,12 +160,12 @@ public final class RegistrySnapshot {
   }
 
   public boolean isEmpty() {
-    return clients.isEmpty() && blocks.isEmpty() && tokens.isEmpty();
+    return clients.isEmpty() && blocks.isEmpty() && tokens.isEmpty() && credentials.isEmpty();
   }
 
   @Override
   public String toString() {
     return "RegistrySnapshot(" + clients.size() + " clients, " + blocks.size() + " blocks, "
-        + tokens.size() + " tokens)";
+        + tokens.size() + " tokens, " + credentials.size() + " credentials)";
   }
 }

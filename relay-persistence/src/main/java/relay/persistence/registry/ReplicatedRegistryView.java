@@ -129,6 +129,7 @@ public final class ReplicatedRegistryView implements RegistryView {
           List<ClientRecord> clients = new ArrayList<>();
           List<Block> blocks = new ArrayList<>();
           List<ApiToken> tokens = new ArrayList<>();
+          List<Credential> credentials = new ArrayList<>();
           now.values().forEach(entries -> entries.values().forEach(v -> {
             if (v instanceof ClientRecord client) {
               clients.add(client);
@@ -136,10 +137,12 @@ public final class ReplicatedRegistryView implements RegistryView {
               blocks.add(block);
             } else if (v instanceof ApiToken token) {
               tokens.add(token);
+            } else if (v instanceof Credential credential) {
+              credentials.add(credential);
             }
           }));
           // a bucket is never deleted: once all of them came, the view is whole for good
-          swap(new RegistrySnapshot(clients, blocks, tokens),
+          swap(new RegistrySnapshot(clients, blocks, tokens, credentials),
               now.size() == RegistryPublisher.BUCKETS);
           return following(now);
         })

@@ -10,6 +10,13 @@
  * (RFC 5890, UTS #46 as {@link relay.protocol.address.DomainNames}); mailboxes follow RFC 5321
  * syntax as {@link relay.protocol.address.MailboxParser} reads it.
  *
+ * <p>Access: API tokens ({@link relay.persistence.registry.ApiToken}, SHA-256 only) and SMTP
+ * AUTH credentials ({@link relay.persistence.registry.Credential}: several per client, a
+ * username unique ignoring case, the password's Argon2id hash only) are part of the registry,
+ * replicated with it, removed with their client. The entity's decisions on clients, tokens and
+ * credentials are made from its state by small helpers ({@code RegistryClients}, {@code
+ * RegistryTokens}, {@code RegistryCredentials}) that return a {@code Decision}.
+ *
  * <p>Ports: {@link relay.persistence.registry.RegistryService} is what the HTTP API calls (every
  * refusal a {@link relay.persistence.registry.RegistryResult}, never an exception); {@link
  * relay.persistence.registry.RegistryView} is what the SMTP checks read, an immutable {@link

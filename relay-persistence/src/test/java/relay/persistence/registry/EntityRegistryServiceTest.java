@@ -123,7 +123,8 @@ class EntityRegistryServiceTest {
   @Test
   void aRegistryThatDoesNotAnswerFailsTheStage() {
     RegistrySettings settings = new RegistrySettings(Duration.ofMillis(200),
-        Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 10, 10, 10, 10, "postmaster@localhost",
+        Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 10, 10, 10, 10, 10,
+        "postmaster@localhost",
         Duration.ofSeconds(1));
     EntityRegistryService silent = new EntityRegistryService(testKit.system(),
         testKit.spawn(Behaviors.ignore()), registry.view(), settings, Clock.systemUTC());

@@ -46,9 +46,14 @@ abstract class RegistryEntityFixture {
   }
 
   static RegistrySettings settings(int auditEntries, int maxClients, int maxBlocks) {
+    return settings(auditEntries, maxClients, maxBlocks, 100, 100);
+  }
+
+  static RegistrySettings settings(int auditEntries, int maxClients, int maxBlocks,
+      int maxTokens, int maxCredentials) {
     return new RegistrySettings(Duration.ofSeconds(3), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), auditEntries, maxClients, maxBlocks, 100, 100, "postmaster@localhost",
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), auditEntries, maxClients, maxBlocks, maxTokens, maxCredentials,
+        100, "postmaster@localhost", Duration.ofSeconds(1));
   }
 
   @BeforeEach

@@ -37,6 +37,11 @@ class RegistrySerializationTest {
         Optional.of(T0.plusSeconds(60)), "admin", T0), true);
     kit.verifySerialization(new Block("b2", BlockKind.IP, "192.0.2.1", "abuse",
         Optional.empty(), "admin", T0), true);
+    kit.verifySerialization(new Credential("c1", ClientId.of("shop"), "shop-web",
+        RegistryCredentialsTest.HASH, Optional.of("checkout"), Optional.of(T0), "admin", T0),
+        true);
+    kit.verifySerialization(new Credential("c2", ClientId.of("shop"), "shop",
+        RegistryCredentialsTest.HASH, Optional.empty(), Optional.empty(), "admin", T0), true);
     kit.verifySerialization(new AuditEntry(T0, "admin", "block-added", "b1", "ip 192.0.2.1"),
         true);
   }

@@ -21,7 +21,8 @@ class RegistrySettingsTest {
   @Test
   void defaults() {
     assertEquals(new RegistrySettings(Duration.ofSeconds(5), Duration.ofSeconds(1),
-        Duration.ofSeconds(1), 1000, 5000, 20000, 1000, 100, "postmaster@localhost",
+        Duration.ofSeconds(1), 1000, 5000, 20000, 1000, 10000, 100,
+        "postmaster@localhost",
         Duration.ofSeconds(2)), read(""));
     assertEquals(Duration.ofMillis(100), ConfigFactory.load()
         .getDuration("pekko.cluster.distributed-data.notify-subscribers-interval"));
@@ -36,6 +37,7 @@ class RegistrySettingsTest {
       "max-clients = 0|relay.registry.max-clients = 0 is outside 1 .. 50000",
       "max-blocks = 50001|relay.registry.max-blocks = 50001 is outside 1 .. 50000",
       "max-tokens = 10001|relay.registry.max-tokens = 10001 is outside 1 .. 10000",
+      "max-credentials = 0|relay.registry.max-credentials = 0 is outside 1 .. 50000",
       "snapshot-every = 0|relay.registry.snapshot-every = 0 is outside 1 .. 100000",
       "import.contact = nobody|relay.registry.import.contact: \"nobody\" is not an email address",
       "import.retry = 0s|relay.registry.import.retry = PT0S is outside PT0.01S .. PT10M",

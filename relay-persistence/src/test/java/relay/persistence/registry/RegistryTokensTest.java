@@ -77,9 +77,7 @@ class RegistryTokensTest extends RegistryEntityFixture {
     refused(run(r -> new RegistryEntity.RevokeToken("t9", "alice", r)), RefusalKind.NOT_FOUND,
         "no token t9");
     assertEquals(List.of("t1"), List.copyOf(kit.getState().tokens().keySet()));
-    start(new RegistrySettings(settings(100, 100, 100).askTimeout(),
-        settings(100, 100, 100).writeTimeout(), settings(100, 100, 100).viewWait(), 100, 100,
-        100, 1, 100, "postmaster@localhost", java.time.Duration.ofSeconds(1)));
+    start(settings(100, 100, 100, 1, 100));
     token("one", TokenRole.ADMIN, null, HASH_A);
     refused(run(r -> new RegistryEntity.CreateToken("two", TokenRole.ADMIN, Optional.empty(),
         HASH_B, "alice", r)), RefusalKind.CONFLICT,
