@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Relayctl.Version.class, usageHelpAutoWidth = true,
     subcommands = {ClientsCommand.class, BlocksCommand.class, QueuesCommand.class,
         MessagesCommand.class, AnnounceCommand.class, NoticesCommand.class, TokensCommand.class,
-        AuditCommand.class, CommandLine.HelpCommand.class},
+        CredentialsCommand.class, AuditCommand.class, CommandLine.HelpCommand.class},
     description = {"Operates a relay node over its HTTP API (/api/v1).", ""},
     footerHeading = "%nEnvironment:%n",
     footer = {

@@ -189,4 +189,44 @@ class ResourceCommandsTest {
     assertEquals("revoked token k1\n", ok("tokens", "revoke", "k1").out());
     assertEquals("DELETE /api/v1/tokens/k1", node.last().method() + " " + node.last().uri());
   }
+
+  @Test
+  void credentialsAreAddedWithTheirPasswordOnceListedAndDeleted() {
+    node.answer(201, "{\"id\":\"c2\",\"client\":\"billing\",\"username\":\"billing-web\","
+        + "\"password\":\"Pa55-once_0123456789abcdefghijkl\",\"createdBy\":\"admin\","
+        + "\"createdAt\":\"2026-12-05T08:00:00Z\"}");
+    assertEquals("credential c2 of client billing, username billing-web, password:\n"
+        + "Pa55-once_0123456789abcdefghijkl\nIt is shown only now: store it.\n",
+        ok("credentials", "add", "billing", "--username", "billing-web", "--note", "web shop")
+            .out());
+    assertEquals("POST /api/v1/clients/billing/credentials", node.last().method() + " "
+        + node.last().uri());
+    assertEquals("{\"username\":\"billing-web\",\"note\":\"web shop\"}", node.last().body());
+    ok("credentials", "add", "billing");
+    assertEquals("{}", node.last().body());
+
+    node.answer(200, "{\"credentials\":[{\"id\":\"c1\",\"client\":\"billing\","
+        + "\"username\":\"billing\",\"note\":\"copier\",\"createdBy\":\"admin\","
+        + "\"createdAt\":\"2026-12-05T08:00:00Z\"}]}");
+    assertEquals("ID  USERNAME  NOTE    EXPIRES  CREATED               BY\n"
+        + "c1  billing   copier  -        2026-12-05T08:00:00Z  admin\n",
+        ok("credentials", "billing").out());
+    assertEquals("GET /api/v1/clients/billing/credentials", node.last().method() + " "
+        + node.last().uri());
+    ok("credentials", "list", "billing");
+    assertEquals("/api/v1/clients/billing/credentials", node.last().uri());
+    String json = ok("--json", "credentials", "billing").out();
+    assertTrue(json.contains("\"username\" : \"billing\"") || json.contains(
+        "\"username\":\"billing\""), json);
+    node.answer(200, "{\"credentials\":[]}");
+    assertEquals("no credentials\n", ok("credentials", "billing").out());
+
+    node.answer(204, "");
+    assertEquals("deleted credential c1 of client billing\n",
+        ok("credentials", "delete", "billing", "c1").out());
+    assertEquals("DELETE /api/v1/clients/billing/credentials/c1", node.last().method() + " "
+        + node.last().uri());
+    CliRun none = CliRun.run(env, "", "credentials");
+    assertEquals(2, none.code(), none.err());
+  }
 }

@@ -262,4 +262,26 @@ class RelayctlNodeTest {
     assertEquals("revoked token " + id + "\n", ok("tokens", "revoke", id).out());
     assertEquals(ExitCodes.DENIED, relayctl("clients", "--token", secret).code());
   }
+
+  @Test
+  void aCredentialAddedWithRelayctlIsListedWithoutItsPasswordAndDeleted() throws Exception {
+    Run made = ok("credentials", "add", "test-app", "--username", "Test-App-Web", "--note",
+        "web shop");
+    assertTrue(made.out().startsWith("credential "), made.out());
+    String password = made.out().lines().skip(1).findFirst().orElseThrow();
+    assertTrue(password.matches("[A-Za-z0-9_-]{32}"), made.out());
+    String id = made.out().replaceAll("(?s)^credential (\\S+) .*", "$1");
+    assertTrue(ok("credentials", "test-app").out().lines().anyMatch(l -> l.startsWith(id + " ")
+        && l.contains(" Test-App-Web ") && l.contains(" web shop ")), "listed");
+    String json = ok("credentials", "test-app", "--json").out();
+    assertTrue(json.contains("Test-App-Web") && !json.contains(password)
+        && !json.contains("argon2"), json);
+    assertEquals(ExitCodes.REJECTED, relayctl("credentials", "add", "test-app", "--username",
+        "test-app-WEB").code(), "taken ignoring case");
+    assertEquals(ExitCodes.NOT_FOUND, relayctl("credentials", "nobody").code());
+    assertEquals("deleted credential " + id + " of client test-app\n",
+        ok("credentials", "delete", "test-app", id).out());
+    assertTrue(ok("credentials", "test-app").out().lines().noneMatch(l -> l.startsWith(id + " ")));
+    assertEquals(ExitCodes.NOT_FOUND, relayctl("credentials", "delete", "test-app", id).code());
+  }
 }
