@@ -1,6 +1,8 @@
 /**
  * Inbound SMTP on the node: listeners bound from configuration, the client registry that decides
- * who may relay (source address in the operator's registry view; AUTH comes later), refuses
+ * who may relay (source address in the operator's registry view, or SMTP AUTH credentials
+ * verified with Argon2id on the node's password threads, {@link relay.node.smtp.CredentialCheck},
+ * after which the same checks apply), refuses
  * blocked, suspended and out-of-window connections (554 5.7.1, then 503 until QUIT), answers an
  * address it does not know 421 4.3.0 while the node's registry view is not yet whole (after a
  * full cluster restart), takes each registered
