@@ -1,17 +1,59 @@
 package relay.testing;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
+import relay.protocol.tls.TlsSettings;
 
 /**
- * A self-signed server certificate for tests, made with the JDK's keytool: the key pair in {@code
+ * Self-signed server certificates for tests, two ways.
+ *
+ * <p>Made in Java with Bouncy Castle (fast; the static {@code selfSigned}, {@code write},
+ * {@code keyPem}, {@code trusting}): key pairs written as PEM in each key form the relay reads
+ * ({@link KeyForm}), each certificate with its own serial number so that a test can tell which
+ * one a server presented, and client contexts that trust them.
+ *
+ * <p>Made with the JDK's keytool (an instance, from {@link #create}): the key pair in {@code
  * <name>-keys.p12}, its certificate alone in {@code <name>-trust.p12} (the trust store a client
  * verifies it against), both PKCS12 with one password. The certificate names {@code cn} and, as
  * subject alternative names, each of {@code dnsNames} (RFC 6125: what a client matches the host
@@ -68,6 +110,151 @@ public record TestCertificates(Path keyStore, Path trustStore, String password) 
     String output = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+    }
+  }
+
+  private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
+
+  /** How a private key is written. */
+  public enum KeyForm {
+    /** "BEGIN PRIVATE KEY". */
+    PKCS8,
+    /** "BEGIN RSA PRIVATE KEY" for RSA (PKCS#1), "BEGIN EC PRIVATE KEY" for EC (SEC1). */
+    TRADITIONAL,
+    /** "BEGIN ENCRYPTED PRIVATE KEY" (refused by the relay). */
+    ENCRYPTED_PKCS8,
+    /** "Proc-Type: 4,ENCRYPTED" of OpenSSL's legacy format (refused by the relay). */
+    ENCRYPTED_TRADITIONAL
+  }
+
+  /** A key pair and its self-signed certificate. */
+  public record Issued(KeyPair keys, X509Certificate certificate) {
+    public BigInteger serial() {
+      return certificate.getSerialNumber();
+    }
+  }
+
+  public static KeyPair rsa() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static KeyPair ec() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Valid from an hour ago for a year, for localhost and 127.0.0.1. */
+  public static Issued selfSigned(KeyPair keys) {
+    Instant now = Instant.now();
+    return selfSigned(keys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)));
+  }
+
+  public static Issued selfSigned(KeyPair keys, Instant notBefore, Instant notAfter) {
+    try {
+      X500Name name = new X500Name("CN=localhost");
+      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+          BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
+          name, keys.getPublic());
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+          new GeneralName[] {new GeneralName(GeneralName.dNSName, "localhost"),
+              new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+      String algorithm = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA"
+          : "SHA256withECDSA";
+      X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+          builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())));
+      return new Issued(keys, certificate);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code name}-cert.pem and {@code name}-key.pem into {@code dir}. */
+  public static TlsSettings.KeyPairFiles write(Path dir, String name, Issued issued, KeyForm form)
+      throws IOException {
+    Path chain = dir.resolve(name + "-cert.pem");
+    Path key = dir.resolve(name + "-key.pem");
+    writeAtomically(chain, pem(issued.certificate()));
+    writeAtomically(key, keyPem(issued.keys(), form));
+    return new TlsSettings.KeyPairFiles(chain, key);
+  }
+
+  /** Replaces {@code file} by a rename, as certificate tools do. */
+  public static void writeAtomically(Path file, String contents) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, contents, StandardCharsets.US_ASCII);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static String pem(Object object) throws IOException {
+    Writer text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      writer.writeObject(object);
+    }
+    return text.toString();
+  }
+
+  public static String keyPem(KeyPair keys, KeyForm form) throws IOException {
+    try {
+      return switch (form) {
+        case PKCS8 -> pem(new JcaPKCS8Generator(keys.getPrivate(), null));
+        case TRADITIONAL -> keys.getPrivate().getAlgorithm().equals("EC") ? sec1(keys)
+            : pem(keys.getPrivate()); // PKCS#1
+        case ENCRYPTED_PKCS8 -> pem(new JcaPKCS8Generator(keys.getPrivate(),
+            new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                .setProvider(new BouncyCastleProvider()).setPassword("secret".toCharArray()).setRandom(new SecureRandom()).build()));
+        case ENCRYPTED_TRADITIONAL -> pem(new JcaMiscPEMGenerator(keys.getPrivate(),
+            new JcePEMEncryptorBuilder("AES-128-CBC").setProvider(new BouncyCastleProvider())
+                .setSecureRandom(new SecureRandom())
+                .build("secret".toCharArray())));
+      };
+    } catch (org.bouncycastle.operator.OperatorCreationException e) {
+      throw new IOException(e);
+    }
+  }
+
+  /**
+   * SEC1 as OpenSSL writes it: the curve's OID and the public key inside the ECPrivateKey
+   * (Bouncy Castle's writer leaves the curve out when given a key of the JDK's provider).
+   */
+  private static String sec1(KeyPair keys) throws IOException {
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+    BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey())
+        .getKey();
+    SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(
+        keys.getPublic().getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+        256, d, publicKey.getPublicKeyData(), info.getPrivateKeyAlgorithm().getParameters());
+    return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+  }
+
+  /** A client context that trusts exactly these certificates. */
+  public static SSLContext trusting(X509Certificate... certificates) {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      for (int i = 0; i < certificates.length; i++) {
+        trust.setCertificateEntry("trusted-" + i, certificates[i]);
+      }
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
