@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *       asked for. TLS compression does not exist in the JDK; client-initiated renegotiation
  *       (TLS 1.2 only: 1.3 has none) is refused by setting
  *       {@code jdk.tls.rejectClientInitiatedRenegotiation} when this class loads, unless the
- *       JVM was started with it set otherwise.
+ *       JVM was started with it set otherwise. The JDK reads it once, at the JVM's first
+ *       server-side handshake: in the node every server engine comes from here, so this class
+ *       is loaded first; a JVM running other TLS servers before must set it at start (the test
+ *       JVMs do, in the parent pom's surefire configuration).
  *   <li>Reloading: at most every {@code reload-check-interval}, on the next new connection (or
  *       when {@link #reloadIfChanged()} is called), the files' identities (inode), modification
  *       times and sizes are compared with the loaded ones; if any changed, the files are read
