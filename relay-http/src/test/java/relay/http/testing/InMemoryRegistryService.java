@@ -216,9 +216,8 @@ public final class InMemoryRegistryService implements RegistryService {
       return done(new RegistryResult.NotFound<>("no client " + client));
     }
     String id = "c" + (credentialsAdded + 1);
-    String name = username.orElse(client.value() + "-" + id);
-    if (credentials.values().stream().anyMatch(c -> c.usernameKey()
-        .equals(Credential.key(name)))) {
+    String name = username.orElseGet(() -> Credential.defaultUsername(client, id, this::taken));
+    if (taken(name)) {
       return done(new RegistryResult.Conflict<>("username '" + name + "' is taken"));
     }
     if (expires.isPresent() && !expires.get().isAfter(clock.instant())) {
@@ -258,6 +257,11 @@ public final class InMemoryRegistryService implements RegistryService {
     }
     return done(RegistryResult.ok(credentials.values().stream()
         .filter(c -> c.client().equals(client)).toList()));
+  }
+
+  private boolean taken(String username) {
+    return credentials.values().stream().anyMatch(c -> c.usernameKey()
+        .equals(Credential.key(username)));
   }
 
   private CompletionStage<RegistryResult<ClientRecord>> store(ClientRecord client, String actor,

@@ -68,6 +68,16 @@ public record Credential(String id, ClientId client, String username, String has
     return username;
   }
 
+  /**
+   * The username of credential {@code id} of {@code client} when none is given: the client id
+   * when no credential has it ({@code taken}, ignoring case), else the client id + "-" + {@code
+   * id} ("shop-c7").
+   */
+  public static String defaultUsername(ClientId client, String id,
+      java.util.function.Predicate<String> taken) {
+    return taken.test(client.value()) ? client.value() + "-" + id : client.value();
+  }
+
   /** How usernames are compared: lower-case (ASCII). */
   public static String key(String username) {
     return username.toLowerCase(Locale.ROOT);

@@ -33,8 +33,8 @@ final class RegistryCredentials {
     }
     String id = "c" + (state.credentialsAdded() + 1);
     Optional<String> given = cmd.username() == null ? Optional.empty() : cmd.username();
-    String username = given.orElseGet(() -> taken(state, cmd.client().value()).isEmpty()
-        ? cmd.client().value() : cmd.client().value() + "-" + id);
+    String username = given.orElseGet(() -> Credential.defaultUsername(cmd.client(), id,
+        u -> taken(state, u).isPresent()));
     try {
       Credential.checkUsername(username);
     } catch (IllegalArgumentException e) {
