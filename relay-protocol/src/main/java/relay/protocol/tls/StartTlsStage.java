@@ -8,6 +8,7 @@ import javax.net.ssl.SSLSession;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
+import org.apache.pekko.stream.IgnoreCancel$;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.TLSClosing;
@@ -51,13 +52,22 @@ import org.apache.pekko.util.ByteString;
  * the connection; a failed handshake (no common protocol or cipher, a bad certificate) fails the
  * application's input with the {@code SSLException} while the TLS stage sends its alert and
  * closes the connection; a {@link ConnOut.StartTls} on a connection already in TLS fails the
- * stage. Closing: {@link TLSClosing#eagerClose()}, either side's end closes the TLS session
- * (close_notify) and then the connection.
+ * stage. Closing: the end of the application's output (after its last bytes) or of the peer's
+ * input closes the TLS session (close_notify) and then the connection; the application no longer
+ * reading does not (Pekko's {@code IgnoreCancel}), so a last reply written as the application
+ * stops is still sent.
  */
 public final class StartTlsStage
     extends GraphStage<BidiShape<ConnOut, ByteString, ByteString, ConnIn>> {
 
   private static final String HANDSHAKE_TIMER = "handshake";
+  /**
+   * The TLS session ends when the application's output ends (close_notify after its last
+   * bytes), not when it stops reading: an SMTP server writes 221 and stops both ways at once, and
+   * with eager closing Pekko's TLS stage closed its outbound side on the cancel, before that last
+   * reply was encrypted (lost 221s and tails of pipelined replies, StartTlsStageLoadTest).
+   */
+  private static final TLSClosing CLOSING = IgnoreCancel$.MODULE$;
 
   private final Inlet<ConnOut> appIn = Inlet.create("StartTls.appIn");
   private final Outlet<ByteString> netOut = Outlet.create("StartTls.netOut");
@@ -202,7 +212,8 @@ public final class StartTlsStage
         @Override
         public void onDownstreamFinish(Throwable cause) {
           if (secure) {
-            plainFromTls.cancel(); // the TLS stage closes its session and then the connection
+            // the TLS stage drops what still comes and ends with the application's output
+            plainFromTls.cancel();
             stopReadingAppIfTlsTakesNoMore();
           } else {
             cancel(netIn, cause);
@@ -340,7 +351,7 @@ public final class StartTlsStage
       });
 
       BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound,
-          NotUsed> tls = TLS.create(engines, handshakeDone::invoke, TLSClosing.eagerClose());
+          NotUsed> tls = TLS.create(engines, handshakeDone::invoke, CLOSING);
       Source.fromGraph(plainToTls.source())
           .via(tls.join(Flow.fromSinkAndSource(cipherFromTls.sink(), cipherToTls.source())))
           .to(plainFromTls.sink())

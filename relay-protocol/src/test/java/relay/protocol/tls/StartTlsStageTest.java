@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -39,6 +38,7 @@ import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import relay.testing.TestCertificates;
 import relay.testing.TestCertificates.Issued;
 import relay.testing.TestCertificates.KeyForm;
@@ -52,7 +52,8 @@ class StartTlsStageTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private static ActorSystem system;
-  private static Path dir;
+  @TempDir
+  static Path dir;
   private static Issued ec;
   private static Issued rsa;
   private static ServerTlsContext tls;
@@ -61,7 +62,6 @@ class StartTlsStageTest {
   @BeforeAll
   static void start() throws Exception {
     system = LineServer.newSystem("StartTlsStageTest");
-    dir = Files.createTempDirectory("tls-stage");
     ec = TestCertificates.selfSigned(TestCertificates.ec());
     rsa = TestCertificates.selfSigned(TestCertificates.rsa());
     tls = ServerTlsContext.load(TlsSettings.of(List.of(
@@ -73,12 +73,6 @@ class StartTlsStageTest {
   @AfterAll
   static void stop() throws Exception {
     LineServer.stop(system);
-    try (var files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
-    Files.delete(dir);
   }
 
   private static LineServer startTlsServer(Duration handshakeTimeout) throws Exception {
