@@ -64,6 +64,35 @@ class EntityRegistryServiceTest {
   }
 
   @Test
+  void credentialsAreVisibleInTheViewRightAfterTheChangeAndGoWithTheirClient()
+      throws Exception {
+    ClientRecord app = RegistryModelTest.client("cred-app", List.of());
+    assertInstanceOf(RegistryResult.Ok.class, get(service().createClient(app, "alice")));
+    Credential web = ((RegistryResult.Ok<Credential>) get(service().addCredential(app.id(),
+        Optional.of("Cred-Web"), Optional.empty(), Optional.empty(),
+        RegistryCredentialsTest.HASH, "alice"))).value();
+    Credential batch = ((RegistryResult.Ok<Credential>) get(service().addCredential(app.id(),
+        Optional.empty(), Optional.of("nightly"), Optional.empty(),
+        RegistryCredentialsTest.HASH_2, "alice"))).value();
+    assertEquals("cred-app", batch.username());
+    RegistrySnapshot view = registry.view().current();
+    assertEquals(Optional.of(web), view.credentialByUsername("CRED-WEB"));
+    assertEquals(new RegistryResult.Ok<>(List.of(web, batch)),
+        get(service().credentials(app.id())));
+    assertEquals(new RegistryResult.Conflict<>("username 'cred-web' is taken"),
+        get(service().addCredential(app.id(), Optional.of("cred-web"), Optional.empty(),
+            Optional.empty(), RegistryCredentialsTest.HASH, "alice")));
+    assertEquals(new RegistryResult.NotFound<>("no client nobody"),
+        get(service().credentials(ClientId.of("nobody"))));
+
+    assertEquals(new RegistryResult.Ok<>(web), get(service().removeCredential(app.id(),
+        web.id(), "alice")));
+    assertEquals(Optional.empty(), registry.view().current().credentialByUsername("cred-web"));
+    assertInstanceOf(RegistryResult.Ok.class, get(service().deleteClient(app.id(), "alice")));
+    assertEquals(Optional.empty(), registry.view().current().credentialByUsername("cred-app"));
+  }
+
+  @Test
   void refusalsAreResults() throws Exception {
     ClientRecord shop = RegistryModelTest.client("shop-r", List.of(
         new ClientAddress("192.0.2.20", AddressRole.PRODUCTION)));
