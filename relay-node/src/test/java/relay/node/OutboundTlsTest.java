@@ -95,7 +95,8 @@ class OutboundTlsTest {
     }
   }
 
-  private static String send(RelayFixture relay, String to) throws Exception {
+  /** Sends one message to {@code to} through the relay; its queue id. */
+  static String send(RelayFixture relay, String to) throws Exception {
     String reply = SmtpDialog.sendOne(relay.smtp(), "owner@sender.test", to, "Subject: tls\r\n\r\nhello\r\n");
     assertTrue(reply.startsWith("250 2.0.0"), reply);
     return reply.substring(reply.lastIndexOf(' ') + 1).strip();

@@ -29,6 +29,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -39,6 +40,7 @@ import org.xbill.DNS.Type;
  *
  * <pre>
  *   dns.mx("example.test", 10, "mx1.example.test").a("mx1.example.test", "127.0.0.2");
+ *   dns.txt("_mta-sts.example.test", "v=STSv1; id=20260101");
  *   dns.nullMx("nomail.test");  dns.servfail("broken.test");  dns.drop("slow.test");
  *   resolver = new MxResolver(List.of(dns.address()), Duration.ofMillis(300), 0);
  * </pre>
@@ -118,6 +120,12 @@ public final class TestDnsServer implements AutoCloseable {
   public TestDnsServer nullMx(String domain) {
     remove(domain);
     add(new MXRecord(name(domain), DClass.IN, TTL, 0, Name.root));
+    return this;
+  }
+
+  /** A TXT record of one string (e.g. "v=STSv1; id=1" at "_mta-sts.example.test"). */
+  public TestDnsServer txt(String name, String text) {
+    add(new TXTRecord(name(name), DClass.IN, TTL, text));
     return this;
   }
 

@@ -33,6 +33,7 @@ import relay.protocol.dns.MxResolver;
 import relay.protocol.dns.MxResult;
 import relay.protocol.reply.DeliveryReplies;
 import relay.protocol.reply.SmtpReply;
+import relay.protocol.sts.StsPolicy;
 
 /**
  * Delivery over SMTP to a destination's mail exchangers (RFC 5321 5.1): a static route or
@@ -63,6 +64,13 @@ import relay.protocol.reply.SmtpReply;
  * address in clear, as Postfix does. Required or verify: a host without STARTTLS, or whose
  * handshake or certificate fails, is skipped for the next one, and when none is left the
  * attempt is deferred with that host's 451 4.7.x; nothing is ever sent in clear.
+ *
+ * <p>MTA-STS (RFC 8461) for MX delivery (not static routes): a domain whose policy is in
+ * enforce mode is delivered only to its MX hosts that match the policy, at least under verify
+ * (TLS with a certificate valid for the MX name); with no matching MX the attempt is deferred,
+ * "451 4.7.5 No mail exchanger of <domain> matches its MTA-STS policy (enforce)". In testing mode
+ * delivery goes on as without the policy and what would have failed is logged ({@link
+ * MtaStsPolicies} finds and caches the policies).
  */
 public final class SmtpDeliveryTransport implements DeliveryTransport {
 
@@ -77,16 +85,24 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   private final Set<String> ownNames;
   /** Null when STARTTLS is off. */
   private final ClientTls tls;
+  /** Null when MTA-STS is off. */
+  private final MtaStsPolicies mtaSts;
 
   SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes,
       DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames) {
-    this(resolver, client, routes, delivery, own, ownNames, null);
+    this(resolver, client, routes, delivery, own, ownNames, null, null);
   }
 
-  /** @param tls the STARTTLS side of the client; null: never STARTTLS */
+  /**
+   * @param tls the STARTTLS side of the client; null: never STARTTLS
+   * @param mtaSts null: MTA-STS off
+   */
   SmtpDeliveryTransport(MxResolver resolver, ClientSettings client, Map<String, Route> routes,
-      DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames, ClientTls tls) {
+      DeliverySettings delivery, OwnEndpoints own, Set<String> ownNames, ClientTls tls, MtaStsSettings mtaSts) {
     this.tls = tls;
+    this.mtaSts = mtaSts == null || !mtaSts.enabled() ? null
+        : new MtaStsPolicies(resolver, mtaSts, new DestinationPolicy(delivery.allowedNetworks(),
+            delivery.refusedNetworks(), own));
     this.resolver = resolver;
     this.client = client;
     this.routes = Map.copyOf(routes);
@@ -105,7 +121,7 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
     OutboundSettings out = settings.outbound();
     return new SmtpDeliveryTransport(new MxResolver(out.dns()), out.client(), settings.routes(),
         out.delivery(), own, loopNames(settings.hostname(), out.client().heloName()),
-        out.tls().startTls() ? ClientTls.create(out.tls()) : null);
+        out.tls().startTls() ? ClientTls.create(out.tls()) : null, out.mtaSts());
   }
 
   /**
@@ -130,8 +146,29 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
   }
 
   @Override
-  public DeliveryConnection connect(String domain, TlsPolicy policy, Deadline deadline) throws DeliveryFailure {
+  public DeliveryConnection connect(String domain, TlsPolicy shaping, Deadline deadline) throws DeliveryFailure {
     List<Candidate> candidates = candidates(domain);
+    TlsPolicy policy = shaping;
+    StsPolicy sts = null;
+    if (mtaSts != null && routes.getOrDefault(domain, routes.get("*")) == null) {
+      sts = mtaSts.policyFor(domain).orElse(null);
+    }
+    if (sts != null && sts.mode() == StsPolicy.Mode.ENFORCE) {
+      StsPolicy enforced = sts;
+      List<Candidate> allowed = candidates.stream().filter(c -> enforced.allows(c.name())).toList();
+      if (allowed.isEmpty()) {
+        LOG.warn("not delivering to {}: none of its MX hosts {} matches its MTA-STS policy {}", domain,
+            candidates.stream().map(Candidate::name).distinct().toList(), sts.mx());
+        throw new DeliveryFailure(DeliveryReplies.noMxMatchesStsPolicy(domain), false, null);
+      }
+      candidates = allowed;
+      policy = policy.atLeast(TlsPolicy.VERIFY);
+    } else if (sts != null) {
+      StsPolicy testing = sts;
+      candidates.stream().filter(c -> !testing.allows(c.name())).map(Candidate::name).distinct().forEach(mx ->
+          LOG.warn("MTA-STS testing policy of {}: MX host {} does not match {} (delivering anyway)", domain, mx,
+              testing.mx()));
+    }
     DestinationHealth.Ticket ticket = health.enter(domain);
     if (ticket == null) {
       throw new DeliveryFailure(DeliveryReplies.destinationNotResponding(domain), true, null);
@@ -155,6 +192,12 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
         try {
           SmtpClientConnection smtp = open(candidate, policy, deadline);
           health.succeeded(domain);
+          if (sts != null && sts.mode() == StsPolicy.Mode.TESTING && !smtp.tls().verified()) {
+            LOG.warn("MTA-STS testing policy of {}: {} would fail it: {} (delivering anyway)", domain,
+                candidate, smtp.tls().encrypted()
+                    ? smtp.unverified().map(ClientTls.Unverified::text).orElse("certificate not verified")
+                    : "no TLS");
+          }
           return new Connection(smtp, domain);
         } catch (SmtpClientException e) {
           if (e.kind() == SmtpClientException.Kind.LOOP) {
@@ -194,12 +237,12 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
     } catch (SmtpClientException e) {
       if (e.kind() != SmtpClientException.Kind.TLS_FAILED || policy.requiresTls()) {
         if (e.kind() == SmtpClientException.Kind.TLS_FAILED || e.isTlsPolicy()) {
-          LOG.info("not delivering to {} at {}: {}", candidate.name(), candidate.address(), e.reply().summary());
+          LOG.info("not delivering to {}: {}", candidate, e.reply().summary());
         }
         throw e;
       }
-      LOG.info("TLS handshake with {} at {} failed ({}); trying once more in clear", candidate.name(),
-          candidate.address(), String.valueOf(e.getCause()));
+      LOG.info("TLS handshake with {} failed ({}); trying once more in clear", candidate,
+          String.valueOf(e.getCause()));
       return SmtpClientConnection.open(candidate.address(), candidate.name(), client, deadline, ownNames, null,
           TlsPolicy.OPPORTUNISTIC);
     }
@@ -257,7 +300,13 @@ public final class SmtpDeliveryTransport implements DeliveryTransport {
     return candidates;
   }
 
-  private record Candidate(String name, InetSocketAddress address) {}
+  private record Candidate(String name, InetSocketAddress address) {
+    /** "mx.example.com[192.0.2.1]:25", for logs. */
+    @Override
+    public String toString() {
+      return name + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
+    }
+  }
 
   /** One outbound connection as the queue's workers see it. */
   private final class Connection implements DeliveryConnection {

@@ -14,5 +14,12 @@
  * unless in {@code relay.delivery.allowed-networks}) are never connected to (554 5.4.4 when
  * nothing else is left); an MX at the relay's own listener, or a server greeting with its name,
  * is a loop (554 5.4.6). Settings: {@code relay.delivery} in this module's reference.conf.
+ *
+ * <p>Outbound TLS: connections say STARTTLS when offered (RFC 3207, opportunistic per RFC 7435
+ * unless the destination's shaping {@code tls} is required or verify) and report what protected
+ * them; {@code MtaStsPolicies} finds, fetches and caches MTA-STS policies (RFC 8461) and the
+ * transport applies them (enforce: matching MX hosts only, verified TLS; testing: logged). A
+ * destination that cannot meet its TLS policy is deferred with 451 4.7.4/4.7.5, never sent to in
+ * clear ({@code relay.smtp.client.tls}, {@code relay.delivery.mta-sts}).
  */
 package relay.node.delivery;

@@ -1,6 +1,7 @@
 package relay.persistence.queue;
 
 import com.typesafe.config.Config;
+import java.util.Objects;
 import relay.protocol.client.TlsPolicy;
 import relay.protocol.settings.Bounds;
 
@@ -27,7 +28,7 @@ public record ShapingSettings(int maxConnections, int messagesPerConnection,
    * #fromConfig} puts the block's full path in front.
    */
   public ShapingSettings {
-    java.util.Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(tls, "tls");
     Bounds.within("max-connections", maxConnections, 1, 1000);
     Bounds.within("messages-per-connection", messagesPerConnection, 1, 100_000);
     Bounds.within("recipients-per-transaction", recipientsPerTransaction, 1, 10_000);

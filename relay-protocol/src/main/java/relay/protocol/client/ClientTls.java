@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -93,18 +95,27 @@ public final class ClientTls {
    */
   public static ClientTls create(ClientTlsSettings settings) {
     try {
-      KeyStore store = null;
-      if (settings.trustStore().isPresent()) {
-        store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(settings.trustStore().get())) {
-          store.load(in, settings.trustStorePassword().toCharArray());
-        }
-      }
-      return new ClientTls(settings, trustManager(store));
+      return new ClientTls(settings, trustManager(settings.trustStore(), settings.trustStorePassword()));
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("trust store " + settings.trustStore().map(Object::toString).orElse("")
           + " cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The PKIX trust manager of a PKCS12 trust store file, or of the JDK's default trust store when
+   * there is none.
+   */
+  public static X509ExtendedTrustManager trustManager(Optional<Path> file, String password)
+      throws IOException, GeneralSecurityException {
+    KeyStore store = null;
+    if (file.isPresent()) {
+      store = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(file.get())) {
+        store.load(in, password.toCharArray());
+      }
+    }
+    return trustManager(store);
   }
 
   /** The PKIX trust manager of a key store (null: the JDK's default trust store). */
@@ -117,6 +128,14 @@ public final class ClientTls {
       }
     }
     throw new GeneralSecurityException("no X509 trust manager");
+  }
+
+  /**
+   * Closes {@code socket} when {@code deadline} passes unless the returned future is cancelled
+   * first (bounds a handshake or a whole exchange a server could drip out).
+   */
+  public static ScheduledFuture<?> closeAt(Socket socket, Deadline deadline) {
+    return WriteWatchdog.closeAt(socket, deadline);
   }
 
   public ClientTlsSettings settings() {
@@ -176,16 +195,16 @@ public final class ClientTls {
     }
   }
 
-  private static java.util.Optional<SNIHostName> sniName(String host) {
+  private static Optional<SNIHostName> sniName(String host) {
     // RFC 6066 3: a DNS host name, not an address literal; no trailing dot.
     if (host.isEmpty() || host.startsWith("[") || host.indexOf(':') >= 0
         || Character.isDigit(host.charAt(host.length() - 1))) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(new SNIHostName(host.endsWith(".") ? host.substring(0, host.length() - 1) : host));
+      return Optional.of(new SNIHostName(host.endsWith(".") ? host.substring(0, host.length() - 1) : host));
     } catch (IllegalArgumentException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -32,6 +32,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import relay.protocol.reply.DeliveryReplies.DnsTrouble;
@@ -150,6 +151,67 @@ public final class MxResolver {
         .thenCompose(answer -> fromMxAnswer(name, answer))
         .thenApply(found -> remember(cacheKey, found))
         .exceptionally(t -> failure(t, cacheKey));
+  }
+
+  /**
+   * The TXT records of {@code name} (RFC 1035 3.3.14), each record's strings joined in order (as
+   * RFC 8461 3.1 and RFC 7208 3.3 read them), from the same servers as the MX lookups, uncached.
+   * Blocking: run it on a dispatcher meant for blocking work; never throws for DNS trouble.
+   */
+  public TxtAnswer txt(String name) {
+    Name query;
+    try {
+      query = Name.fromString(name, Name.root);
+    } catch (TextParseException e) {
+      return new TxtAnswer(List.of(), false);
+    }
+    try {
+      Message answer = query(query, Type.TXT).toCompletableFuture().get();
+      int rcode = answer.getRcode();
+      if (rcode == Rcode.NXDOMAIN) {
+        return new TxtAnswer(List.of(), false);
+      }
+      if (rcode != Rcode.NOERROR) {
+        return new TxtAnswer(List.of(), true);
+      }
+      List<String> records = new ArrayList<>();
+      for (Record r : answer.getSection(Section.ANSWER)) {
+        if (r instanceof TXTRecord txt) {
+          records.add(String.join("", txt.getStrings()));
+        }
+      }
+      return new TxtAnswer(records, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new TxtAnswer(List.of(), true);
+    } catch (ExecutionException e) {
+      return new TxtAnswer(List.of(), true);
+    }
+  }
+
+  /**
+   * What a TXT lookup found: {@code records} (empty for none or NXDOMAIN), or a temporary failure
+   * (timeout, SERVFAIL) that says nothing either way.
+   */
+  public record TxtAnswer(List<String> records, boolean temporaryFailure) {
+    public TxtAnswer {
+      records = List.copyOf(records);
+    }
+  }
+
+  /**
+   * The A and AAAA addresses of a host name (an IP literal is itself), from the same servers,
+   * uncached; empty when it has none or DNS failed. Blocking.
+   */
+  public List<InetAddress> hostAddresses(String host) {
+    try {
+      return addresses(host).toCompletableFuture().get().addresses;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    } catch (ExecutionException e) {
+      return List.of();
+    }
   }
 
   private CompletionStage<Found> fromMxAnswer(Name domain, Message answer) {
