@@ -198,7 +198,7 @@ public final class RelayNode implements Readiness {
       LoginLockout lockout = LoginLockout.start(system, settings.lockout(), Clock.systemUTC(),
           registry.service(), registry.view());
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
-          new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
+          settings.tls(), new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
               Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused), lockout,
               Optional.of(new CredentialCheck(view, passwords, Clock.systemUTC()))), sink);
       metrics.sessions(listeners::liveSessions);

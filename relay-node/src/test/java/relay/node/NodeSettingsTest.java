@@ -210,6 +210,43 @@ class NodeSettingsTest {
   }
 
   @Test
+  void listenersTakeTlsAndAuthModesCheckedAtStart() {
+    NodeSettings plain = load("");
+    assertEquals(relay.protocol.server.ListenerSecurity.PLAIN, plain.listeners().get(0).security(),
+        "the default listener stays plain: the README's first command and the benchmark");
+    String listener = "relay.listeners = [ { name = sub, host = \"127.0.0.1\", port = 0, ";
+    String certs = "relay.tls.certificates = [ { chain = /x/cert.pem, key = /x/key.pem } ]\n";
+    NodeSettings submission = load(certs + listener + "tls = required-starttls, auth = required } ]");
+    assertEquals(new relay.protocol.server.ListenerSecurity(
+        relay.protocol.server.ListenerSecurity.Tls.REQUIRED_STARTTLS,
+        relay.protocol.server.ListenerSecurity.Auth.REQUIRED),
+        submission.listeners().get(0).security());
+    NodeSettings example = load(readOpsConfig("tls.conf"));
+    assertEquals(List.of("smtp starttls none", "submission required-starttls required",
+        "submissions implicit required"), example.listeners().stream().map(l -> l.name() + " "
+            + l.security().tls().configName() + " " + l.security().auth().configName()).toList(),
+        "ops/config/tls.conf, the README's example");
+    for (String[] row : new String[][] {
+        {listener + "tls = none, auth = required } ]", "AUTH is only offered over TLS"},
+        {listener + "tls = ssl } ]", "relay.listeners[sub].tls = \"ssl\" is not one of"},
+        {listener + "tls = starttls, auth = maybe } ]", "relay.listeners[sub].auth = \"maybe\""},
+        {listener + "tls = implicit } ]", "relay.listeners[sub].tls = implicit needs a "
+            + "certificate and key in relay.tls.certificates"}}) {
+      String message = assertThrows(IllegalArgumentException.class, () -> load(row[0]), row[0])
+          .getMessage();
+      assertTrue(message.contains(row[1]), message);
+    }
+  }
+
+  private static String readOpsConfig(String name) {
+    try {
+      return java.nio.file.Files.readString(OpsScript.ROOT.resolve("ops/config").resolve(name));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void registeredClientsAreSingleAddresses() {
     NodeSettings settings = load("relay.clients = [ { name = app, ips = [\"192.0.2.10\", \"2001:db8::10\"] } ]");
     assertEquals(List.of("192.0.2.10", "2001:db8:0:0:0:0:0:10"), settings.clients().get(0).ips());

@@ -19,6 +19,7 @@ import relay.persistence.history.HistorySettings;
 import relay.persistence.registry.RegistrySettings;
 import relay.protocol.server.SmtpServerSettings;
 import relay.protocol.settings.Bounds;
+import relay.protocol.tls.TlsSettings;
 
 /**
  * Every setting the node runs with, read once at start and checked before anything starts: its
@@ -34,16 +35,25 @@ import relay.protocol.settings.Bounds;
  * @param history relay.history: the message history (retention, the writer's buffer)
  * @param quotas relay.quotas: the cluster-wide recipient quotas
  * @param lockout relay.auth.lockout: failed logins that lock an address out
+ * @param tls relay.tls: the certificates and TLS parameters of listeners with tls other than
+ *     none (a node with such a listener and no certificate does not start)
  */
 public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDir,
     List<ListenerSettings> listeners, List<RegisteredClient> clients, StorageSettings storage,
     Map<String, Route> routes, int httpPort, String httpHost, QueueSettings queue,
     ClientSessionSettings clientSessions, OutboundSettings outbound, Duration joinTimeout,
     OrphanSweepSettings orphanSweep, int defaultMaxSessions, RegistrySettings registry,
-    HistorySettings history, QuotaSettings quotas, LockoutSettings lockout) {
+    HistorySettings history, QuotaSettings quotas, LockoutSettings lockout, TlsSettings tls) {
 
   public NodeSettings {
     listeners = List.copyOf(listeners);
+    for (ListenerSettings listener : listeners) {
+      if (listener.security().usesTls() && !tls.enabled()) {
+        throw new IllegalArgumentException("relay.listeners[" + listener.name() + "].tls = "
+            + listener.security().tls().configName() + " needs a certificate and key in "
+            + "relay.tls.certificates (ops/bin/relay-selfsigned-cert makes a test pair)");
+      }
+    }
     clients = List.copyOf(clients);
     routes = Map.copyOf(routes);
   }
@@ -83,7 +93,8 @@ public record NodeSettings(String hostname, SmtpServerSettings smtp, Path dataDi
         RegistrySettings.fromConfig(relay.getConfig("registry")),
         HistorySettings.fromConfig(relay.getConfig("history")),
         QuotaSettings.fromConfig(relay.getConfig("quotas")),
-        LockoutSettings.fromConfig(relay.getConfig("auth.lockout")));
+        LockoutSettings.fromConfig(relay.getConfig("auth.lockout")),
+        TlsSettings.fromConfig(config));
   }
 
   /** Concurrent sessions of one client across the cluster: at least 1, at most 1000000. */

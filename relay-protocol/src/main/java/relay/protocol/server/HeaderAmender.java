@@ -266,8 +266,8 @@ public final class HeaderAmender {
     String ip = trace.remoteIp().indexOf(':') >= 0 ? "IPv6:" + trace.remoteIp() : trace.remoteIp();
     List<List<String>> lines = new ArrayList<>(3);
     lines.add(List.of("from " + safe(trace.heloName()), "([" + safe(ip) + "])"));
-    trace.tls().ifPresent(tls -> lines.add(List.of("(using " + tls.protocol(),
-        "with cipher " + tls.cipherSuite() + ")")));
+    trace.tls().ifPresent(tls -> lines.add(List.of("(using " + safe(tls.protocol()),
+        "with cipher " + safe(tls.cipherSuite()) + ")")));
     List<String> by = new ArrayList<>(List.of("by " + hostname, "with " + trace.protocol(),
         "id " + safe(trace.queueId())));
     List<String> last = new ArrayList<>(2);

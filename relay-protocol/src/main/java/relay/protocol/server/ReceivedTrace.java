@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import relay.protocol.address.Mailbox;
+import relay.protocol.tls.TlsInfo;
 
 /**
  * The facts of the Received: trace header the relay adds to a message (RFC 5321 4.4): the name

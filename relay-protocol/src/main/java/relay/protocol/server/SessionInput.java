@@ -3,6 +3,7 @@ package relay.protocol.server;
 import java.time.Instant;
 import relay.protocol.command.SmtpCommand;
 import relay.protocol.reply.SmtpReply;
+import relay.protocol.tls.TlsInfo;
 
 /** What can happen to an SMTP session: the inputs of {@link SmtpSession#next}. */
 public sealed interface SessionInput {

@@ -2,6 +2,7 @@ package relay.protocol.server;
 
 import java.util.Objects;
 import java.util.Optional;
+import relay.protocol.tls.TlsInfo;
 
 /**
  * The TLS and AUTH part of a session's state: whether the connection is encrypted and how,

@@ -18,9 +18,10 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogicWithLogging;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import relay.protocol.command.CommandParser;
-import relay.protocol.server.SessionState.Phase;
 import relay.protocol.reply.Replies;
 import relay.protocol.reply.SmtpReply;
+import relay.protocol.server.SessionState.Phase;
+import relay.protocol.tls.TlsInfo;
 
 /**
  * One SMTP server connection as a Pekko Streams stage: client bytes in, reply bytes out. It runs
@@ -73,6 +74,8 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
   private static final String LIFETIME_TIMER = "lifetime";
   /** Replies the client does not read. */
   private static final String WRITE_TIMER = "write";
+  /** A TLS connection's close_notify and close after the last reply. */
+  private static final String CLOSE_TIMER = "close";
 
   private final Inlet<I> in = Inlet.create("SmtpServer.in");
   private final Outlet<O> out = Outlet.create("SmtpServer.out");
@@ -161,6 +164,15 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
         }
 
         @Override
+        public void onUpstreamFailure(Throwable ex) {
+          if (security.usesTls()) {
+            // a failed or timed-out handshake, or a broken TLS session: nothing can be answered
+            log().info("TLS connection from {} failed: {}", remote, ex.toString());
+          }
+          failStage(ex);
+        }
+
+        @Override
         public void onUpstreamFinish() {
           inputFinished = true;
           if (!waiting) {
@@ -213,6 +225,10 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
 
     @Override
     public void onTimer(Object key) {
+      if (CLOSE_TIMER.equals(key)) {
+        completeStage(); // the TLS session did not close in time
+        return;
+      }
       if (WRITE_TIMER.equals(key)) {
         if (!written()) {
           // the client has not read a reply for write-timeout: abort, nothing can reach it
@@ -307,7 +323,7 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
       flush();
       if (closing) {
         if (written()) {
-          completeStage();
+          close();
         }
         return;
       }
@@ -480,6 +496,21 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
         cancelTimer(WRITE_TIMER);
       } else if (!isTimerActive(WRITE_TIMER)) {
         scheduleOnce(WRITE_TIMER, settings.timeouts().write());
+      }
+    }
+
+    /**
+     * Ends the connection once the last reply is written. Over TLS only the output ends: the TLS
+     * stage writes the reply, then close_notify, then closes, and the end of the input stops
+     * this stage (cancelling the input at once would cut the TLS session before the reply,
+     * a 221 or 421, went out); within write-timeout at the most.
+     */
+    private void close() {
+      if (!security.usesTls() || inputFinished) {
+        completeStage();
+      } else if (!isClosed(out)) {
+        complete(out);
+        scheduleOnce(CLOSE_TIMER, settings.timeouts().write());
       }
     }
 

@@ -1,6 +1,7 @@
 package relay.protocol.server;
 
 import org.apache.pekko.util.ByteString;
+import relay.protocol.tls.TlsInfo;
 
 /**
  * How the {@link SmtpServerStage} reads and writes the elements of its connection: plain TCP

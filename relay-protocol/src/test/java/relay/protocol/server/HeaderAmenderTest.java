@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import relay.protocol.address.Mailbox;
+import relay.protocol.tls.TlsInfo;
 
 class HeaderAmenderTest {
 
@@ -58,7 +60,7 @@ class HeaderAmenderTest {
   void receivedRecordsTheTlsSessionInAComment() {
     ReceivedTrace tls = new ReceivedTrace("client.example", "192.0.2.7", "ESMTPSA", "Q123",
         Optional.of(new Mailbox("bob", "example.org")), AT,
-        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384")));
+        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", List.of())));
     assertEquals("Received: from client.example ([192.0.2.7])\r\n"
         + "\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)\r\n"
         + "\tby relay.example with ESMTPSA id Q123\r\n"

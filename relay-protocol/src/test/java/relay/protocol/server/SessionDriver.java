@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import relay.protocol.command.CommandParser;
 import relay.protocol.reply.SmtpReply;
+import relay.protocol.tls.TlsInfo;
 
 /**
  * Plays a dialog against the pure {@link SmtpSession}: each call feeds one input and returns the
@@ -12,7 +13,8 @@ import relay.protocol.reply.SmtpReply;
 final class SessionDriver {
 
   /** The TLS session a test's handshake "agreed on". */
-  static final TlsInfo TLS13 = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384");
+  static final TlsInfo TLS13 = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384",
+      List.of());
 
   private final SmtpSession session;
   private SessionState state = SessionState.initial();

@@ -9,6 +9,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A raw SMTP dialog over a real socket: write exactly the bytes a test wants (pipelined batches,
@@ -16,9 +19,9 @@ import java.util.List;
  */
 final class SmtpTestClient implements AutoCloseable {
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
+  private Socket socket;
+  private InputStream in;
+  private OutputStream out;
   private int pushedBack = -1;
 
   private SmtpTestClient(Socket socket) throws IOException {
@@ -37,6 +40,42 @@ final class SmtpTestClient implements AutoCloseable {
       throw new AssertionError("greeting was " + greeting);
     }
     return client;
+  }
+
+  /** Connects with TLS from the first byte (implicit TLS) and checks the 220 greeting. */
+  static SmtpTestClient connectTls(int port, SSLContext context) throws IOException {
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    tls.setSoTimeout(10_000);
+    tls.startHandshake();
+    SmtpTestClient client = new SmtpTestClient(tls);
+    String greeting = client.reply();
+    if (!greeting.startsWith("220 ")) {
+      client.close();
+      throw new AssertionError("greeting was " + greeting);
+    }
+    return client;
+  }
+
+  /**
+   * The TLS handshake over this connection (after the 220 to STARTTLS); nothing was read past
+   * that reply, so nothing the server sent in clear afterwards can be taken for a reply.
+   */
+  void startTls(SSLContext context) throws IOException {
+    if (pushedBack >= 0) {
+      throw new AssertionError("bytes in clear after the 220 to STARTTLS");
+    }
+    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "localhost",
+        socket.getPort(), true);
+    tls.setSoTimeout(10_000);
+    tls.startHandshake();
+    socket = tls;
+    in = tls.getInputStream();
+    out = tls.getOutputStream();
+  }
+
+  /** The TLS session, once there is one. */
+  SSLSession tlsSession() {
+    return ((SSLSocket) socket).getSession();
   }
 
   /** Connects without reading anything. */

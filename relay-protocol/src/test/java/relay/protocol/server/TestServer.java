@@ -2,10 +2,12 @@ package relay.protocol.server;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Tcp;
+import relay.protocol.tls.ServerTlsContext;
 
 /**
  * A real SMTP listener on 127.0.0.1 and a free port, with an in-memory sink; closing it shuts
@@ -26,15 +28,22 @@ final class TestServer implements AutoCloseable {
   final ServerControl control = ServerControl.create();
   private final Tcp.ServerBinding binding;
 
-  private TestServer(ActorSystem system, SmtpServerSettings settings, ClientPolicy policy)
-      throws Exception {
-    this.binding = SmtpServer.bind(system, "127.0.0.1", 0, settings, policy, sink, control)
+  private TestServer(ActorSystem system, SmtpServerSettings settings, ListenerSecurity security,
+      Optional<ServerTlsContext> tls, ClientPolicy policy) throws Exception {
+    this.binding = SmtpServer.bind(system, "127.0.0.1", 0, settings, security, tls, policy, sink,
+            control)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   static TestServer start(ActorSystem system, SmtpServerSettings settings, ClientPolicy policy)
       throws Exception {
-    return new TestServer(system, settings, policy);
+    return new TestServer(system, settings, ListenerSecurity.PLAIN, Optional.empty(), policy);
+  }
+
+  /** A listener with TLS and AUTH as {@code security} says, its certificate from {@code tls}. */
+  static TestServer start(ActorSystem system, SmtpServerSettings settings,
+      ListenerSecurity security, TestTls tls, ClientPolicy policy) throws Exception {
+    return new TestServer(system, settings, security, Optional.of(tls.server), policy);
   }
 
   static TestServer start(ActorSystem system) throws Exception {
