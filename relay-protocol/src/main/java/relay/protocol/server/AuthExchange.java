@@ -52,6 +52,18 @@ final class AuthExchange {
         ? Optional.of("AUTH PLAIN LOGIN") : Optional.empty();
   }
 
+  /**
+   * The SIZE of the EHLO reply (RFC 1870 4): the client's limit, except that a client not yet
+   * identified is told a registered client's limit where it may log in (clients rarely say
+   * EHLO again after AUTH, and some check SIZE before they send). The limit that applies is
+   * still checked at MAIL and at the end of the data.
+   */
+  static long advertisedSize(SessionStep step) {
+    long own = step.limits().maxMessageSize();
+    boolean mayLogIn = ehloKeyword(step).isPresent() && !step.state().security().authenticated();
+    return mayLogIn ? Math.max(own, step.settings().maxMessageSize()) : own;
+  }
+
   /** The 530 for {@code verb} before AUTH on a listener that requires it. */
   static Optional<SmtpReply> gate(SessionStep step, Verb verb) {
     return step.security().authRequired() && !step.state().security().authenticated()

@@ -97,6 +97,11 @@ public record ListenerSecurity(Tls tls, Auth auth) {
     return tls == Tls.REQUIRED_STARTTLS;
   }
 
+  /** Whether some commands wait for STARTTLS or AUTH (530 before them). */
+  public boolean gated() {
+    return tlsRequired() || authRequired();
+  }
+
   /** Whether AUTH is offered (after TLS). */
   public boolean authOffered() {
     return auth != Auth.NONE;

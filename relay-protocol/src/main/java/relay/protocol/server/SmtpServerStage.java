@@ -38,15 +38,10 @@ import relay.protocol.tls.TlsInfo;
  *       octets of replies wait, buffered commands are not even decoded. A reply that stays
  *       unread for write-timeout aborts the connection (a client that does not read cannot hold
  *       a session, its memory or its slot).
- *   <li>Deadlines (RFC 5321 4.5.3.2 for the minimums): a whole command line within
- *       command-timeout of the previous reply, however its bytes trickle in (after a 554 at
- *       connect, QUIT within one command-timeout of the 554, however many commands); message content
- *       within data-timeout plus its octets at min-data-rate; either gives 421 4.4.2 and close.
- *       The session lasts at most max-session-time. No deadline runs during a commit.
- *   <li>Session slots: the {@link SessionSlot} of an admitted connection (or of a refused one
- *       that waits for QUIT) is released exactly once
- *       when the stage stops, for whatever reason (QUIT, error, timeout, shutdown, peer reset),
- *       even when the admission arrives after the connection is already gone.
+ *   <li>Deadlines ({@link SessionDeadlines}): command lines, content, the wait for QUIT after a
+ *       554, the session's lifetime; each gives 421 4.4.2 and close.
+ *   <li>Session slots ({@link HeldSlot}): released exactly once when the stage stops, for
+ *       whatever reason, even when the admission arrives after the connection is gone.
  *   <li>250 to the end of data only once {@link MessageWriter#commit} completed; a failed write or
  *       commit gives 451 4.3.0 (or the reply of a {@link MessageRefusedException}) and the session
  *       goes on.
@@ -66,12 +61,6 @@ import relay.protocol.tls.TlsInfo;
  */
 public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
 
-  /** A whole command line must arrive before it fires. */
-  private static final String LINE_TIMER = "line";
-  /** Message content must arrive before it fires (moved as octets arrive). */
-  private static final String CONTENT_TIMER = "content";
-  /** The session's lifetime. */
-  private static final String LIFETIME_TIMER = "lifetime";
   /** Replies the client does not read. */
   private static final String WRITE_TIMER = "write";
   /** A TLS connection's close_notify and close after the last reply. */
@@ -129,13 +118,18 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
     private boolean committing;
     private boolean closing;
     private boolean inputFinished;
-    /** The session consumed an input since the line deadline was last set. */
-    private boolean progressed;
-    private boolean lineTimerSet;
-    /** The wait for QUIT after a 554 at connect has its one command-timeout. */
-    private boolean refusedDeadlineSet;
-    /** When the current message content began (System.nanoTime). */
-    private long contentStartedNanos;
+    private final SessionDeadlines deadlines =
+        new SessionDeadlines(settings.timeouts(), new SessionDeadlines.Timers() {
+          @Override
+          public void schedule(String key, Duration delay) {
+            scheduleOnce(key, delay);
+          }
+
+          @Override
+          public void cancel(String key) {
+            cancelTimer(key);
+          }
+        });
     /** STARTTLS was answered: plaintext from the client is dropped from now on. */
     private boolean tlsAsked;
     /** The switch to TLS (with the 220), until the transport takes it. */
@@ -197,8 +191,7 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
     public void preStart() {
       control.register(shutdownHook);
       waiting = true;
-      scheduleOnce(LIFETIME_TIMER, settings.timeouts().maxSession());
-      scheduleLineDeadline();
+      deadlines.start();
       try {
         policy.identify(remote, local).whenComplete((admission, error) -> {
           if (admission instanceof Admission.Admitted admitted) {
@@ -236,11 +229,7 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
         }
         return;
       }
-      if (LINE_TIMER.equals(key)) {
-        lineTimerSet = false;
-      }
-      input(LIFETIME_TIMER.equals(key) ? new SessionInput.TimeUp()
-          : new SessionInput.IdleTimeout());
+      input(deadlines.fired((String) key));
       process();
     }
 
@@ -334,7 +323,8 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
         completeStage(); // the client is gone and everything it sent is answered
         return;
       }
-      updateDeadlines();
+      deadlines.update(decoder.inContent(), decoder.contentConsumed(),
+          state.phase() == Phase.REFUSED);
       if (written() && !hasBeenPulled(in) && !isClosed(in)) {
         pull(in);
       }
@@ -382,7 +372,7 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
 
     /** Runs one session step: buffers its replies and executes its effects. */
     private void input(SessionInput sessionInput) {
-      progressed = true;
+      deadlines.progressed();
       Transition transition = session.next(state, sessionInput);
       state = transition.state();
       for (SmtpReply reply : transition.replies()) {
@@ -407,11 +397,11 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
       } else if (effect instanceof SessionEffect.ExpectData data) {
         message.expectData(data.trace());
         decoder.expectData(data.maxBytes());
-        contentStartedNanos = System.nanoTime();
+        deadlines.contentStarted();
         flush(); // DATA ends a pipelined group: the client waits for the 354
       } else if (effect instanceof SessionEffect.ExpectBdat bdat) {
         message.expectBdat(bdat);
-        contentStartedNanos = System.nanoTime();
+        deadlines.contentStarted();
         decoder.expectBdat(bdat.size(), bdat.last(),
             bdat.startsMessage().isPresent() || bdat.discard(), bdat.maxBytes());
       } else if (effect instanceof SessionEffect.CommitMessage commit) {
@@ -464,9 +454,7 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
     private void commit(Envelope envelope) {
       waiting = true;
       committing = true;
-      cancelTimer(LINE_TIMER);
-      lineTimerSet = false;
-      cancelTimer(CONTENT_TIMER);
+      deadlines.suspend();
       CompletionStage<Done> result;
       try {
         result = message.commit(envelope);
@@ -517,41 +505,6 @@ public final class SmtpServerStage<I, O> extends GraphStage<FlowShape<I, O>> {
     /** Nothing is waiting to be written. */
     private boolean written() {
       return output.isEmpty() && pendingSwitch == null;
-    }
-
-    /**
-     * Sets the deadline of what the session waits for now: inside content, data-timeout plus the
-     * octets so far at min-data-rate from the start of the content; between commands, a whole
-     * line within command-timeout of the last command (partial bytes do not move it).
-     */
-    private void updateDeadlines() {
-      if (decoder.inContent()) {
-        cancelTimer(LINE_TIMER);
-        lineTimerSet = false;
-        long elapsed = System.nanoTime() - contentStartedNanos;
-        Duration left = settings.timeouts().contentAllowance(decoder.contentConsumed())
-            .minusNanos(elapsed);
-        scheduleOnce(CONTENT_TIMER, left.isNegative() ? Duration.ZERO : left);
-        return;
-      }
-      cancelTimer(CONTENT_TIMER);
-      if (state.phase() == SessionState.Phase.REFUSED) {
-        // a refused client gets one command-timeout in all to send QUIT, however many commands
-        if (!refusedDeadlineSet) {
-          refusedDeadlineSet = true;
-          scheduleLineDeadline();
-        }
-        return;
-      }
-      if (progressed || !lineTimerSet) {
-        scheduleLineDeadline();
-      }
-    }
-
-    private void scheduleLineDeadline() {
-      progressed = false;
-      lineTimerSet = true;
-      scheduleOnce(LINE_TIMER, settings.timeouts().command());
     }
   }
 }

@@ -264,8 +264,8 @@ public final class SmtpSession {
   private void command(SessionStep step, SmtpCommand command) {
     boolean junk = isJunk(step.state(), command);
     Optional<Verb> verb = command.knownVerb();
-    Optional<SmtpReply> gate = verb.flatMap(v -> TlsCommands.gate(step, v)
-        .or(() -> AuthExchange.gate(step, v)));
+    Optional<SmtpReply> gate = security.gated() ? verb.flatMap(v -> TlsCommands.gate(step, v)
+        .or(() -> AuthExchange.gate(step, v))) : Optional.empty();
     if (gate.isPresent()) {
       refuseAtGate(step, command, gate.get());
     } else if (verb.isPresent() && verb.get() == Verb.STARTTLS) {
@@ -340,7 +340,8 @@ public final class SmtpSession {
    * EHLO/HELO: a new greeting resets any transaction (RFC 5321 4.1.4). The name is not checked
    * (RFC 5321 4.1.4 forbids refusing a mismatched name, and many clients send odd ones); it is
    * reduced to safe characters where it is echoed into the Received: header. SIZE announces the
-   * limit of this client (RFC 1870 4).
+   * limit of this client (RFC 1870 4), or where AUTH is on offer the limit it will have after
+   * it.
    */
   private void greet(SessionStep step, String name, boolean extended) {
     step.endTransaction();
@@ -350,7 +351,7 @@ public final class SmtpSession {
       return;
     }
     List<String> keywords = new ArrayList<>(EXTENSIONS_BEFORE_SIZE);
-    keywords.add("SIZE " + step.limits().maxMessageSize());
+    keywords.add("SIZE " + AuthExchange.advertisedSize(step));
     keywords.addAll(EXTENSIONS_AFTER_SIZE);
     TlsCommands.ehloKeyword(step).ifPresent(keywords::add);
     AuthExchange.ehloKeyword(step).ifPresent(keywords::add);

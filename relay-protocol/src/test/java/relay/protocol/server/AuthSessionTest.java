@@ -75,7 +75,10 @@ class AuthSessionTest {
     assertEquals(List.of(), c.effects(), "nothing sent in clear is ever checked");
     c.reply("STARTTLS");
     c.send(new SessionInput.TlsEstablished(SessionDriver.TLS13));
-    assertTrue(c.replyLines("EHLO client.example").contains("AUTH PLAIN LOGIN"));
+    List<String> after = c.replyLines("EHLO client.example");
+    assertTrue(after.contains("AUTH PLAIN LOGIN"));
+    assertTrue(before.contains("SIZE 65536"), "an unidentified client's limit in clear");
+    assertTrue(after.contains("SIZE 36700160"), "where it may log in: the limit it will have");
     assertEquals("502 5.5.1 Command not implemented",
         connect(Tls.IMPLICIT, Auth.NONE).reply("AUTH PLAIN"), "auth = none");
   }
