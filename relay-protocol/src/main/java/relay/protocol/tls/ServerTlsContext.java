@@ -35,12 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Engines: server mode, the configured protocols (TLS 1.3 and 1.2 at most) and cipher
  *       suites in the server's order ({@code useCipherSuitesOrder}), no client certificate
  *       asked for. TLS compression does not exist in the JDK; client-initiated renegotiation
- *       (TLS 1.2 only: 1.3 has none) is refused by setting
- *       {@code jdk.tls.rejectClientInitiatedRenegotiation} when this class loads, unless the
- *       JVM was started with it set otherwise. The JDK reads it once, at the JVM's first
- *       server-side handshake: in the node every server engine comes from here, so this class
- *       is loaded first; a JVM running other TLS servers before must set it at start (the test
- *       JVMs do, in the parent pom's surefire configuration).
+ *       (TLS 1.2 only: 1.3 has none) is refused through
+ *       {@code jdk.tls.rejectClientInitiatedRenegotiation}, which {@link TlsSettings} sets.
  *   <li>Reloading: at most every {@code reload-check-interval}, on the next new connection (or
  *       when {@link #reloadIfChanged()} is called), the files' identities (inode), modification
  *       times and sizes are compared with the loaded ones; if any changed, the files are read
@@ -57,13 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class ServerTlsContext {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerTlsContext.class);
-  private static final String RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
-
-  static {
-    if (System.getProperty(RENEGOTIATION) == null) {
-      System.setProperty(RENEGOTIATION, "true");
-    }
-  }
 
   /** What a reload check found. */
   public enum Reload {

@@ -29,6 +29,20 @@ public record TlsSettings(List<KeyPairFiles> keyPairs, List<String> protocols,
     List<String> cipherSuites, Duration handshakeTimeout, Duration reloadCheckInterval) {
 
   private static final String KEY = "relay.tls.";
+  private static final String RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+  /*
+   * No client-initiated renegotiation (TLS 1.2; 1.3 has none). The JDK has no per-engine switch:
+   * it reads this property once, at the JVM's first server-side handshake, whoever makes it.
+   * Set here, when the node reads relay.tls at start, before its ActorSystem exists (whose
+   * Artery may be TLS too), unless the JVM was started with the property set either way. A test
+   * JVM's first server handshake may come from another test: the parent pom sets it for them.
+   */
+  static {
+    if (System.getProperty(RENEGOTIATION) == null) {
+      System.setProperty(RENEGOTIATION, "true");
+    }
+  }
   private static final Set<String> PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
   /** Forward-secret AEAD suites only: TLS 1.3's, and ECDHE + AES-GCM / ChaCha20 for TLS 1.2. */
   private static final Pattern MODERN_SUITE = Pattern.compile(
