@@ -1,5 +1,7 @@
 /**
- * Inbound SMTP on the node: listeners bound from configuration, the client registry that decides
+ * Inbound SMTP on the node: listeners bound from configuration ({@link
+ * relay.node.smtp.SmtpListeners}, each plain, STARTTLS or implicit TLS, AUTH none, optional or
+ * required, sharing one reloading TLS context), the client registry that decides
  * who may relay (source address in the operator's registry view, or SMTP AUTH credentials
  * verified with Argon2id on the node's password threads, {@link relay.node.smtp.CredentialCheck},
  * after which the same checks apply), refuses

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Caps the connections of unidentified clients (no registered address; later, not yet
+ * Caps the connections of unidentified clients (no registered address, not (yet)
  * authenticated) on this node: at most max-connections-per-address from one IP address and
  * max-connections in all. They may only mail postmaster, and floods come from them; the caps keep
  * the rest of the node's connections for registered clients, whose own limit is their
