@@ -229,6 +229,19 @@ class TlsListenersOverSocketTest {
   }
 
   @Test
+  void overMaxConnectionsAnImplicitTlsListenerClosesWithoutAPlaintextReply() throws Exception {
+    try (TestServer server = TestServer.start(system,
+        TestSettings.with(Map.of("max-connections", 1)),
+        new ListenerSecurity(Tls.IMPLICIT, Auth.NONE), tls, TestServer.REGISTERED);
+        SmtpTestClient first = SmtpTestClient.connectTls(server.port(), tls.client);
+        SmtpTestClient second = SmtpTestClient.open(server.port())) {
+      assertFalse(second.replyArrivesWithin(2000), "no 421 in clear for a client that speaks TLS");
+      assertTrue(second.closedByServer(), "closed");
+      assertEquals("250 2.0.0 Ok", first.command("NOOP"), "the first connection is served");
+    }
+  }
+
+  @Test
   void authFailuresCountTowardMaxErrors() throws Exception {
     OneLoginPolicy policy = new OneLoginPolicy();
     try (TestServer server = TestServer.start(system, TestSettings.with(Map.of("max-errors", 2)),
