@@ -161,8 +161,20 @@ public record TestCertificates(Path keyStore, Path trustStore, String password) 
   }
 
   public static Issued selfSigned(KeyPair keys, Instant notBefore, Instant notAfter) {
+    return selfSigned(keys, "CN=localhost", notBefore, notAfter);
+  }
+
+  /** Valid from an hour ago for a year, named {@code subject}, for localhost and 127.0.0.1. */
+  public static Issued selfSigned(KeyPair keys, String subject) {
+    Instant now = Instant.now();
+    return selfSigned(keys, subject, now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(365)));
+  }
+
+  private static Issued selfSigned(KeyPair keys, String subject, Instant notBefore,
+      Instant notAfter) {
     try {
-      X500Name name = new X500Name("CN=localhost");
+      X500Name name = new X500Name(subject);
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
           BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
           name, keys.getPublic());

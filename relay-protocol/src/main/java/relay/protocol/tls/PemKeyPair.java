@@ -37,8 +37,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  *
  * @param chain the server's certificate first
  * @param privateKey the key of {@code chain.get(0)}
- * @param warnings what an operator should hear about (expired, not yet valid), each naming the
- *     file
+ * @param warnings what an operator should hear about (expired, not yet valid, a chain out of
+ *     order), each naming the file
  */
 public record PemKeyPair(List<X509Certificate> chain, PrivateKey privateKey,
     List<String> warnings) {
@@ -65,8 +65,9 @@ public record PemKeyPair(List<X509Certificate> chain, PrivateKey privateKey,
     List<X509Certificate> chain = readChain(files.certificateChain(), chainPem);
     PrivateKey key = readKey(files.privateKey(), keyPem);
     checkMatch(files, chain.get(0), key);
-    return new PemKeyPair(chain, key, validity(files.certificateChain(), chain.get(0),
-        clock.instant()));
+    List<String> warnings = validity(files.certificateChain(), chain.get(0), clock.instant());
+    warnings.addAll(order(files.certificateChain(), chain));
+    return new PemKeyPair(chain, key, warnings);
   }
 
   static byte[] read(Path file) throws TlsMaterialException {
@@ -175,6 +176,24 @@ public record PemKeyPair(List<X509Certificate> chain, PrivateKey privateKey,
     } else if (now.isBefore(certificate.getNotBefore().toInstant())) {
       warnings.add(file + ": the certificate is not valid before "
           + certificate.getNotBefore().toInstant());
+    }
+    return warnings;
+  }
+
+  /**
+   * Each certificate should be issued by the next one (RFC 8446 4.4.2, RFC 5246 7.4.2): a chain
+   * in another order or with a stranger in it works with lenient clients only.
+   */
+  private static List<String> order(Path file, List<X509Certificate> chain) {
+    List<String> warnings = new ArrayList<>();
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!chain.get(i).getIssuerX500Principal().equals(
+          chain.get(i + 1).getSubjectX500Principal())) {
+        warnings.add(file + ": certificate " + (i + 2) + " (" + chain.get(i + 1)
+            .getSubjectX500Principal().getName() + ") did not issue certificate " + (i + 1)
+            + " (issuer " + chain.get(i).getIssuerX500Principal().getName() + "); put the "
+            + "server's certificate first, then each issuer, and nothing else");
+      }
     }
     return warnings;
   }

@@ -61,6 +61,26 @@ class PemKeyPairTest {
 
     assertEquals(2, pair.chain().size());
     assertEquals(EC.serial(), pair.certificate().getSerialNumber());
+    // two self-signed certificates: the second did not issue the first (CN=localhost both,
+    // so the names match; an issuer of another name is told)
+    assertEquals(List.of(), pair.warnings());
+  }
+
+  @Test
+  void warnsOfAChainOutOfOrder() throws Exception {
+    Issued stranger = TestCertificates.selfSigned(TestCertificates.rsa(), "CN=stranger");
+    Path key = dir.resolve("key.pem");
+    Path chain = dir.resolve("chain.pem");
+    Files.writeString(key, TestCertificates.keyPem(EC.keys(), KeyForm.PKCS8));
+    Files.writeString(chain, TestCertificates.pem(EC.certificate())
+        + TestCertificates.pem(stranger.certificate()));
+
+    PemKeyPair pair = PemKeyPair.load(new TlsSettings.KeyPairFiles(chain, key),
+        Clock.systemUTC());
+
+    assertEquals(List.of(chain + ": certificate 2 (CN=stranger) did not issue certificate 1 "
+        + "(issuer CN=localhost); put the server's certificate first, then each issuer, and "
+        + "nothing else"), pair.warnings());
   }
 
   @Test
