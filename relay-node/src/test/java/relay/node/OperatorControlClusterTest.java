@@ -207,7 +207,7 @@ class OperatorControlClusterTest {
    * Calls {@code attempt} every 10 ms until its reply starts with {@code expected} (at most 30 s
    * after {@code since}); returns the milliseconds since {@code since}.
    */
-  private static long awaitReply(long since, Attempt attempt, String expected) throws Exception {
+  static long awaitReply(long since, Attempt attempt, String expected) throws Exception {
     long deadline = since + Duration.ofSeconds(30).toNanos();
     String reply = attempt.reply();
     while (!reply.startsWith(expected)) {
@@ -246,7 +246,7 @@ class OperatorControlClusterTest {
   }
 
   @FunctionalInterface
-  private interface Attempt {
+  interface Attempt {
     String reply() throws Exception;
   }
 }

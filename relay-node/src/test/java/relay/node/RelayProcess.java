@@ -57,7 +57,8 @@ final class RelayProcess implements AutoCloseable {
       List<String> jvmOptions) throws IOException {
     Path conf = workDir.resolve(name + ".conf");
     Files.writeString(conf, hocon
-        + "\nrelay.listeners = [ { name = \"test\", host = \"127.0.0.1\", port = " + ports.smtp() + " } ]\n"
+        + "\nrelay.listeners = [ { name = \"test\", host = \"127.0.0.1\", port = " + ports.smtp()
+        + " } ${?relay.test.listener} ]\n" // relay.test.listener { tls, auth }: merged into it
         + "relay.http { host = \"127.0.0.1\", port = " + ports.http() + " }\n"
         + "relay.cluster { host = \"127.0.0.1\", port = " + ports.cluster() + " }\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -10,19 +10,35 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A raw SMTP client over a socket for tests: write lines exactly, read whole replies. */
 final class SmtpDialog implements AutoCloseable {
 
-  private final Socket socket;
-  private final BufferedReader in;
-  private final OutputStream out;
+  private Socket socket;
+  private BufferedReader in;
+  private OutputStream out;
 
   private SmtpDialog(Socket socket) throws IOException {
     this.socket = socket;
     this.socket.setSoTimeout(20_000);
     this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     this.out = socket.getOutputStream();
+  }
+
+  /**
+   * After a 220 to STARTTLS: the TLS handshake over this connection with {@code tls}, checking
+   * the certificate for {@code host}; what follows is read and written through TLS.
+   */
+  SmtpDialog startTls(SSLContext tls, String host) throws IOException {
+    SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, host,
+        socket.getPort(), true);
+    secure.startHandshake();
+    socket = secure;
+    in = new BufferedReader(new InputStreamReader(secure.getInputStream(), StandardCharsets.UTF_8));
+    out = secure.getOutputStream();
+    return this;
   }
 
   /**

@@ -3,6 +3,7 @@ package relay.persistence.lockout;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -341,12 +342,21 @@ public final class LoginFailureEntity
       events.add(new FailureCounted(ip, now));
       return Effect().persist(events).thenReply(cmd.replyTo(), s -> new Counted(Optional.empty()));
     }
-    Instant until = now.plus(settings.duration());
+    Instant until = wholeSecondAfter(now.plus(settings.duration()));
     context.getLog().info("{} failed logins from {} within {}: locked out until {}", failures, ip,
         settings.window(), until);
     events.add(new LockedOut(ip, now, until, failures));
     return Effect().persist(events).thenRun(this::askForPendingBlocks)
         .thenReply(cmd.replyTo(), s -> new Counted(Optional.of(until)));
+  }
+
+  /**
+   * {@code end}, or the next whole second when it has a fraction: the lockout's end as the 421
+   * shows it (in whole seconds) is then its real end, never a moment before.
+   */
+  static Instant wholeSecondAfter(Instant end) {
+    Instant seconds = end.truncatedTo(ChronoUnit.SECONDS);
+    return seconds.equals(end) ? end : seconds.plusSeconds(1);
   }
 
   /** Whether the view shows block {@code id} at {@code now}; an incomplete view cannot tell. */

@@ -231,6 +231,14 @@ class LoginFailureEntityTest {
   }
 
   @Test
+  void aLockoutEndsOnAWholeSecondNeverBeforeItsDuration() {
+    failed(A, Duration.ZERO);
+    failed(A, Duration.ofMillis(300));
+    assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30)).plusSeconds(1)),
+        failed(A, Duration.ofMillis(600)), "10:00:00.600 + 30 min -> 10:30:01");
+  }
+
+  @Test
   void aValueThatIsNoAddressCountsNothing() {
     var result = fail("not-an-address", Duration.ZERO);
     assertEquals(Optional.empty(), result.reply().lockedUntil());
