@@ -4,8 +4,10 @@
 # For each target, one after the other (never overlapping): a fresh smtp-sink on
 # 127.0.0.2 stands for every destination; the target listens on 127.0.0.1 and
 # relays everything to the sink; smtp-source injects the load while a small
-# probe session samples end-of-DATA latency. See ops/bench/README.md for what
-# every figure means and for the standard loads.
+# probe session samples end-of-DATA latency. With --load tls the targets take
+# mail only over STARTTLS with AUTH and lib/tlsload.py injects instead of
+# smtp-source. See ops/bench/README.md for what every figure means and for the
+# standard loads.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +36,14 @@ usage: ops/bench/run.sh [options]
   --heap SIZE             relay JVM -Xmx (512m)
   --reuse                 smtp-source -d: several messages per connection
                           (default: one connection per message)
+  --load L                smtp | tls (smtp). tls: both targets require STARTTLS and
+                          AUTH on the injection port, and lib/tlsload.py injects: every
+                          session connects, EHLO, STARTTLS, EHLO, AUTH PLAIN, then
+                          --per-session messages (RSET between), QUIT
+  --per-session M         with --load tls: messages per session (1: a TLS handshake and
+                          an AUTH per message)
+  --tls-key KIND          with --load tls: the run's self-signed certificate, rsa
+                          (RSA 2048) or ecdsa (P-256) (rsa)
   --warmup N              messages sent and delivered before measuring (3000)
   --probe N               latency probe messages at most, 0 = no probe (2000)
   --probe-interval S      pause between probe messages, seconds (0.05)
@@ -55,6 +65,7 @@ EOF
 INJECT_PORTS=()
 MESSAGES=20000 SIZE=1024 SESSIONS=20 RECIPIENTS=1 TARGET=both STORAGE=h2 HEAP=512m
 REUSE=no WARMUP=3000 PROBE=2000 PROBE_INTERVAL=0.05 JAR="$REPO/relay-node/target/relay-node.jar"
+LOAD=smtp PER_SESSION="" TLS_KEY=rsa AUTH_USER="" AUTH_PASSWORD="" TLS_DIR=""
 ROUNDS=1 BUILD=no RELAY_CONF="" NODES=1 SUB_QUEUES=1 NODE_CPU="" STALL=120 WORKDIR="" KEEP=no INJECT_TIMEOUT=7200 SETTLE=2
 
 while (( $# )); do
@@ -68,6 +79,9 @@ while (( $# )); do
     --storage) STORAGE=$2; shift ;;
     --heap) HEAP=$2; shift ;;
     --reuse) REUSE=yes ;;
+    --load) LOAD=$2; shift ;;
+    --per-session) PER_SESSION=$2; shift ;;
+    --tls-key) TLS_KEY=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --probe) PROBE=$2; shift ;;
     --probe-interval) PROBE_INTERVAL=$2; shift ;;
@@ -86,15 +100,23 @@ while (( $# )); do
   shift
 done
 
-for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL" "$NODES" "$SUB_QUEUES" "$ROUNDS"; do
+case $LOAD in
+  smtp) [ -z "$PER_SESSION" ] || bench_die "--per-session is for --load tls (smtp-source: --reuse)" ;;
+  tls) [ "$REUSE" = no ] || bench_die "--reuse is for smtp-source; with --load tls use --per-session"
+    case $TLS_KEY in rsa|ecdsa) ;; *) bench_die "--tls-key must be rsa or ecdsa" ;; esac ;;
+  *) bench_die "--load must be smtp or tls" ;;
+esac
+PER_SESSION=${PER_SESSION:-1}
+for value in "$MESSAGES" "$SIZE" "$SESSIONS" "$RECIPIENTS" "$WARMUP" "$PROBE" "$STALL" "$NODES" "$SUB_QUEUES" "$ROUNDS" "$PER_SESSION"; do
   [[ $value =~ ^[0-9]+$ ]] || bench_die "not a whole number: $value"
 done
-(( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 && ROUNDS >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg, --rounds must be >= 1"
+(( MESSAGES >= 1 && SESSIONS >= 1 && RECIPIENTS >= 1 && ROUNDS >= 1 && PER_SESSION >= 1 )) || bench_die "--messages, --sessions, --recipients-per-msg, --rounds, --per-session must be >= 1"
 case $TARGET in relay) TARGETS=(relay) ;; postfix) TARGETS=(postfix) ;; both) TARGETS=(relay postfix) ;;
   *) bench_die "--target must be relay, postfix or both" ;; esac
 (( NODES >= 1 && NODES <= 9 && SUB_QUEUES >= 1 )) || bench_die "--nodes must be 1..9 and --sub-queues >= 1"
 (( NODES == 1 || SESSIONS >= NODES )) || bench_die "--sessions must be at least --nodes"
 [ "$NODES" = 1 ] || [ "$STORAGE" = postgres ] || bench_die "a cluster (--nodes > 1) needs --storage postgres"
+[ "$NODES" = 1 ] || [ "$LOAD" = smtp ] || bench_die "--load tls runs against one relay node (no --nodes)"
 if [ -n "$NODE_CPU" ]; then
   [[ $NODE_CPU =~ ^[0-9]*\.?[0-9]+$ ]] || bench_die "--node-cpu must be a fraction of a CPU, e.g. 0.5"
   (( NODES > 1 )) || bench_die "--node-cpu needs --nodes > 1"
@@ -105,11 +127,18 @@ case $STORAGE in h2) ;; postgres)
   *) bench_die "--storage must be h2 or postgres" ;; esac
 
 bench_require smtp-source smtp-sink python3 curl
+[ "$LOAD" = smtp ] || bench_require openssl
 [ -n "$WORKDIR" ] || WORKDIR=$(mktemp -d /tmp/relay-bench.XXXXXX)
 mkdir -p "$WORKDIR"
 chmod 755 "$WORKDIR"
 WORKDIR=$(cd "$WORKDIR" && pwd)
 bench_log "work dir $WORKDIR"
+if [ "$LOAD" = tls ]; then
+  # One certificate for every target and round, so that all do the same handshake work.
+  TLS_DIR="$WORKDIR/tls"
+  bench_tls_cert "$TLS_DIR" "$TLS_KEY"
+  bench_log "TLS load: $TLS_KEY certificate $TLS_DIR/cert.pem, $PER_SESSION message(s) per session"
+fi
 
 if [[ " ${TARGETS[*]} " == *" relay "* ]]; then
   bench_require java
@@ -122,6 +151,7 @@ fi
 if [[ " ${TARGETS[*]} " == *" postfix "* ]]; then
   bench_require postfix
   [ "$(id -u)" = 0 ] || bench_die "the Postfix target must run as root"
+  [ "$LOAD" = smtp ] || bench_require saslpasswd2
 fi
 
 # inject DIR PORT COUNT NAME: smtp-source with the run's load shape; returns its status.
@@ -139,9 +169,19 @@ inject() {
   return "$rc"
 }
 
-# inject_one DIR PORT COUNT SESSIONS NAME: one smtp-source; returns its status.
+# inject_one DIR PORT COUNT SESSIONS NAME: one smtp-source (or with --load tls one tlsload.py,
+# which also writes its own figures to DIR/NAME.json); returns its status.
 inject_one() {
   local dir=$1 port=$2 count=$3 sessions=$4 name=$5 opts
+  if [ "$LOAD" = tls ]; then
+    opts=(--messages "$count" --sessions "$sessions" --per-session "$PER_SESSION" --size "$SIZE"
+      --recipients "$RECIPIENTS" --helo bench.client --sender from@bench.example
+      --recipient to@dest.example --user "$AUTH_USER" --out "$dir/$name.json")
+    echo "${name}_command=tlsload.py ${opts[*]} 127.0.0.1 $port" >> "$dir/meta.env"
+    BENCH_AUTH_PASSWORD=$AUTH_PASSWORD timeout "$INJECT_TIMEOUT" \
+      python3 "$BENCH_LIB/tlsload.py" 127.0.0.1 "$port" "${opts[@]}" > "$dir/$name.out" 2>&1
+    return
+  fi
   opts=(-s "$sessions" -m "$count" -l "$SIZE" -r "$RECIPIENTS" -M bench.client
     -f from@bench.example -t to@dest.example)
   [ "$REUSE" = yes ] && opts+=(-d)
@@ -170,8 +210,11 @@ measure() {
   bench_log "injecting $MESSAGES x $SIZE B over $SESSIONS sessions"
   echo "inject_start=$(bench_now)" >> "$dir/meta.env"
   if (( PROBE > 0 )); then
-    python3 "$BENCH_LIB/probe.py" 127.0.0.1 "$port" --size "$SIZE" --max "$PROBE" \
-      --interval "$PROBE_INTERVAL" --stop-file "$dir/probe.stop" --out "$dir/probe.json" &
+    local probe_tls=()
+    [ "$LOAD" = smtp ] || probe_tls=(--starttls --user "$AUTH_USER")
+    BENCH_AUTH_PASSWORD=$AUTH_PASSWORD python3 "$BENCH_LIB/probe.py" 127.0.0.1 "$port" \
+      --size "$SIZE" --max "$PROBE" --interval "$PROBE_INTERVAL" "${probe_tls[@]}" \
+      --stop-file "$dir/probe.stop" --out "$dir/probe.json" &
     probe_pid=$!
     bench_on_exit "bench_stop_pid $probe_pid 5"
   fi
@@ -179,7 +222,7 @@ measure() {
   inject "$dir" "$port" "$MESSAGES" inject || rc=$?
   echo "inject_end=$(bench_now)" >> "$dir/meta.env"
   echo "inject_rc=$rc" >> "$dir/meta.env"
-  (( rc == 0 )) || bench_log "smtp-source exited with status $rc: $(tail -3 "$dir/inject.out")"
+  (( rc == 0 )) || bench_log "the injector exited with status $rc: $(tail -3 "$dir"/inject*.out)"
   accepted=0
   if [ -n "$probe_pid" ]; then
     touch "$dir/probe.stop"
@@ -211,7 +254,9 @@ sessions=$SESSIONS
 recipients=$RECIPIENTS
 warmup=$WARMUP
 reuse=$REUSE
+load=$LOAD
 EOF
+  [ "$LOAD" = smtp ] || printf 'per_session=%s\ntls_key=%s\n' "$PER_SESSION" "$TLS_KEY" >> "$1/meta.env"
 }
 
 run_relay() {
@@ -222,6 +267,10 @@ run_relay() {
     extra="$dir/sub-queues.conf"
     echo "relay.queue.shaping.domains { \"dest.example\" { sub-queues = $SUB_QUEUES } }" > "$extra"
     [ -z "$RELAY_CONF" ] || echo "include file(\"$RELAY_CONF\")" >> "$extra"
+  fi
+  if [ "$LOAD" = tls ]; then
+    relay_tls_conf "$dir/tls.conf" "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem" "$extra"
+    extra="$dir/tls.conf"
   fi
   if (( NODES > 1 )); then
     start_meta "$dir" relay "relay-node.jar, $NODES-node cluster, storage $STORAGE, -Xmx$HEAP each, sub-queues $SUB_QUEUES${NODE_CPU:+, at most $NODE_CPU CPU per node}"
@@ -235,10 +284,13 @@ run_relay() {
   else
     smtp_port=$(bench_free_port 127.0.0.1)
     http_port=$(bench_free_port 127.0.0.1)
-    relay_write_config "$dir/relay.conf" "$dir/data" "$smtp_port" "127.0.0.2:$SINK_PORT" \
+    RELAY_LISTENER_OPTS=$([ "$LOAD" = smtp ] || relay_tls_listener) \
+      relay_write_config "$dir/relay.conf" "$dir/data" "$smtp_port" "127.0.0.2:$SINK_PORT" \
       "$http_port" "$STORAGE" "$extra"
-    start_meta "$dir" relay "relay-node.jar, storage $STORAGE, -Xmx$HEAP, sub-queues $SUB_QUEUES"
+    start_meta "$dir" relay "relay-node.jar, storage $STORAGE, -Xmx$HEAP, sub-queues $SUB_QUEUES$(
+      [ "$LOAD" = smtp ] || echo ", $(relay_tls_listener)")"
     relay_start "$JAR" "$dir/relay.conf" "$HEAP" "$dir/relay.log" "$http_port"
+    [ "$LOAD" = smtp ] || relay_add_credential "$http_port" "$dir/data" bench
     measure "$dir" "$smtp_port" "$RELAY_PID"
     relay_stop
   fi
@@ -253,7 +305,14 @@ run_postfix() {
   bench_start_sink "$dir"
   smtp_port=$(bench_free_port 127.0.0.1)
   postfix_setup "$dir/instance" "$smtp_port" "$SINK_PORT" "$SESSIONS"
-  start_meta "$dir" postfix "Postfix $(postconf -h mail_version), private instance, defaults + relayhost"
+  if [ "$LOAD" = tls ]; then
+    AUTH_USER=bench
+    AUTH_PASSWORD=$(openssl rand -hex 16)
+    postfix_enable_tls_sasl "$dir/instance" "$TLS_DIR/cert.pem" "$TLS_DIR/key.pem" \
+      "$AUTH_USER" "$AUTH_PASSWORD"
+  fi
+  start_meta "$dir" postfix "Postfix $(postconf -h mail_version), private instance, defaults + relayhost$(
+    [ "$LOAD" = smtp ] || echo ", STARTTLS required + AUTH (Cyrus SASL sasldb)")"
   postfix_start "$dir/instance" "$smtp_port"
   measure "$dir" "$smtp_port" "$POSTFIX_PID"
   echo "left_in_queue=$(postfix_queue_count "$dir/instance")" >> "$dir/meta.env"

@@ -157,3 +157,18 @@ bench_wait_sink() {
     sleep 0.2
   done
 }
+
+# bench_tls_cert DIR KIND: a self-signed certificate for the TLS load in DIR/cert.pem and its key
+# in DIR/key.pem (0600), KIND rsa (RSA 2048) or ecdsa (P-256), for bench.example, valid 2 days,
+# made by ops/bin/relay-selfsigned-cert (the script operators use).
+bench_tls_cert() {
+  local dir=$1 kind=$2 opts=(--days 2 --force)
+  case $kind in
+    rsa) opts+=(--rsa) ;;
+    ecdsa) ;;
+    *) bench_die "unknown key kind: $kind (rsa or ecdsa)" ;;
+  esac
+  mkdir -p "$dir"
+  "$BENCH_LIB/../../bin/relay-selfsigned-cert" "${opts[@]}" bench.example "$dir" >"$dir/openssl.log" 2>&1 \
+    || bench_die "no certificate: $(tail -3 "$dir/openssl.log")"
+}

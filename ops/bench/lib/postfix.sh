@@ -43,6 +43,30 @@ postfix_setup() {
   postfix_ctl "$dir" check || bench_die "postfix check failed: $(tail -5 "$dir/setup.log")"
 }
 
+# postfix_enable_tls_sasl DIR CERT KEY USER PASSWORD: make the instance's smtpd a submission
+# port for the TLS load: postfix/main-tls.cf.in's settings (STARTTLS required, AUTH through Cyrus
+# SASL's sasldb, relay only when authenticated) set with postconf -e, so each replaces the
+# default rather than repeating it; tlsmgr added to master.cf; USER@bench.example in
+# DIR/sasldb2 (readable by group postfix only). Run after postfix_setup, before postfix_start.
+postfix_enable_tls_sasl() {
+  local dir=$1 cert=$2 key=$3 user=$4 password=$5 realm=bench.example settings=()
+  # The SASL configuration in <config_directory>/sasl/smtpd.conf: Debian's Postfix looks there
+  # whatever cyrus_sasl_config_path says; upstream's finds it through cyrus_sasl_config_path.
+  mkdir -p "$dir/etc/sasl"
+  sed -e "s|@SASLDB@|$dir/sasldb2|" "$POSTFIX_TEMPLATES/smtpd-sasl.conf.in" > "$dir/etc/sasl/smtpd.conf"
+  rm -f "$dir/sasldb2"
+  printf '%s' "$password" | saslpasswd2 -p -c -f "$dir/sasldb2" -u "$realm" "$user" \
+    || bench_die "saslpasswd2 could not create $dir/sasldb2"
+  chown root:postfix "$dir/sasldb2"
+  chmod 640 "$dir/sasldb2"
+  mapfile -t settings < <(sed -e '/^#/d' -e '/^$/d' -e "s|@CERT@|$cert|" -e "s|@KEY@|$key|" \
+    -e "s|@SASL_DIR@|$dir/etc/sasl|" -e "s|@REALM@|$realm|" "$POSTFIX_TEMPLATES/main-tls.cf.in")
+  postconf -c "$dir/etc" -e "${settings[@]}" >>"$dir/setup.log" 2>&1 \
+    || bench_die "postconf -e failed: $(tail -3 "$dir/setup.log")"
+  echo "tlsmgr    unix  -       -       n       1000?   1       tlsmgr" >> "$dir/etc/master.cf"
+  postfix_ctl "$dir" check || bench_die "postfix check failed: $(tail -5 "$dir/setup.log")"
+}
+
 # postfix_start DIR SMTP_PORT: start the instance; sets POSTFIX_PID (the master).
 postfix_start() {
   local dir=$1 port=$2

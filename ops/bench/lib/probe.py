@@ -10,6 +10,8 @@ that interval too; with loopback buffers this matters only for large bodies.
 
 The same probe is used against every target, so its figures compare like for
 like (RFC 5321 dialogue: EHLO once, then MAIL, RCPT, DATA per message).
+With --starttls (the TLS load) each session does STARTTLS and EHLO again, and with --user
+AUTH PLAIN (password from the environment variable BENCH_AUTH_PASSWORD), before its messages.
 It stops after --max messages or when --stop-file exists, then writes JSON:
   {"sent", "accepted", "failed", "latencies_ms": [...], "errors": [...]}
 A non-2xx reply or a broken connection counts as failed (first 10 kept in
@@ -18,66 +20,9 @@ A non-2xx reply or a broken connection counts as failed (first 10 kept in
 import argparse
 import json
 import os
-import socket
 import time
 
-
-class Session:
-    def __init__(self, host, port, helo, timeout):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.reader = self.sock.makefile("rb")
-        self.expect(self.reply(), 220)
-        self.command(f"EHLO {helo}", 250)
-
-    def reply(self):
-        lines = []
-        while True:
-            line = self.reader.readline(4096)
-            if not line:
-                raise ConnectionError("connection closed by server")
-            lines.append(line.decode("ascii", "replace").rstrip("\r\n"))
-            if len(line) < 4 or line[3:4] != b"-":
-                return lines
-
-    @staticmethod
-    def expect(lines, code):
-        if not lines[-1][:3].isdigit() or int(lines[-1][:3]) // 100 != code // 100:
-            raise ValueError(" | ".join(lines))
-
-    def command(self, text, code):
-        self.sock.sendall(text.encode("ascii") + b"\r\n")
-        self.expect(self.reply(), code)
-
-    def send(self, sender, recipient, body):
-        """Send one message; return end-of-DATA latency in milliseconds."""
-        self.command(f"MAIL FROM:<{sender}>", 250)
-        self.command(f"RCPT TO:<{recipient}>", 250)
-        self.command("DATA", 354)
-        self.sock.sendall(body)
-        started = time.perf_counter()
-        self.sock.sendall(b".\r\n")
-        lines = self.reply()
-        elapsed = (time.perf_counter() - started) * 1000.0
-        self.expect(lines, 250)
-        return elapsed
-
-    def close(self):
-        try:
-            self.sock.sendall(b"QUIT\r\n")
-            self.reply()
-        except (OSError, ValueError, ConnectionError):
-            pass
-        self.sock.close()
-
-
-def make_body(sender, recipient, size, number):
-    header = (f"From: <{sender}>\r\nTo: <{recipient}>\r\n"
-              f"Subject: latency probe {number}\r\n"
-              f"Message-ID: <probe-{number}-{os.getpid()}@bench.example>\r\n\r\n")
-    line = b"x" * 76 + b"\r\n"
-    lines = max(1, size // len(line))
-    return header.encode("ascii") + line * lines
+from smtpclient import Session, make_body, tls_client_context
 
 
 def main():
@@ -93,8 +38,12 @@ def main():
     parser.add_argument("--max", type=int, default=2000, help="messages at most")
     parser.add_argument("--stop-file", help="stop when this file exists")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--starttls", action="store_true", help="STARTTLS after EHLO")
+    parser.add_argument("--user", help="AUTH PLAIN as this user (BENCH_AUTH_PASSWORD)")
     parser.add_argument("--out", required=True, help="JSON result file")
     args = parser.parse_args()
+    tls = tls_client_context() if args.starttls else None
+    password = os.environ.get("BENCH_AUTH_PASSWORD", "") if args.user else None
 
     result = {"sent": 0, "accepted": 0, "failed": 0, "latencies_ms": [], "errors": []}
     session = None
@@ -103,22 +52,26 @@ def main():
             break
         try:
             if session is None:
-                session = Session(args.host, args.port, args.helo, args.timeout)
+                session = Session(args.host, args.port, args.helo, args.timeout,
+                                  tls=tls, user=args.user, password=password)
             result["sent"] += 1
-            body = make_body(args.sender, args.recipient, args.size, result["sent"])
-            result["latencies_ms"].append(round(session.send(args.sender, args.recipient, body), 3))
+            number = result["sent"]
+            body = make_body(args.sender, args.recipient, args.size, f"latency probe {number}",
+                             f"probe-{number}-{os.getpid()}@bench.example")
+            latency = session.send(args.sender, [args.recipient], body)
+            result["latencies_ms"].append(round(latency, 3))
             result["accepted"] += 1
         except (OSError, ValueError, ConnectionError) as error:
             result["failed"] += 1
             if len(result["errors"]) < 10:
                 result["errors"].append(str(error))
             if session is not None:
-                session.sock.close()
+                session.close()
             session = None
             time.sleep(0.5)
         time.sleep(args.interval)
     if session is not None:
-        session.close()
+        session.quit()
     with open(args.out, "w") as out:
         json.dump(result, out)
 

@@ -12,10 +12,13 @@ Each TARGET_DIR was filled by run.sh:
   mem.json     proctree.py mem at the end of the run
   rss.json     proctree.py sample peak (optional)
   events.json  relayevents.py summary (relay only)
+  inject*.json tlsload.py's own figures (--load tls only): the load client's CPU, the TLS
+               version and cipher negotiated, session set-up times
 Prints one table per target, then the relay/Postfix ratio of end-to-end msg/s
 when both ran, and writes every figure to RESULTS_JSON. A missing or
 unparseable file shows as "n/a"; it never aborts the report.
 """
+import glob
 import json
 import math
 import os
@@ -57,6 +60,25 @@ def percentile(values, pct):
     return ordered[max(1, math.ceil(pct / 100.0 * len(ordered))) - 1]
 
 
+def load_client(directory):
+    """tlsload.py's figures, summed over its processes (one per node with a cluster)."""
+    runs = [load_json(path) for path in sorted(glob.glob(os.path.join(directory, "inject*.json")))]
+    runs = [run for run in runs if run]
+    if not runs:
+        return {}
+    cpu = sum(run.get("cpu_s") or 0.0 for run in runs)
+    accepted = sum(run.get("accepted") or 0 for run in runs)
+    return {
+        "tls": next((run["tls"] for run in runs if run.get("tls")), None),
+        "cpu_s": cpu,
+        "cpu_ms_per_msg": cpu * 1000.0 / accepted if accepted else None,
+        "sessions_opened": sum(run.get("sessions_opened") or 0 for run in runs),
+        "setup_ms_p50": max((run.get("setup_ms_p50") or 0.0 for run in runs), default=None),
+        "setup_ms_p99": max((run.get("setup_ms_p99") or 0.0 for run in runs), default=None),
+        "errors": [error for run in runs for error in run.get("errors", [])][:3],
+    }
+
+
 def figures(directory):
     meta = load_env(os.path.join(directory, "meta.env"))
     sink = load_json(os.path.join(directory, "sink.json"))
@@ -64,6 +86,7 @@ def figures(directory):
     mem = load_json(os.path.join(directory, "mem.json"))
     rss = load_json(os.path.join(directory, "rss.json"))
     events = load_json(os.path.join(directory, "events.json"))
+    client = load_client(directory)
 
     messages = int(num(meta.get("messages")) or 0)
     recipients = int(num(meta.get("recipients")) or 1)
@@ -123,6 +146,16 @@ def figures(directory):
         "injector": meta.get("inject_command"),
         "load_average_before": meta.get("load_before"),
         "load_average_after": meta.get("load_after"),
+        "load": meta.get("load", "smtp"),
+        "per_session": int(num(meta.get("per_session")) or 0) or None,
+        "tls_key": meta.get("tls_key"),
+        "tls": client.get("tls"),
+        "client_cpu_s": client.get("cpu_s"),
+        "client_cpu_ms_per_msg": client.get("cpu_ms_per_msg"),
+        "client_sessions": client.get("sessions_opened"),
+        "client_setup_ms_p50": client.get("setup_ms_p50"),
+        "client_setup_ms_p99": client.get("setup_ms_p99"),
+        "client_errors": client.get("errors", []),
     }
     if result["target"] == "relay":
         result["peak_rss_mb"] = mem.get("hwm_kb_sum", 0) / 1024.0 or None
@@ -146,6 +179,8 @@ notes:
   server-log latency: the relay's own accept_ms (end of DATA to 250); Postfix logs no such figure.
   CPU: user+sys of the target's process tree during the measured phase, reaped children included.
   msg/s and CPU/msg count smtp-source's and the probe's messages; warm-up excluded.
+  load client (--load tls): tlsload.py's own CPU (all its threads, TLS included), per message
+    it sent; session set-up is its time from connect to the 235 of AUTH.
   See ops/bench/README.md for every figure and the caveats (2 cores shared with the load tools)."""
 
 
@@ -153,14 +188,39 @@ def show(value, fmt="{:.1f}"):
     return "n/a" if value is None else fmt.format(value)
 
 
+def injector_note(fig):
+    if fig["load"] == "tls":
+        return (f"  ({fig['per_session']} message(s) per session, each session STARTTLS + AUTH, "
+                f"{fig['tls_key']} certificate)")
+    return "" if fig["injector"] and " -d " in fig["injector"] else "  (a new connection per message)"
+
+
+def client_rows(fig):
+    """The TLS load's own figures: what was negotiated and what the client cost."""
+    if fig["load"] != "tls":
+        return []
+    rows = [
+        ("TLS negotiated", show(fig["tls"], "{}")),
+        ("load client CPU total (s)", show(fig["client_cpu_s"], "{:.2f}")
+         + f"  ({show(fig['client_sessions'], '{}')} sessions)"),
+        ("load client CPU per message (ms)", show(fig["client_cpu_ms_per_msg"], "{:.3f}")),
+        ("session set-up p50 / p99 (ms), load client",
+         f"{show(fig['client_setup_ms_p50'], '{:.2f}')} / {show(fig['client_setup_ms_p99'], '{:.2f}')}"
+         "  (connect to 235 after STARTTLS and AUTH)"),
+    ]
+    if fig["client_errors"]:
+        rows.append(("load client errors (first 3)", " | ".join(fig["client_errors"])))
+    return rows
+
+
 def table(fig):
+    injector = "smtp-source" if fig["load"] == "smtp" else "tlsload.py"
     rows = [
         ("load", f"{fig['messages']} msgs x {fig['size']} B, {fig['sessions']} sessions, "
                  f"{fig['recipients_per_msg']} rcpt/msg"),
-        ("injector", show(fig["injector"], "{}")
-         + ("" if fig["injector"] and " -d " in fig["injector"] else "  (a new connection per message)")),
+        ("injector", show(fig["injector"], "{}") + injector_note(fig)),
         ("machine load average before / after", f"{fig['load_average_before']} / {fig['load_average_after']}"),
-        ("smtp-source exit status", show(fig["smtp_source_exit"], "{}")
+        (f"{injector} exit status", show(fig["smtp_source_exit"], "{}")
          + ("" if fig["smtp_source_exit"] == "0" else "  (NOT all messages got 250)")),
         ("injection time (s)", show(fig["injection_s"], "{:.2f}")),
         ("injection msg/s", show(fig["injection_msg_per_s"])),
@@ -177,7 +237,7 @@ def table(fig):
         ("CPU total (s)", show(fig["cpu_s"], "{:.2f}")),
         ("CPU per message (ms)", show(fig["cpu_ms_per_msg"], "{:.3f}")),
         ("peak RSS (MB)", show(fig["peak_rss_mb"], "{:.0f}") + f"  ({fig['peak_rss_note']})"),
-    ]
+    ] + client_rows(fig)
     if fig.get("node_cpu_s"):
         rows.append(("CPU per node (s)", " / ".join(show(c, "{:.2f}") for c in fig["node_cpu_s"])))
     if fig["relay_event_counts"] is not None:

@@ -4,8 +4,9 @@
   rounds.py RESULTS_JSON...
 
 Each RESULTS_JSON is one round's report.py output. Prints, per round, each target's end-to-end
-msg/s and CPU ms per message and the relay/Postfix ratio, then the median of each column: on a
-small shared machine one run can be 10 to 20 % off, so read the median and the spread.
+msg/s and CPU ms per message (with --load tls also the load client's CPU ms per message against
+that target) and the relay/Postfix ratio, then the median of each column: on a small shared
+machine one run can be 10 to 20 % off, so read the median and the spread.
 """
 import statistics
 import sys
@@ -31,10 +32,13 @@ def main():
         for fig in r.get("targets", []):
             if fig["target"] not in targets:
                 targets.append(fig["target"])
+    tls = any(fig.get("load") == "tls" for r in rounds for fig in r.get("targets", []))
     columns = []
     for t in targets:
         columns += [(t, "end_to_end_msg_per_s", f"{t} msg/s", "{:.1f}"),
                     (t, "cpu_ms_per_msg", f"{t} CPU ms/msg", "{:.3f}")]
+        if tls:
+            columns.append((t, "client_cpu_ms_per_msg", f"client CPU ms/msg ({t})", "{:.3f}"))
     header = ["round"] + [c[2] for c in columns] + ["relay / Postfix"]
     rows, by_column = [], {c[2]: [] for c in columns}
     ratios = []

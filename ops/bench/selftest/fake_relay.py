@@ -8,6 +8,9 @@ before the 250, logs JSON event lines (received with accept_ms, delivered,
 deferred, queue_recovered with pending), relays to the route with smtplib, and
 answers GET /health with 200. On start it recovers the files left in the queue
 and logs one queue_recovered event for them. SIGTERM stops it.
+For the TLS load it offers STARTTLS with the configured PEM files when the listener
+has a tls field, takes any AUTH, writes DATA-DIR/admin-token and answers a POST to
+/api/v1/clients/<id>/credentials with a made-up credential.
 It is not a model of the real relay and its figures mean nothing.
 """
 import asyncio
@@ -17,6 +20,7 @@ import queue
 import re
 import signal
 import smtplib
+import ssl
 import sys
 import threading
 import time
@@ -31,9 +35,21 @@ def log(**event):
         sys.stdout.flush()
 
 
-def settings(path):
+def read_config(path):
+    """The file with its include file("...") lines replaced by the included text."""
     text = open(path).read()
+    return re.sub(r'include file\("([^"]+)"\)', lambda m: read_config(m.group(1)), text)
+
+
+def settings(path):
+    text = read_config(path)
+    tls = None
+    if re.search(r"relay\.listeners.*tls = ", text):
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        pair = re.search(r'certificates = \[ \{ chain = "([^"]+)", key = "([^"]+)"', text)
+        tls.load_cert_chain(pair.group(1), pair.group(2))
     return {
+        "tls": tls,
         "smtp_port": int(re.search(r"relay\.listeners.*port = (\d+)", text).group(1)),
         "http_port": int(re.search(r"relay\.http \{.*port = (\d+)", text).group(1)),
         "data_dir": re.search(r'relay\.data-dir = "([^"]+)"', text).group(1),
@@ -72,7 +88,7 @@ class Deliverer(threading.Thread):
 
 class Session(asyncio.Protocol):
     def __init__(self, node):
-        self.node, self.buffer, self.data = node, b"", None
+        self.node, self.buffer, self.data, self.tls_pending = node, b"", None, False
         self.sender, self.recipients = None, []
 
     def connection_made(self, transport):
@@ -84,6 +100,8 @@ class Session(asyncio.Protocol):
 
     def data_received(self, chunk):
         self.buffer += chunk
+        if self.tls_pending:  # secure data before start_tls returned: wait for the transport
+            return
         while b"\r\n" in self.buffer:
             line, self.buffer = self.buffer.split(b"\r\n", 1)
             if self.data is not None:
@@ -93,11 +111,20 @@ class Session(asyncio.Protocol):
                     self.data.append(line[1:] if line.startswith(b".") else line)
             else:
                 self.command(line.decode("ascii", "replace"))
+            if self.tls_pending:  # STARTTLS: drop plaintext sent after it; the rest is TLS
+                self.buffer = b""
+                return
 
     def command(self, line):
         verb = line[:4].upper()
         if verb in ("EHLO", "HELO"):
             self.reply("250 relay.bench")
+        elif verb == "STAR" and self.node["tls"] is not None:
+            self.reply("220 2.0.0 Ready to start TLS")
+            self.tls_pending = True
+            asyncio.ensure_future(self.start_tls())
+        elif verb == "AUTH":
+            self.reply("235 2.7.0 Authentication successful")
         elif verb == "MAIL":
             self.sender, self.recipients = line.split(":", 1)[1].strip(" <>"), []
             self.reply("250 2.1.0 Ok")
@@ -112,6 +139,17 @@ class Session(asyncio.Protocol):
             self.transport.close()
         else:
             self.reply("250 2.0.0 Ok")
+
+    async def start_tls(self):
+        loop = asyncio.get_running_loop()
+        try:
+            self.transport = await loop.start_tls(self.transport, self, self.node["tls"],
+                                                  server_side=True)
+        except (OSError, ConnectionError):
+            self.transport.close()
+            return
+        self.tls_pending = False
+        self.data_received(b"")
 
     def finish(self):
         started = time.perf_counter()
@@ -130,16 +168,29 @@ class Session(asyncio.Protocol):
 
 
 class Health(asyncio.Protocol):
+    """200 "ok" to any request but a POST of a credential, which gets a made-up one."""
+
     def connection_made(self, transport):
-        transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
-        transport.close()
+        self.transport = transport
+
+    def data_received(self, chunk):
+        if chunk.startswith(b"POST /api/v1/clients/") and b"/credentials " in chunk:
+            body = json.dumps({"id": "c1", "username": "bench", "password": "fake"}).encode()
+            status = b"201 Created"
+        else:
+            body, status = b"ok\n", b"200 OK"
+        self.transport.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: "
+                             + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        self.transport.close()
 
 
 async def serve(conf):
     spool = os.path.join(conf["data_dir"], "queue")
     os.makedirs(spool, exist_ok=True)
     work = queue.Queue()
-    node = {"spool": spool, "work": work}
+    node = {"spool": spool, "work": work, "tls": conf["tls"]}
+    with open(os.path.join(conf["data_dir"], "admin-token"), "w") as token:
+        token.write("fake-admin-token-for-the-selftest\n")
     for _ in range(4):
         Deliverer(work, spool, conf["route"]).start()
     pending = sorted(os.listdir(spool))

@@ -59,6 +59,28 @@ if [ "$TARGET" = both ]; then
 fi
 echo "selftest: run.sh --rounds summary complete"
 
+# The TLS load needs openssl (the run's certificate) and, for Postfix, saslpasswd2 (sasl2-bin).
+if ! command -v openssl >/dev/null || { [ "$TARGET" = both ] && ! command -v saslpasswd2 >/dev/null; }; then
+  echo "selftest: SKIPPED run.sh --load tls: openssl or saslpasswd2 (sasl2-bin) not installed"
+else
+echo "selftest: run.sh --target $TARGET --load tls"
+"$BENCH/run.sh" --target "$TARGET" --load tls --per-session 7 --messages 200 --sessions 5 --warmup 10 \
+  --probe 20 --probe-interval 0.01 --jar "$HERE/fake_relay.py" --workdir "$WORK/tls" > "$WORK/tls.out" 2>&1 \
+  || { cat "$WORK/tls.out"; echo "selftest: run.sh --load tls failed"; exit 1; }
+python3 - "$WORK/tls/results.json" <<'PY'
+import json, sys
+for fig in json.load(open(sys.argv[1]))["targets"]:
+    name = fig["target"]
+    assert fig["smtp_source_exit"] == "0" and fig["complete"], (name, fig["client_errors"])
+    assert fig["sink_count"] == 200 + fig["probe_accepted"], (name, fig["sink_count"])
+    assert fig["probe_accepted"] > 0 and fig["probe_failed"] == 0, (name, fig["probe_errors"])
+    assert fig["tls"] and fig["tls"].startswith("TLSv1."), (name, fig["tls"])
+    assert fig["client_sessions"] == 29, (name, "200 messages, 7 per session", fig["client_sessions"])
+    assert fig["client_cpu_ms_per_msg"] > 0 and fig["cpu_ms_per_msg"] > 0, name
+print("selftest: TLS load figures complete for", fig["tls"])
+PY
+fi
+
 echo "selftest: queue-recovery.sh"
 "$BENCH/queue-recovery.sh" --messages 300 --sessions 5 --jar "$HERE/fake_relay.py" \
   --workdir "$WORK/recovery" > "$WORK/recovery.out" 2>&1 \

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark harness of issue 2 stays runnable: ops/bench/selftest/run-selftest.sh drives
- * run.sh (both targets, --rounds) and queue-recovery.sh with small loads against a fake relay
+ * run.sh (both targets, --rounds, the TLS load of issue 12 with STARTTLS and AUTH when openssl
+ * and saslpasswd2 are installed) and queue-recovery.sh with small loads against a fake relay
  * and a private Postfix, and checks that every figure is printed and every message counted.
  */
 class BenchSelfTestIT {

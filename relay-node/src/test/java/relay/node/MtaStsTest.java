@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import relay.testing.SmtpSink;
-import relay.testing.StsPolicyServer;
 import relay.testing.TestCertificates;
 
 /**
@@ -34,16 +41,30 @@ class MtaStsTest {
     String[] domains = {"good.test", "bad.test", "nomatch.test", "testing.test"};
     TestCertificates web = TestCertificates.create(dir, "web", "mta-sts.good.test",
         List.of(domains).stream().map(d -> "mta-sts." + d).toArray(String[]::new));
-    StsPolicyServer https = StsPolicyServer.start(web.serverContext())
-        .policy("mta-sts.good.test", "version: STSv1\r\nmode: enforce\r\nmx: *.good.test\r\nmax_age: 86400\r\n")
-        .policy("mta-sts.bad.test", "version: STSv1\r\nmode: enforce\r\nmx: mx.bad.test\r\nmax_age: 86400\r\n")
-        .policy("mta-sts.nomatch.test",
-            "version: STSv1\r\nmode: enforce\r\nmx: mail.elsewhere.test\r\nmax_age: 86400\r\n")
-        .policy("mta-sts.testing.test", "version: STSv1\r\nmode: testing\r\nmx: other.test\r\nmax_age: 86400\r\n");
+    Map<String, String> policies = new ConcurrentHashMap<>();
+    policies.put("mta-sts.good.test", "version: STSv1\r\nmode: enforce\r\nmx: *.good.test\r\nmax_age: 86400\r\n");
+    policies.put("mta-sts.bad.test", "version: STSv1\r\nmode: enforce\r\nmx: mx.bad.test\r\nmax_age: 86400\r\n");
+    policies.put("mta-sts.nomatch.test",
+        "version: STSv1\r\nmode: enforce\r\nmx: mail.elsewhere.test\r\nmax_age: 86400\r\n");
+    policies.put("mta-sts.testing.test", "version: STSv1\r\nmode: testing\r\nmx: other.test\r\nmax_age: 86400\r\n");
+    AtomicInteger fetches = new AtomicInteger();
+    HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    https.setHttpsConfigurator(new HttpsConfigurator(web.serverContext()));
+    https.createContext("/.well-known/mta-sts.txt", exchange -> {
+      fetches.incrementAndGet();
+      String host = exchange.getRequestHeaders().getFirst("Host");
+      String policy = host == null ? null : policies.get(host.replaceFirst(":\\d+$", ""));
+      byte[] body = (policy == null ? "no policy" : policy).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(policy == null ? 404 : 200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    https.start();
 
     RelayFixture fixture = RelayFixture.create(RelayFixture.Storage.H2);
-    try (StsPolicyServer policyServer = https;
-        EventLogLines events = EventLogLines.capture();
+    try (EventLogLines events = EventLogLines.capture();
         RelayFixture relay = fixture;
         SmtpSink goodSink = SmtpSink.builder().bind("127.0.0.3", fixture.sink.port()).hostname("mx.good.test")
             .startTls(good.serverContext()).start();
@@ -58,7 +79,7 @@ class MtaStsTest {
       }
       relay.with("relay.smtp.client.tls { trust-store = \"" + good.trustStore() + "\", trust-store-password = \""
               + good.password() + "\" }")
-          .with("relay.delivery.mta-sts { port = " + https.port() + ", trust-store = \""
+          .with("relay.delivery.mta-sts { port = " + https.getAddress().getPort() + ", trust-store = \""
               + web.trustStore() + "\", trust-store-password = \"" + web.password() + "\" }")
           .with("relay.queue.retry { initial = 1h, multiplier = 1.0, max-interval = 1h }")
           .start();
@@ -95,8 +116,10 @@ class MtaStsTest {
         assertFalse(sink.commands().stream().anyMatch(c -> c.contains("bad.test") || c.contains("nomatch.test")),
             sink.commands().toString());
       }
-      assertEquals(4, https.fetches(), "one fetch per domain");
+      assertEquals(4, fetches.get(), "one fetch per domain");
       System.out.println("MtaStsTest: " + delivered + "\n" + bad + "\n" + nomatch + "\n" + testing);
+    } finally {
+      https.stop(0);
     }
   }
 }

@@ -59,22 +59,6 @@ final class RelayFixture implements AutoCloseable {
     return this;
   }
 
-  /**
-   * A self-signed certificate for relay.test made by ops/bin/relay-selfsigned-cert into
-   * data-dir/tls and configured as relay.tls.certificates (before {@link #start}); returns that
-   * directory (cert.pem, key.pem).
-   */
-  Path withSelfSignedTls() throws Exception {
-    Path tls = dataDir.resolve("tls");
-    Processes.Run cert = Processes.run(List.of(
-        OpsScript.ROOT.resolve("ops/bin/relay-selfsigned-cert").toString(), "relay.test",
-        tls.toString()));
-    org.junit.jupiter.api.Assertions.assertEquals(0, cert.exit(), cert.output());
-    with("relay.tls.certificates = [ { chain = \"" + tls.resolve("cert.pem") + "\", key = \""
-        + tls.resolve("key.pem") + "\" } ]");
-    return tls;
-  }
-
   /** The registry view the node's SMTP checks read instead of its own (before {@link #start}). */
   RelayFixture withRegistry(RegistryView view) {
     registry = Optional.of(view);

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import relay.node.Processes.Run;
 import relay.testing.ReceivedMessage;
 
 /**
@@ -24,8 +24,14 @@ import relay.testing.ReceivedMessage;
  */
 class TlsListenersNodeTest {
 
+  private record Run(int exit, String output) {}
+
   private static Run run(List<String> command) throws Exception {
-    return Processes.run(command);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + command);
+    return new Run(process.exitValue(), output);
   }
 
   /** A string field of a JSON object (the API's answers are flat enough here). */
@@ -46,8 +52,13 @@ class TlsListenersNodeTest {
   @Test
   void threeListenerKindsOnOneNode() throws Exception {
     try (RelayFixture relay = RelayFixture.create(RelayFixture.Storage.H2)) {
-      Path tls = relay.withSelfSignedTls();
-      relay.with("relay.listeners = [\n"
+      Path tls = relay.dataDir.resolve("tls");
+      Run cert = run(List.of(OpsScript.ROOT.resolve("ops/bin/relay-selfsigned-cert").toString(),
+          "relay.test", tls.toString()));
+      assertEquals(0, cert.exit(), cert.output());
+      relay.with("relay.tls.certificates = [ { chain = \"" + tls.resolve("cert.pem")
+              + "\", key = \"" + tls.resolve("key.pem") + "\" } ]")
+          .with("relay.listeners = [\n"
               + "{ name = smtp, host = \"127.0.0.1\", port = 0, tls = starttls }\n"
               + "{ name = submission, host = \"127.0.0.1\", port = 0, tls = required-starttls,"
               + " auth = required }\n"

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -41,8 +40,7 @@ import relay.protocol.sts.StsRecord;
  * delivery failures). A domain without a valid record is remembered as such until the next
  * recheck. Mode none is no policy.
  *
- * <p>Deliveries to a domain that ask while its lookup is under way wait for that one lookup.
- * Bounds: at most {@code cache-max-entries} domains (expired ones are dropped first, then any);
+ * <p>Bounds: at most {@code cache-max-entries} domains (expired ones are dropped first, then any);
  * one background thread with a bounded queue (a refresh that does not fit is tried again at the
  * next delivery); every fetch ends by fetch-timeout with at most max-policy-size bytes.
  */
@@ -67,8 +65,6 @@ final class MtaStsPolicies {
   private final StsPolicyFetcher fetcher;
   private final Map<String, Known> cache = new ConcurrentHashMap<>();
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
-  /** Lookups under way: a delivery that asks meanwhile waits for the same one, not a fetch of its own. */
-  private final Map<String, CompletableFuture<Known>> inFlight = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor background;
 
   MtaStsPolicies(MxResolver resolver, MtaStsSettings settings, DestinationPolicy destinations) {
@@ -103,7 +99,7 @@ final class MtaStsPolicies {
     long now = System.nanoTime();
     Known known = cache.get(domain);
     if (known == null) {
-      return refreshOnce(domain).active(System.nanoTime());
+      return refresh(domain).active(System.nanoTime());
     }
     if (now - known.checkedAtNanos() > settings.recheck().toNanos()) {
       refreshLater(domain);
@@ -118,7 +114,7 @@ final class MtaStsPolicies {
     try {
       background.execute(() -> {
         try {
-          refreshOnce(domain);
+          refresh(domain);
         } catch (RuntimeException e) {
           LOG.warn("MTA-STS refresh of {} failed", domain, e);
         } finally {
@@ -127,25 +123,6 @@ final class MtaStsPolicies {
       });
     } catch (RejectedExecutionException e) {
       refreshing.remove(domain); // the queue is full: the next delivery asks again
-    }
-  }
-
-  /** {@link #refresh}, or the wait for the one already under way for the domain. */
-  private Known refreshOnce(String domain) {
-    CompletableFuture<Known> mine = new CompletableFuture<>();
-    CompletableFuture<Known> running = inFlight.putIfAbsent(domain, mine);
-    if (running != null) {
-      return running.join();
-    }
-    try {
-      Known known = refresh(domain);
-      mine.complete(known);
-      return known;
-    } catch (RuntimeException e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.remove(domain, mine);
     }
   }
 
