@@ -96,11 +96,12 @@ class Session:
             pass
 
 
-def make_body(sender, recipient, size, subject, message_id):
-    """A message of about size bytes: a few header lines, then lines of 76 'x'."""
+def make_body(sender, recipient, size, subject, message_id=None):
+    """A message of about size bytes: a few header lines (Message-ID only when given), then
+    lines of 76 'x'."""
     header = (f"From: <{sender}>\r\nTo: <{recipient}>\r\n"
               f"Subject: {subject}\r\n"
-              f"Message-ID: <{message_id}>\r\n\r\n")
+              + (f"Message-ID: <{message_id}>\r\n" if message_id else "") + "\r\n")
     line = b"x" * 76 + b"\r\n"
     lines = max(1, size // len(line))
     return header.encode("ascii") + line * lines

@@ -44,6 +44,8 @@ class Work:
         self.errors = []
         self.tls = None
         self.stopped = False
+        self.numbered = 0
+        self.pid = os.getpid()
 
     def take(self):
         """Messages for the next session: up to per_session, 0 when done or stopped."""
@@ -59,6 +61,14 @@ class Work:
             self.sessions += 1
             self.setup_ms.append(setup_ms)
             self.tls = self.tls or tls
+
+    def message_id(self):
+        """A Message-ID header line of its own for every message: the relay takes a second
+        message with the same Message-ID for a duplicate and does not deliver it again."""
+        with self.lock:
+            self.numbered += 1
+            number = self.numbered
+        return f"Message-ID: <tlsload-{self.pid}-{number}@bench.example>\r\n".encode("ascii")
 
     def sent(self):
         with self.lock:
@@ -88,7 +98,7 @@ def run_sessions(work, args, tls, password, body, recipients):
                 for done in range(count):
                     if done:
                         session.command("RSET", 250)
-                    session.send(args.sender, recipients, body)
+                    session.send(args.sender, recipients, work.message_id() + body)
                     work.sent()
                 done = count
             finally:
@@ -138,8 +148,7 @@ def main():
     password = os.environ.get("BENCH_AUTH_PASSWORD", "") if args.user else None
     recipients = ([args.recipient] if args.recipients == 1
                   else [f"{i}{args.recipient}" for i in range(1, args.recipients + 1)])
-    body = make_body(args.sender, recipients[0], args.size, "benchmark TLS load",
-                     f"tlsload-{os.getpid()}@bench.example")
+    body = make_body(args.sender, recipients[0], args.size, "benchmark TLS load")
     work = Work(args.messages, args.per_session)
 
     cpu_start, started = cpu_seconds(), time.perf_counter()
