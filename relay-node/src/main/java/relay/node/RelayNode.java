@@ -200,7 +200,8 @@ public final class RelayNode implements Readiness {
       SmtpListeners listeners = SmtpListeners.bind(system, settings.smtp(), settings.listeners(),
           settings.tls(), new ClientRegistry(view, settings.defaultMaxSessions(), sessions, quotas,
               Clock.systemUTC(), new RefusalEvents().andThen(metrics::refused), lockout,
-              Optional.of(new CredentialCheck(view, passwords, Clock.systemUTC()))), sink);
+              Optional.of(new CredentialCheck(view, passwords, Clock.systemUTC(),
+                  auth.recentLogins(Clock.systemUTC())))), sink);
       metrics.sessions(listeners::liveSessions);
       own.listenersBound(listeners.boundAddresses()); // an MX pointing here is a loop
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import relay.persistence.auth.Argon2Settings;
@@ -29,7 +31,8 @@ import relay.persistence.registry.RegistrySnapshot;
 /**
  * Whose credentials: the username found ignoring case, the password verified on the password
  * threads; every kind of wrong (unknown user, wrong password, expired, another authorization
- * identity) is empty; a saturated hasher fails the stage (the session's 454).
+ * identity) is empty; a saturated hasher fails the stage (the session's 454). A login verified
+ * lately is answered without the hasher, a wrong one never is, a removed credential not at all.
  */
 class CredentialCheckTest {
 
@@ -100,6 +103,42 @@ class CredentialCheckTest {
       assertInstanceOf(RejectedExecutionException.class, e.getCause());
       assertEquals(Optional.empty(), second.get(30, TimeUnit.SECONDS));
       assertEquals(Optional.empty(), first.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aLoginVerifiedLatelyIsAnsweredWithoutTheHasher() throws Exception {
+    AtomicReference<RegistrySnapshot> view = new AtomicReference<>(REGISTRY);
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    try (Passwords slow = new Passwords(new PasswordHasher(new Argon2Settings(65536, 8, 1)), 1,
+        1)) {
+      RecentLogins recent = new RecentLogins(Duration.ofMinutes(10), 100, clock);
+      assertEquals(Optional.of(SHOP), new CredentialCheck(view::get, PASSWORDS, clock, recent)
+          .verify("", "Shop-Web", "right-password").toCompletableFuture()
+          .get(30, TimeUnit.SECONDS), "verified in full, remembered");
+      // slow's one thread busy and the one place in its queue taken: any hashing is refused
+      CredentialCheck check = new CredentialCheck(view::get, slow, clock, recent);
+      CompletableFuture<Optional<ClientRecord>> first = check.verify("", "x", "y")
+          .toCompletableFuture();
+      CompletableFuture<Optional<ClientRecord>> second = check.verify("", "x", "y")
+          .toCompletableFuture();
+      assertEquals(Optional.of(SHOP), check.verify("", "shop-web", "right-password")
+          .toCompletableFuture().get(1, TimeUnit.SECONDS), "no hashing: answered at once");
+      assertEquals(Optional.empty(), check.verify("admin", "shop-web", "right-password")
+          .toCompletableFuture().get(1, TimeUnit.SECONDS), "still not as another");
+      ExecutionException wrong = assertThrows(ExecutionException.class,
+          () -> check.verify("", "Shop-Web", "wrong-password").toCompletableFuture()
+              .get(1, TimeUnit.SECONDS));
+      assertInstanceOf(RejectedExecutionException.class, wrong.getCause(),
+          "a wrong password needs the hasher");
+      view.set(new RegistrySnapshot(List.of(SHOP), List.of(), List.of(), List.of()));
+      ExecutionException removed = assertThrows(ExecutionException.class,
+          () -> check.verify("", "Shop-Web", "right-password").toCompletableFuture()
+              .get(1, TimeUnit.SECONDS));
+      assertInstanceOf(RejectedExecutionException.class, removed.getCause(),
+          "a removed credential is an unknown user, verified against the dummy");
+      assertEquals(Optional.empty(), second.get(60, TimeUnit.SECONDS));
+      assertEquals(Optional.empty(), first.get(60, TimeUnit.SECONDS));
     }
   }
 }
