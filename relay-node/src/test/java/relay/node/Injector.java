@@ -2,10 +2,14 @@ package relay.node;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With several nodes, session s starts on node {@code s % nodes}; when a node closes the
  * session (421) or the connection breaks or is refused, the session moves on to the next node, as
- * a client behind a load balancer would. A session ends when no node takes its connection.
+ * a client behind a load balancer would. A node that takes a connection and does not greet within
+ * the read timeout (frozen) is skipped by every session for 30 s, as a load balancer's passive
+ * health check would, unless every node is. A session ends when no node takes its connection.
  * Every reply other than the expected ones is recorded with the node that gave it.
  */
 final class Injector {
@@ -34,6 +40,9 @@ final class Injector {
       Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> unanswered = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stopped = new AtomicBoolean();
+  /** Nodes that accepted a connection and never greeted, skipped until (System.nanoTime). */
+  private final Map<Integer, Long> silentUntil = new ConcurrentHashMap<>();
+  private static final Duration SILENT_SKIP = Duration.ofSeconds(30);
 
   Injector(InetSocketAddress relay, String prefix, String recipientDomain) {
     this(List.of(relay), prefix, List.of(recipientDomain));
@@ -122,9 +131,19 @@ final class Injector {
     int node = firstNode;
     int unreachableInARow = 0;
     while (next.get() < messages && !stopped.get() && unreachableInARow < nodes.size()) {
+      if (silent(node) && !allSilent()) {
+        node = (node + 1) % nodes.size();
+        continue;
+      }
       try (SmtpDialog smtp = SmtpDialog.connect(nodes.get(node))) {
         unreachableInARow = 0;
-        String greeting = smtp.reply();
+        String greeting;
+        try {
+          greeting = smtp.reply();
+        } catch (SocketTimeoutException e) {
+          silentUntil.put(node, System.nanoTime() + SILENT_SKIP.toNanos());
+          throw e;
+        }
         if (!greeting.startsWith("220")) {
           refused(node, greeting, failed);
         } else {
@@ -135,6 +154,20 @@ final class Injector {
       }
       node = (node + 1) % nodes.size();
     }
+  }
+
+  private boolean silent(int node) {
+    Long until = silentUntil.get(node);
+    return until != null && System.nanoTime() - until < 0;
+  }
+
+  private boolean allSilent() {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!silent(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Up to 100 messages on one connection; returns when the node closed it or all are sent. */
